@@ -1,0 +1,140 @@
+"""The async service layer between adapters and the core: language preferences, storage.
+
+Adapters call these methods with platform-neutral members and places and render what they
+get back; the core itself stays pure and synchronous.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.core import actions
+from bot.core.answer import Answer
+from bot.core.engine import Core
+from bot.core.language import LanguageContext, match_locale
+from bot.storage import Repository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who is asking. ``locale`` is the platform's hint (language_code, interaction.locale)."""
+
+    platform: str
+    user_id: str
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where: a Discord server or Telegram group (``chat_id``), or None for a private chat."""
+
+    platform: str
+    chat_id: str | None = None
+
+
+class Assistant:
+    """Everything an adapter needs, in one object."""
+
+    def __init__(self, core: Core, repo: Repository, default_lang: str | None = None) -> None:
+        self.core = core
+        self.repo = repo
+        self.default_lang = default_lang
+
+    async def context(
+        self, member: Member, place: Place, explicit: str | None = None
+    ) -> LanguageContext:
+        saved = await self.repo.get_member_language(member.platform, member.user_id)
+        community = None
+        if place.chat_id is not None:
+            settings = await self.repo.get_community(place.platform, place.chat_id)
+            community = settings.default_lang if settings else None
+        return LanguageContext(
+            explicit=explicit,
+            saved=saved,
+            platform_locale=member.locale,
+            community_default=community or self.default_lang,
+        )
+
+    async def language(self, member: Member, place: Place, text: str | None = None) -> str:
+        ctx = await self.context(member, place)
+        return self.core.choose_language(text, ctx).lang
+
+    async def ask(
+        self, text: str, member: Member, place: Place, explicit_lang: str | None = None
+    ) -> Answer:
+        """Answer a free-text question and record it for the moderators' statistics."""
+        ctx = await self.context(member, place, explicit_lang)
+        reply = self.core.ask(text, ctx)
+        if reply.route is not None:
+            lang = reply.language.lang
+            await self.repo.record_question(
+                member.platform, place.chat_id, reply.route.situation, lang
+            )
+            if reply.route.situation is None:
+                await self.repo.record_unrouted(member.platform, place.chat_id, text, lang)
+        return reply.answer
+
+    async def press(
+        self, token: str, member: Member, place: Place, answer_ref: str | None = None
+    ) -> Answer:
+        """Answer a button. Feedback buttons store one changeable vote per member and answer."""
+        ctx = await self.context(member, place)
+        answer = self.core.act(token, ctx)
+        action = actions.parse(token)
+        if action is not None and action.verb == "f" and answer.kind == "notice":
+            sid, _, vote = action.arg.rpartition(".")
+            await self.repo.record_feedback(
+                member.platform,
+                member.user_id,
+                answer_ref or f"{sid}:{action.lang}",
+                sid,
+                action.lang,
+                vote == "1",
+                chat_id=place.chat_id,
+            )
+        return answer
+
+    async def situation(
+        self, situation_id: str, member: Member, place: Place, lang: str | None = None
+    ) -> Answer:
+        ctx = await self.context(member, place, lang)
+        return self.core.situation(situation_id, self.core.choose_language(None, ctx).lang)
+
+    async def start_walk(self, member: Member, place: Place, lang: str | None = None) -> Answer:
+        ctx = await self.context(member, place, lang)
+        answer = self.core.walk((), self.core.choose_language(None, ctx).lang)
+        assert answer is not None
+        return answer
+
+    async def help(self, member: Member, place: Place, lang: str | None = None) -> Answer:
+        ctx = await self.context(member, place, lang)
+        return self.core.situation_menu(self.core.choose_language(None, ctx).lang, "help")
+
+    async def set_language(self, member: Member, place: Place, value: str | None) -> Answer:
+        """Save (or with None, clear) the member's language; unknown values are refused."""
+        if value is None or value.strip().lower() in ("", "auto", "reset"):
+            await self.repo.set_member_language(member.platform, member.user_id, None)
+            lang = await self.language(member, place)
+            return self.core.notice(lang, "ui.lang.reset")
+        lang = match_locale(value, self.core.languages)
+        if lang is None:
+            current = await self.language(member, place)
+            names = ", ".join(
+                f"{code} ({self.core.catalogs.language_name(code)})" for code in self.core.languages
+            )
+            return self.core.notice(current, "ui.lang.unknown", languages=names)
+        await self.repo.set_member_language(member.platform, member.user_id, lang)
+        log.info("language saved", extra={"platform": member.platform, "lang": lang})
+        return self.core.notice(lang, "ui.lang.saved",
+                                language=self.core.catalogs.language_name(lang))
+
+    async def language_status(self, member: Member, place: Place) -> Answer:
+        lang = await self.language(member, place)
+        return self.core.notice(lang, "ui.lang.current",
+                                language=self.core.catalogs.language_name(lang))
+
+    def render(self, answer: Answer, fmt: str) -> list[str]:
+        return self.core.render(answer, fmt)

@@ -1,0 +1,161 @@
+"""The ``sellerbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bot.core.language import LanguageContext
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sellerbot",
+        description="Step-by-step guidance for marketplace sellers, in English, Indonesian "
+        "and Dutch.",
+    )
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="start the configured adapters, or the console channel")
+    ask = sub.add_parser("ask", help="answer one question (or one per line with '-')")
+    ask.add_argument("question", help="the question, or '-' to read one per line from stdin")
+    ask.add_argument("--lang", help="answer in this language (en, id, nl)")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.add_argument(
+        "--format", choices=("text", "discord", "telegram"), default="text",
+        help="markup of the printed answer (default: text)",
+    )
+    sub.add_parser("check", help="validate catalogs, decision steps and platform limits")
+    sits = sub.add_parser("situations", help="list the situations")
+    sits.add_argument("--json", action="store_true")
+    sits.add_argument("--lang", default="en")
+    sub.add_parser("graph", help="print the decision steps as a Mermaid diagram")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "ask":
+            return _ask(args)
+        if command == "check":
+            return _check()
+        if command == "situations":
+            return _situations(args)
+        if command == "graph":
+            from bot.core import flow
+
+            print(flow.mermaid())
+            return 0
+        return _run()
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _core() -> Any:
+    from bot.core.engine import default_core
+
+    return default_core()
+
+
+def _ask(args: argparse.Namespace) -> int:
+    core = _core()
+    if args.lang and args.lang not in core.languages:
+        print(
+            f"sellerbot: unknown language {args.lang!r}; choose one of: "
+            f"{', '.join(core.languages)}",
+            file=sys.stderr,
+        )
+        return 2
+    ctx = LanguageContext(explicit=args.lang)
+
+    def one(question: str) -> str:
+        reply = core.ask(question, ctx)
+        text = "\n\n".join(core.render(reply.answer, args.format))
+        if not args.json:
+            return text
+        route = reply.route
+        return json.dumps(
+            {
+                "situation": reply.answer.situation,
+                "lang": reply.language.lang,
+                "confidence": route.confidence if route else 0.0,
+                "kind": reply.answer.kind,
+                "candidates": list(route.candidates) if route else [],
+                "text": text,
+            },
+            ensure_ascii=False,
+        )
+
+    if args.question == "-":
+        for line in sys.stdin:
+            question = line.rstrip("\n")
+            print(one(question), flush=True)
+        return 0
+    print(one(args.question))
+    return 0
+
+
+def _check() -> int:
+    from bot.core.catalogs import CatalogError
+    from bot.core.engine import build
+    from bot.core.lexicon import LexiconError
+    from bot.core.validate import problems
+
+    try:
+        core = build()
+    except (CatalogError, LexiconError) as exc:
+        print(f"sellerbot check: cannot load content: {exc}", file=sys.stderr)
+        return 1
+    found = problems(core)
+    if found:
+        print(f"sellerbot check: {len(found)} problem(s):", file=sys.stderr)
+        for line in found:
+            print(f"  - {line}", file=sys.stderr)
+        return 1
+    print(
+        f"sellerbot check: ok ({len(core.languages)} languages: {', '.join(core.languages)}; "
+        f"content version {core.content_version})"
+    )
+    return 0
+
+
+def _situations(args: argparse.Namespace) -> int:
+    from bot.core import situations
+
+    core = _core()
+    lang = args.lang if args.lang in core.languages else "en"
+    rows = [
+        {"id": s.id, "title": core.t(lang, f"{s.id}.title"), "sources": list(s.sources)}
+        for s in situations.SITUATIONS
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['id']:<24} {r['title']}")
+    return 0
+
+
+def _run() -> int:
+    from bot.config import load_settings
+    from bot.logging_setup import setup
+
+    settings = load_settings()
+    setup(settings.sellerbot_log_level, settings.sellerbot_log_format)
+    from bot.runner import run
+
+    return asyncio.run(run(settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Escaping of text for each output format, applied to every value a template prints."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+_MD_SPECIAL = re.compile(r"([\\*_~`|>\[\]()<#:])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+]|\d+\.)(\s)", re.MULTILINE)
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain(text: object) -> str:
+    """Plain text: only control characters are removed."""
+    return _CONTROL.sub("", str(text))
+
+
+def discord_markdown(text: object) -> str:
+    """Discord Markdown: markup characters and list markers backslash-escaped, mentions broken.
+
+    Bot messages also send ``allowed_mentions=none``; breaking ``@everyone`` here keeps a pasted
+    message harmless even where that is forgotten.
+    """
+    s = _MD_SPECIAL.sub(r"\\\1", plain(text))
+    s = _MD_LINE_START.sub(r"\1\\\2\3", s)
+    return _MENTION.sub("@\u200b\\1", s)
+
+
+def telegram_html(text: object) -> str:
+    """Telegram HTML: only ``&``, ``<``, ``>`` and ``"`` need escaping, as named entities."""
+    if isinstance(text, Markup):
+        return str(text)
+    return (
+        plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+ESCAPERS = {"discord": discord_markdown, "telegram": telegram_html, "text": plain}

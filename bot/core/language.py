@@ -1,0 +1,107 @@
+"""Which language to answer in, and why.
+
+Order (first that applies wins): an explicit choice (command option or saved preference),
+the language the question is written in, the platform's locale hint, the community's default,
+English. Locale strings are parsed and matched with Babel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+
+from bot.core.lexicon import Lexicon, split_words
+
+log = logging.getLogger(__name__)
+
+FALLBACK = "en"
+#: A question needs at least this much marker weight, and a lead over the runner-up,
+#: before we trust its language over the member's locale.
+MIN_EVIDENCE = 1.5
+MIN_LEAD = 1.0
+# Old or alternative codes a platform may send (Java's "in" for Indonesian, "in-ID").
+_ALIASES = {"in": "id", "nl-be": "nl", "nb": "no"}
+
+
+@dataclass(frozen=True)
+class LanguageContext:
+    """What we know about a member's language besides their question."""
+
+    explicit: str | None = None  # command option, this message only
+    saved: str | None = None  # the member's stored preference
+    platform_locale: str | None = None  # e.g. Telegram language_code, Discord interaction.locale
+    community_default: str | None = None  # the server's or group's default
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    lang: str
+    reason: str
+
+
+def match_locale(tag: str | None, available: Sequence[str]) -> str | None:
+    """The available language for a locale tag (``en-GB``, ``nl_BE``, ``id``), via Babel."""
+    if not tag:
+        return None
+    norm = tag.strip().replace("_", "-").lower()
+    norm = _ALIASES.get(norm, _ALIASES.get(norm.split("-")[0], norm))
+    found = negotiate_locale([norm], list(available), sep="-")
+    if found:
+        return found
+    try:
+        lang = Locale.parse(norm, sep="-").language
+    except (ValueError, UnknownLocaleError):
+        return None
+    return lang if lang in available else None
+
+
+def detect(lex: Lexicon, text: str, available: Sequence[str]) -> tuple[str | None, dict[str, float]]:
+    """The language a question is written in, or None when the words don't tell."""
+    words = split_words(text)
+    totals = {lang: 0.0 for lang in available if lang in lex.markers}
+    for w in words:
+        for lang in totals:
+            totals[lang] += lex.markers[lang].get(w, 0.0)
+    if not totals:
+        return None, totals
+    ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top >= MIN_EVIDENCE and top - second >= MIN_LEAD:
+        return best, totals
+    if top >= MIN_EVIDENCE and top > second and len(words) <= 4:
+        return best, totals
+    return None, totals
+
+
+def choose(
+    ctx: LanguageContext,
+    available: Sequence[str],
+    detected: str | None = None,
+) -> LanguageChoice:
+    """Apply the language order; the reason is logged at debug level."""
+    for value, reason in (
+        (ctx.explicit, "explicit choice"),
+        (ctx.saved, "saved preference"),
+    ):
+        lang = match_locale(value, available)
+        if lang:
+            return _log(LanguageChoice(lang, reason))
+    if detected in available:
+        return _log(LanguageChoice(detected, "question language"))
+    for value, reason in (
+        (ctx.platform_locale, "platform locale"),
+        (ctx.community_default, "community default"),
+    ):
+        lang = match_locale(value, available)
+        if lang:
+            return _log(LanguageChoice(lang, f"{reason} {value}"))
+    return _log(LanguageChoice(FALLBACK if FALLBACK in available else available[0], "fallback"))
+
+
+def _log(choice: LanguageChoice) -> LanguageChoice:
+    log.debug("language chosen", extra={"lang": choice.lang, "reason": choice.reason})
+    return choice

@@ -1,0 +1,195 @@
+"""Routing lexicons: per-language data files turned into one fast lookup structure.
+
+Each language ships ``locales/<lang>/routing.toml`` (markers that identify the language, a
+normalisation table for chat spelling, affixes, and words per concept). Sellers mix languages
+in one message, so the concept tables of all languages are merged; the markers stay per
+language for language detection.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_SPLIT = re.compile(r"[^\w]+", re.UNICODE)
+_REPEAT = re.compile(r"(\w)\1{2,}")
+_APOSTROPHES = re.compile(r"['’`´]")
+
+MIN_FUZZY = 5
+
+
+class LexiconError(Exception):
+    """A routing lexicon file is missing or malformed."""
+
+
+def fold(text: str) -> str:
+    """Lowercase, strip accents and apostrophes, and shorten letters typed three times or more."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _APOSTROPHES.sub("", text)
+    return _REPEAT.sub(r"\1\1", text)
+
+
+def split_words(text: str) -> list[str]:
+    return [t for t in _SPLIT.split(fold(text)) if t and t != "_"]
+
+
+@dataclass
+class Lexicon:
+    """All languages' routing data, merged for lookup."""
+
+    markers: dict[str, dict[str, float]] = field(default_factory=dict)
+    normalize: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
+    stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    # first word -> [(remaining words, last is a stem, concepts)]
+    phrases: dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]] = field(
+        default_factory=dict
+    )
+    vocabulary: set[str] = field(default_factory=set)
+    plain: set[str] = field(default_factory=set)  # everyday words never "corrected" by fuzzing
+    deletes: dict[str, str] = field(default_factory=dict)
+    max_stem: int = 0
+
+    def tokens(self, text: str) -> list[str]:
+        """Split and normalise a message into canonical tokens."""
+        out: list[str] = []
+        for raw in split_words(text):
+            out.extend(self.normalize.get(raw, (raw,)))
+        return [self.canonical(t) for t in out]
+
+    def canonical(self, token: str) -> str:
+        return _canonical(self, token)
+
+    def stem_concepts(self, token: str) -> frozenset[str] | None:
+        for n in range(min(len(token), self.max_stem), 2, -1):
+            hit = self.stems.get(token[:n])
+            if hit is not None:
+                return hit
+        return None
+
+    def known(self, token: str) -> bool:
+        return token in self.vocabulary or self.stem_concepts(token) is not None
+
+
+
+
+def _canonical(lex: Lexicon, token: str) -> str:
+    cache = _CACHES.setdefault(id(lex), {})
+    hit = cache.get(token)
+    if hit is None:
+        hit = _resolve(lex, token)
+        if len(cache) < 100_000:
+            cache[token] = hit
+    return hit
+
+
+_CACHES: dict[int, dict[str, str]] = {}
+
+
+def _resolve(lex: Lexicon, token: str) -> str:
+    if lex.known(token) or token in lex.plain or token.isdigit() or len(token) < 3:
+        return token
+    # Affixes (di-cancel, cancelnya, buyerku, geannuleerd): strip when what remains is known.
+    for cand in _affix_variants(lex, token):
+        if lex.known(cand):
+            return cand
+    if len(token) >= MIN_FUZZY:
+        for cand in _fuzzy(lex, token):
+            return cand
+    return token
+
+
+def _affix_variants(lex: Lexicon, token: str) -> Iterable[str]:
+    for suf in lex.suffixes:
+        if token.endswith(suf) and len(token) - len(suf) >= 3:
+            yield token[: -len(suf)]
+    for pre in lex.prefixes:
+        if token.startswith(pre) and len(token) - len(pre) >= 3:
+            core = token[len(pre) :]
+            yield core
+            for suf in lex.suffixes:
+                if core.endswith(suf) and len(core) - len(suf) >= 3:
+                    yield core[: -len(suf)]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _fuzzy(lex: Lexicon, token: str) -> list[str]:
+    """Vocabulary words one edit away (insert, delete, substitute, swap), best first."""
+    found: set[str] = set()
+    if token in lex.deletes:  # the member typed a letter too many... or the word lost one
+        found.add(lex.deletes[token])
+    for d in _deletes(token):
+        if d in lex.vocabulary and len(d) >= MIN_FUZZY:
+            found.add(d)
+        if d in lex.deletes:
+            found.add(lex.deletes[d])
+    return sorted(found, key=lambda w: (w[0] != token[0], abs(len(w) - len(token)), w))
+
+
+def load(directory: Path, languages: Iterable[str]) -> Lexicon:
+    """Read ``<directory>/<lang>/routing.toml`` for each language and merge them."""
+    lex = Lexicon()
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    entries: list[tuple[str, str]] = []
+    for lang in languages:
+        path = directory / lang / "routing.toml"
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise LexiconError(f"{path}: missing (every language needs a routing lexicon)") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise LexiconError(f"{path}: {exc}") from exc
+        lex.markers[lang] = {fold(k): float(v) for k, v in data.get("markers", {}).items()}
+        lex.plain.update(lex.markers[lang])
+        lex.plain.update(split_words(" ".join(data.get("plain", []))))
+        for k, v in data.get("normalize", {}).items():
+            lex.normalize[fold(k)] = tuple(split_words(v))
+        prefixes += data.get("prefixes", [])
+        suffixes += data.get("suffixes", [])
+        for concept, words in data.get("concepts", {}).items():
+            if not isinstance(words, list):
+                raise LexiconError(f"{path}: concept {concept!r} must be a list of words")
+            entries += [(concept, w) for w in words]
+    # Longest affixes first, so "meng" is tried before "me".
+    lex.prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
+    lex.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))
+
+    words: dict[str, set[str]] = {}
+    stems: dict[str, set[str]] = {}
+    phrases: dict[tuple[str, tuple[str, ...], bool], set[str]] = {}
+    for concept, entry in entries:
+        star = entry.strip().endswith("*")
+        parts: list[str] = []
+        for w in split_words(entry):
+            parts.extend(lex.normalize.get(w, (w,)))
+        if not parts:
+            continue
+        lex.vocabulary.update(p for p in parts)
+        if len(parts) == 1:
+            (stems if star else words).setdefault(parts[0], set()).add(concept)
+        else:
+            phrases.setdefault((parts[0], tuple(parts[1:]), star), set()).add(concept)
+    lex.words = {k: frozenset(v) for k, v in words.items()}
+    lex.stems = {k: frozenset(v) for k, v in stems.items()}
+    lex.max_stem = max((len(s) for s in lex.stems), default=0)
+    for (first, rest, star), concepts in phrases.items():
+        lex.phrases.setdefault(first, []).append((rest, star, frozenset(concepts)))
+    for bucket in lex.phrases.values():
+        bucket.sort(key=lambda p: len(p[0]), reverse=True)
+    for word in lex.vocabulary:
+        if len(word) >= MIN_FUZZY:
+            for d in _deletes(word):
+                lex.deletes.setdefault(d, word)
+    return lex

@@ -1,0 +1,227 @@
+"""Free-text routing: which situation a question describes, and how sure we are.
+
+Questions are turned into language-neutral *concepts* (cancel, buyer, mistake, delivered, ...)
+with the merged lexicons, so Indonesian with English words mixed in routes as well as either
+language alone. Concepts are scored per situation with the weights below; who cancels is
+decided by which agent (the member or the buyer) stands nearest before the word "cancel".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.lexicon import Lexicon
+
+SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
+    "buyer-cancel-request": {
+        "buyer_cancels": 2.6,
+        "cancel_request": 2.6,
+        "refund": 2.0,
+        "not_needed": 1.8,
+        "ignore_cancel": 1.4,
+        "decide_cancel": 1.2,
+        "cancel_unattributed": 0.9,
+        "buyer_unresponsive_cancel": 0.0,
+    },
+    "ordered-by-mistake": {"mistake": 2.6, "reorder": 2.8, "mistake_cancel": 0.8},
+    "unhappy-with-delivery": {
+        "unhappy": 2.0,
+        "revision": 2.0,
+        "delivered": 1.1,
+        "redeliver": 2.6,
+        "scope": 1.0,
+    },
+    "seller-cancel": {
+        "self_cancels": 3.0,
+        "cant_deliver": 2.4,
+        "unresponsive": 1.4,
+        "resolution_self": 0.8,
+        "how_cancel": 0.9,
+    },
+    "general-advice": {"tips": 2.0, "completion": 0.9},
+}
+OFFTOPIC_WEIGHT = 2.0
+#: Below this confidence the core offers the situations as choices instead of guessing.
+CONFIDENT = 0.3
+AGENT_WINDOW = 8
+
+
+@dataclass(frozen=True)
+class Route:
+    """The outcome of routing one question."""
+
+    situation: str | None
+    confidence: float
+    kind: str  # "situation", "unsure" or "offtopic"
+    candidates: tuple[str, ...]
+    scores: tuple[tuple[str, float], ...]
+
+
+def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
+    """Every (position, concept) found in the tokens: words, stems and phrases."""
+    found: list[tuple[int, str]] = []
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        hit = lex.words.get(tok)
+        if hit is None:
+            hit = lex.stem_concepts(tok)
+        if hit:
+            found += [(i, c) for c in hit]
+        for rest, star, concepts in lex.phrases.get(tok, ()):
+            m = len(rest)
+            if i + m >= n:
+                continue
+            if star:
+                ok = tokens[i + 1 : i + m] == list(rest[:-1]) and tokens[i + m].startswith(rest[-1])
+            else:
+                ok = tuple(tokens[i + 1 : i + 1 + m]) == rest
+            if ok:
+                found += [(i, c) for c in concepts]
+    return found
+
+
+def features(lex: Lexicon, text: str) -> Counter[str]:
+    """Situation features of a question: concept counts plus who-cancels attribution."""
+    tokens = lex.tokens(text)
+    found = concepts_of(lex, tokens)
+    by_pos: dict[int, set[str]] = {}
+    for pos, c in found:
+        by_pos.setdefault(pos, set()).add(c)
+    present = Counter(c for _, c in found)
+    f: Counter[str] = Counter()
+    for c in (
+        "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
+        "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
+        "cancel_request",
+    ):  # fmt: skip
+        if present[c]:
+            f[c] = 1.0 + 0.25 * min(present[c] - 1, 2)
+
+    def has(pos: int, concept: str) -> bool:
+        return concept in by_pos.get(pos, ())
+
+    def between(a: int, b: int, *concepts: str) -> bool:
+        return any(has(p, c) for p in range(a + 1, b) for c in concepts)
+
+    agents: list[tuple[int, str]] = []
+    for pos in sorted(by_pos):
+        if has(pos, "self"):
+            # "buyer saya" / "orderan ane": a pronoun right after a noun is a possessive.
+            if pos > 0 and (has(pos - 1, "buyer") or has(pos - 1, "possessable")):
+                continue
+            agents.append((pos, "self"))
+        elif has(pos, "buyer"):
+            agents.append((pos, "buyer"))
+
+    def who_cancels(pos: int) -> str:
+        before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
+        if before:
+            apos, who = before[-1]
+            if who == "self":
+                # "I declined the cancel", "I got a cancel request": answering the buyer's.
+                if between(apos, pos, "decide", "receive"):
+                    return "buyer"
+                # "the client asks whether I want to cancel": the request is the buyer's.
+                earlier = [a for a in agents if pos - 2 * AGENT_WINDOW <= a[0] < apos]
+                if earlier and earlier[-1][1] == "buyer" and between(earlier[-1][0], apos, "request"):
+                    return "buyer"
+            return who
+        if any(has(p, "request") for p in range(max(0, pos - 4), pos)):
+            return "buyer"  # "asks for the order to be cancelled"
+        after = [a for a in agents if pos < a[0] <= pos + 4]
+        return after[0][1] if after else ""
+
+    cancels = [p for p in sorted(by_pos) if has(p, "cancel")]
+    requests = [p for p in sorted(by_pos) if has(p, "cancel_request")]
+    for pos in cancels:
+        if any(r <= pos <= r + 3 for r in requests):
+            continue  # part of a "cancel request" phrase: attributed below
+        who = who_cancels(pos)
+        if who == "self":
+            f["self_cancels"] = 1.0
+        elif who == "buyer":
+            f["buyer_cancels"] = 1.0
+        else:
+            f["cancel_unattributed"] = 1.0
+            if any(has(p, "how") or has(p, "modal") for p in range(max(0, pos - 3), pos)):
+                f["how_cancel"] = 1.0
+    for pos in requests:
+        before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
+        near = range(max(0, pos - 3), min(len(tokens), pos + 5))
+        sent = any(has(p, "initiate") for p in near)
+        if sent and (not before or before[-1][1] == "self"):
+            f["self_cancels"] = 1.0  # "I sent a cancellation request": the seller's own
+        else:
+            f["buyer_cancels"] = 1.0
+    if not requests:
+        f.pop("cancel_request", None)
+    if cancels or requests:
+        if present["ignore"]:
+            f["ignore_cancel"] = 1.0
+        if present["decide"]:
+            f["decide_cancel"] = 1.0
+        if present["mistake"]:
+            f["mistake_cancel"] = 1.0
+        if present["escalate"]:
+            f["escalate_cancel"] = 1.0
+    if present["resolution"] and f["self_cancels"]:
+        f["resolution_self"] = 1.0
+    if present["resolution"] and f["how_cancel"]:
+        f["how_resolution"] = 1.0
+    if present["buyer"]:
+        f["buyer_mentioned"] = 1.0
+    if not (cancels or requests or present["completion"]):
+        f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
+    return f
+
+
+def score(f: Counter[str]) -> dict[str, float]:
+    scores = {
+        sid: sum(w * f.get(name, 0.0) for name, w in weights.items())
+        for sid, weights in SITUATION_WEIGHTS.items()
+    }
+    # Interactions the linear weights can't express.
+    mistaken = f["mistake"] or f["reorder"]
+    if f["mistake"] and not (f["cancel_request"] or f["buyer_cancels"] or f["reorder"]
+                             or f["mistake_cancel"]):
+        scores["ordered-by-mistake"] *= 0.5  # "wrong" alone is weak evidence of a mistaken order
+    if mistaken and (f["buyer_cancels"] or f["self_cancels"] or f["cancel_unattributed"]):
+        # A mistaken order is cancelled whoever presses the button: the mistake route applies.
+        scores["ordered-by-mistake"] += 1.0
+        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 2.0)
+        scores["buyer-cancel-request"] = max(0.0, scores["buyer-cancel-request"] - 2.0)
+    if f["refund"] and f["self_cancels"] and not f["buyer_cancels"]:
+        # "If I cancel, is the buyer refunded?": what happens after the seller cancels.
+        scores["buyer-cancel-request"] -= 2.0 * f["refund"]
+        scores["seller-cancel"] += 1.0
+    if f["refund"] and f["buyer_mentioned"] and not f["self_cancels"]:
+        scores["buyer-cancel-request"] += 1.0
+    if f["escalate_cancel"] and not f["self_cancels"] or f["escalate_cancel"] and f["decide_cancel"]:
+        scores["buyer-cancel-request"] += 1.0
+    if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
+        scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
+    if (f["buyer_cancels"] or f["cancel_request"]) and f["self_cancels"] == 0:
+        scores["general-advice"] *= 0.5
+    if f["completion"] and f["cancel_unattributed"] and not mistaken:
+        scores["general-advice"] += 1.0  # "how do cancellations affect my completion rate"
+    if f["how_resolution"]:
+        scores["seller-cancel"] += 1.0  # "how do I cancel through the Resolution Center"
+    return {k: max(0.0, v) for k, v in scores.items()}
+
+
+def route(lex: Lexicon, text: str) -> Route:
+    """Route one question to a situation, or say it is unsure or off-topic."""
+    f = features(lex, text)
+    scores = score(f)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (top, t), (_, s) = ranked[0], ranked[1]
+    off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0)
+    confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
+    candidates = tuple(sid for sid, v in ranked if v > 0)[:3]
+    score_items = tuple((k, round(v, 2)) for k, v in ranked)
+    if t <= 0 or (off and off >= t):
+        return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), score_items)
+    if confidence < CONFIDENT:
+        return Route(None, confidence, "unsure", candidates, score_items)
+    return Route(top, confidence, "situation", candidates, score_items)
