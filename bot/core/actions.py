@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 PREFIX = "sb1"
 MAX_BYTES = 64
-_TOKEN = re.compile(r"^sb1:([a-z]{2,3}):([wsfh]):([a-z0-9.\-]{0,48})$")
+_TOKEN = re.compile(r"^sb1:([a-z]{2,3}):([wsfh]):([a-z0-9.\-]{0,48})")
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def parse(token: str | None) -> Action | None:
     """The action in a token, or None when it is malformed, too long or forged."""
     if not token or len(token.encode("utf-8")) > MAX_BYTES:
         return None
-    m = _TOKEN.match(token)
+    m = _TOKEN.fullmatch(token)
     if m is None:
         return None
     return Action(m.group(1), m.group(2), m.group(3))

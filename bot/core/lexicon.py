@@ -20,6 +20,8 @@ _REPEAT = re.compile(r"(\w)\1{2,}")
 _APOSTROPHES = re.compile(r"['’`´]")
 
 MIN_FUZZY = 5
+BREAK = "\x00"  # sentence boundary token: who-cancels attribution does not look across it
+_SENTENCE = re.compile(r"[.!?;\n]+(?:\s|$)|\n")
 
 
 class LexiconError(Exception):
@@ -52,17 +54,25 @@ class Lexicon:
     phrases: dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]] = field(
         default_factory=dict
     )
+    # Two words near each other in either order ("bestelt later opnieuw", "order ulang"):
+    # (concept, word a, word b); "*" at the end of a word makes it a stem.
+    pairs: list[tuple[str, str, str]] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)  # everyday words never "corrected" by fuzzing
     deletes: dict[str, str] = field(default_factory=dict)
     max_stem: int = 0
 
     def tokens(self, text: str) -> list[str]:
-        """Split and normalise a message into canonical tokens."""
+        """Split and normalise a message into canonical tokens; sentences end with ``BREAK``."""
         out: list[str] = []
-        for raw in split_words(text):
-            out.extend(self.normalize.get(raw, (raw,)))
-        return [self.canonical(t) for t in out]
+        for sentence in _SENTENCE.split(text):
+            words = split_words(sentence)
+            if not words:
+                continue
+            for raw in words:
+                out.extend(self.normalize.get(raw, (raw,)))
+            out.append(BREAK)
+        return [t if t == BREAK else self.canonical(t) for t in out]
 
     def canonical(self, token: str) -> str:
         return _canonical(self, token)
@@ -158,6 +168,13 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
             lex.normalize[fold(k)] = tuple(split_words(v))
         prefixes += data.get("prefixes", [])
         suffixes += data.get("suffixes", [])
+        for concept, pairs in data.get("pairs", {}).items():
+            for pair in pairs:
+                if not (isinstance(pair, list) and len(pair) == 2):
+                    raise LexiconError(f"{path}: pairs.{concept} needs [word, word] entries")
+                a, b = (fold(w).strip() for w in pair)
+                lex.pairs.append((concept, a, b))
+                lex.vocabulary.update(w.rstrip("*") for w in (a, b))
         for concept, words in data.get("concepts", {}).items():
             if not isinstance(words, list):
                 raise LexiconError(f"{path}: concept {concept!r} must be a list of words")

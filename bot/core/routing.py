@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from bot.core.lexicon import Lexicon
+from bot.core.lexicon import BREAK, Lexicon
 
 SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
     "buyer-cancel-request": {
@@ -34,17 +34,19 @@ SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
     },
     "seller-cancel": {
         "self_cancels": 3.0,
-        "cant_deliver": 2.4,
+        "cant_deliver": 3.0,
         "unresponsive": 1.4,
         "resolution_self": 0.8,
         "how_cancel": 0.9,
     },
-    "general-advice": {"tips": 2.0, "completion": 0.9},
+    "general-advice": {"tips": 2.0, "completion": 0.9, "cancel_generic": 2.2},
 }
 OFFTOPIC_WEIGHT = 2.0
 #: Below this confidence the core offers the situations as choices instead of guessing.
 CONFIDENT = 0.3
 AGENT_WINDOW = 8
+PAIR_WINDOW = 4
+NEGATABLE = frozenset({"unhappy", "cant_deliver", "mistake", "refund", "revision"})
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,13 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
     """Every (position, concept) found in the tokens: words, stems and phrases."""
     found: list[tuple[int, str]] = []
     n = len(tokens)
+    negated: set[int] = set()
     for i, tok in enumerate(tokens):
-        hit = lex.words.get(tok)
-        if hit is None:
-            hit = lex.stem_concepts(tok)
-        if hit:
-            found += [(i, c) for c in hit]
+        for hit in (lex.words.get(tok), lex.stem_concepts(tok)):
+            if hit:
+                found += [(i, c) for c in hit]
+                if "negator" in hit:
+                    negated.update((i + 1, i + 2))
         for rest, star, concepts in lex.phrases.get(tok, ()):
             m = len(rest)
             if i + m >= n:
@@ -78,7 +81,27 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
                 ok = tuple(tokens[i + 1 : i + 1 + m]) == rest
             if ok:
                 found += [(i, c) for c in concepts]
-    return found
+    for concept, a, b in lex.pairs:
+        pa = [i for i, t in enumerate(tokens) if _word_matches(t, a)]
+        if not pa:
+            continue
+        pb = [i for i, t in enumerate(tokens) if _word_matches(t, b)]
+        for i in pa:
+            for j in pb:
+                if i != j and abs(i - j) <= PAIR_WINDOW and BREAK not in tokens[min(i, j):max(i, j)]:
+                    found.append((min(i, j), concept))
+    # "not even late", "niet slecht": a single negated word loses its concept (phrases such
+    # as "not happy" carry their own negation and were matched above).
+    single = {(i, c) for i, tok in enumerate(tokens)
+              for hit in (lex.words.get(tok), lex.stem_concepts(tok)) if hit for c in hit}
+    found = [(i, c) for i, c in found
+             if not (i in negated and c in NEGATABLE and (i, c) in single
+                     and BREAK not in tokens[max(0, i - 2) : i])]
+    return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
+
+
+def _word_matches(token: str, word: str) -> bool:
+    return token.startswith(word[:-1]) if word.endswith("*") else token == word
 
 
 def features(lex: Lexicon, text: str) -> Counter[str]:
@@ -114,29 +137,48 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
         elif has(pos, "buyer"):
             agents.append((pos, "buyer"))
 
+    breaks = [i for i, t in enumerate(tokens) if t == BREAK]
+
+    def sentence(pos: int) -> tuple[int, int]:
+        lo = max((b for b in breaks if b < pos), default=-1)
+        hi = min((b for b in breaks if b > pos), default=len(tokens))
+        return lo, hi
+
     def who_cancels(pos: int) -> str:
-        before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
+        lo, hi = sentence(pos)
+        before = [a for a in agents if max(lo, pos - AGENT_WINDOW) < a[0] < pos]
         if before:
             apos, who = before[-1]
             if who == "self":
                 # "I declined the cancel", "I got a cancel request": answering the buyer's.
-                if between(apos, pos, "decide", "receive"):
+                # (Dutch puts the verb last: "ik heb de cancel geweigerd".)
+                if between(apos, pos, "decide", "receive") or between(pos, min(hi, pos + 4),
+                                                                      "decide"):
                     return "buyer"
                 # "the client asks whether I want to cancel": the request is the buyer's.
-                earlier = [a for a in agents if pos - 2 * AGENT_WINDOW <= a[0] < apos]
-                if earlier and earlier[-1][1] == "buyer" and between(earlier[-1][0], apos, "request"):
+                earlier = [a for a in agents if lo < a[0] < apos]
+                if (earlier and earlier[-1][1] == "buyer"
+                        and between(max(earlier[-1][0], apos - 4), apos, "request")):
                     return "buyer"
             return who
-        if any(has(p, "request") for p in range(max(0, pos - 4), pos)):
+        if any(has(p, "request") for p in range(max(lo + 1, pos - 6), pos)):
             return "buyer"  # "asks for the order to be cancelled"
-        after = [a for a in agents if pos < a[0] <= pos + 4]
-        return after[0][1] if after else ""
+        after = [a for a in agents if pos < a[0] <= min(hi, pos + 3)]
+        if after:
+            return after[0][1]
+        previous = [a for a in agents if a[0] < lo]
+        return previous[-1][1] if previous else ""
 
     cancels = [p for p in sorted(by_pos) if has(p, "cancel")]
     requests = [p for p in sorted(by_pos) if has(p, "cancel_request")]
+    generic = [p for p in sorted(by_pos) if has(p, "cancel_generic")]
+    if generic:
+        f["cancel_generic"] = 1.0
     for pos in cancels:
         if any(r <= pos <= r + 3 for r in requests):
             continue  # part of a "cancel request" phrase: attributed below
+        if any(g <= pos <= g + 3 for g in generic):
+            continue  # "cancellations" in general: nobody in particular cancels
         who = who_cancels(pos)
         if who == "self":
             f["self_cancels"] = 1.0
@@ -146,6 +188,7 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
             f["cancel_unattributed"] = 1.0
             if any(has(p, "how") or has(p, "modal") for p in range(max(0, pos - 3), pos)):
                 f["how_cancel"] = 1.0
+    buyer_request = False
     for pos in requests:
         before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
         near = range(max(0, pos - 3), min(len(tokens), pos + 5))
@@ -154,7 +197,8 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
             f["self_cancels"] = 1.0  # "I sent a cancellation request": the seller's own
         else:
             f["buyer_cancels"] = 1.0
-    if not requests:
+            buyer_request = True
+    if not buyer_request:
         f.pop("cancel_request", None)
     if cancels or requests:
         if present["ignore"]:
@@ -171,7 +215,7 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
         f["how_resolution"] = 1.0
     if present["buyer"]:
         f["buyer_mentioned"] = 1.0
-    if not (cancels or requests or present["completion"]):
+    if not (cancels or requests or generic or present["completion"]):
         f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
     return f
 
@@ -189,8 +233,10 @@ def score(f: Counter[str]) -> dict[str, float]:
     if mistaken and (f["buyer_cancels"] or f["self_cancels"] or f["cancel_unattributed"]):
         # A mistaken order is cancelled whoever presses the button: the mistake route applies.
         scores["ordered-by-mistake"] += 1.0
-        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 2.0)
-        scores["buyer-cancel-request"] = max(0.0, scores["buyer-cancel-request"] - 2.0)
+        scores["seller-cancel"] *= 0.5
+        scores["buyer-cancel-request"] *= 0.5
+    if f["reorder"]:
+        scores["buyer-cancel-request"] -= 1.5  # "so he can order again": a mistaken order
     if f["refund"] and f["self_cancels"] and not f["buyer_cancels"]:
         # "If I cancel, is the buyer refunded?": what happens after the seller cancels.
         scores["buyer-cancel-request"] -= 2.0 * f["refund"]
@@ -201,8 +247,8 @@ def score(f: Counter[str]) -> dict[str, float]:
         scores["buyer-cancel-request"] += 1.0
     if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
-    if (f["buyer_cancels"] or f["cancel_request"]) and f["self_cancels"] == 0:
-        scores["general-advice"] *= 0.5
+    if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"]:
+        scores["general-advice"] *= 0.5  # someone in particular cancels: not general advice
     if f["completion"] and f["cancel_unattributed"] and not mistaken:
         scores["general-advice"] += 1.0  # "how do cancellations affect my completion rate"
     if f["how_resolution"]:
@@ -220,7 +266,7 @@ def route(lex: Lexicon, text: str) -> Route:
     confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
     candidates = tuple(sid for sid, v in ranked if v > 0)[:3]
     score_items = tuple((k, round(v, 2)) for k, v in ranked)
-    if t <= 0 or (off and off >= t):
+    if t <= 0 or (off and off > t):
         return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), score_items)
     if confidence < CONFIDENT:
         return Route(None, confidence, "unsure", candidates, score_items)

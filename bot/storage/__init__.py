@@ -1,0 +1,50 @@
+"""Storage layer: the :class:`Repository` interface and its backends.
+
+Open storage with :func:`open_repository` and depend only on :class:`Repository`::
+
+    async with await open_repository("sqlite:///data/sellerbot.db", salt=secret) as repo:
+        await repo.set_member_language("telegram", "42", "id")
+"""
+
+from __future__ import annotations
+
+from bot.storage.errors import StorageError
+from bot.storage.repository import (
+    CommunitySettings,
+    FeedbackSummary,
+    PinRecord,
+    QuestionCount,
+    Repository,
+    UnroutedCount,
+)
+from bot.storage.sqlite import SqliteRepository
+from bot.storage.url import sqlite_path
+
+__all__ = [
+    "CommunitySettings",
+    "FeedbackSummary",
+    "PinRecord",
+    "QuestionCount",
+    "Repository",
+    "SqliteRepository",
+    "StorageError",
+    "UnroutedCount",
+    "open_repository",
+]
+
+
+async def open_repository(url: str, salt: str = "") -> Repository:
+    """Open the storage a URL designates, migrated to the latest schema.
+
+    Args:
+        url: A plain file path, ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db`` or
+            ``sqlite:///:memory:``. ``postgresql://`` URLs are recognised but not available yet.
+        salt: Salt for hashing member ids; keep it stable across restarts.
+
+    Returns:
+        An open repository; close it with ``close()`` or use it with ``async with``.
+
+    Raises:
+        StorageError: If the URL is not accepted or the database cannot be used.
+    """
+    return await SqliteRepository.open(sqlite_path(url), salt=salt)

@@ -1,0 +1,11 @@
+"""Errors raised by the storage layer."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """A storage backend cannot be opened or used as asked.
+
+    Raised for unsupported storage URLs, database files written by a newer version of the bot,
+    and files that are not usable databases. Callers can catch this one type at start-up.
+    """

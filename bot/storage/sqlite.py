@@ -1,0 +1,456 @@
+"""SQLite implementation of :class:`~bot.storage.repository.Repository`, using aiosqlite.
+
+One database file, in WAL mode so readers never block the writer. Every write is a single
+statement in autocommit mode (upserts, no read-modify-write), so concurrent tasks and several
+processes on the same file cannot lose rows; ``busy_timeout`` makes writers wait for each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+from bot.storage import migrations
+from bot.storage.errors import StorageError
+from bot.storage.repository import (
+    CommunitySettings,
+    FeedbackSummary,
+    PinRecord,
+    QuestionCount,
+    Repository,
+    UnroutedCount,
+)
+from bot.storage.values import (
+    clip_unrouted,
+    from_db_time,
+    hash_member_id,
+    normalise_text,
+    to_db_time,
+    utc_or_now,
+)
+
+logger = logging.getLogger(__name__)
+
+#: How long a writer waits for another writer's lock, in milliseconds.
+BUSY_TIMEOUT_MS = 5000
+
+MEMORY = ":memory:"
+
+
+async def _enable_wal(conn: aiosqlite.Connection, where: str) -> None:
+    """Switch the file to WAL, retrying while other connections hold it.
+
+    Changing the journal mode needs an exclusive lock, and SQLite reports ``database is locked``
+    at once (without the busy handler) when several connections open a new file together.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+                row = await cursor.fetchone()
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.1)
+    mode = str(row[0]).lower() if row is not None else "?"
+    if mode != "wal" and where != MEMORY:
+        logger.warning("SQLite storage %s uses journal mode %s, not WAL", where, mode)
+
+
+def _filters(
+    platform: str | None, chat_id: str | None, since: datetime | None, time_column: str
+) -> tuple[str, list[Any]]:
+    """Build a WHERE clause (column names fixed here, values as parameters)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if platform is not None:
+        clauses.append("platform = ?")
+        params.append(platform)
+    if chat_id is not None:
+        clauses.append("chat_id = ?")
+        params.append(chat_id)
+    if since is not None:
+        clauses.append(f"{time_column} >= ?")
+        params.append(to_db_time(since))
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return where, params
+
+
+class SqliteRepository(Repository):
+    """Repository stored in one SQLite file.
+
+    Create it with :meth:`open`, which connects, sets the pragmas and applies migrations.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, salt: str = "", path: str = MEMORY) -> None:
+        """Wrap an already configured and migrated connection; prefer :meth:`open`.
+
+        Args:
+            conn: An aiosqlite connection in autocommit mode (``isolation_level=None``).
+            salt: Salt for hashing member ids. Changing it orphans stored member preferences
+                and lets members vote again, so keep it stable.
+            path: Database path, for messages.
+        """
+        self._conn = conn
+        self._salt = salt
+        self._path = path
+        self._closed = False
+
+    @property
+    def path(self) -> str:
+        """The database file path (``":memory:"`` for an in-memory database)."""
+        return self._path
+
+    @classmethod
+    async def open(cls, path: str | Path, salt: str = "") -> SqliteRepository:
+        """Open (creating if needed) the database at ``path`` and migrate it to the latest schema.
+
+        Args:
+            path: Database file path; parent directories are created. ``":memory:"`` gives a
+                private in-memory database.
+            salt: Salt for hashing member ids.
+
+        Returns:
+            The ready repository.
+
+        Raises:
+            StorageError: If the file is not a usable database or is newer than this code.
+        """
+        where = str(path)
+        if where != MEMORY:
+            try:
+                Path(where).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the directory for {where}: {exc}") from exc
+        try:
+            conn = await aiosqlite.connect(where, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open SQLite database {where}: {exc}") from exc
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            # Refuse a newer file before changing anything in it.
+            migrations.check_not_newer(await migrations.get_user_version(conn), where)
+            await _enable_wal(conn, where)
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            version = await migrations.apply_migrations(conn, where=where)
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise StorageError(f"cannot use SQLite database {where}: {exc}") from exc
+        except BaseException:
+            await conn.close()
+            raise
+        logger.info("Opened SQLite storage %s (schema version %d)", where, version)
+        return cls(conn, salt=salt, path=where)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _member(self, platform: str, user_id: str) -> str:
+        return hash_member_id(self._salt, platform, user_id)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError(f"SQLite storage {self._path} is closed")
+
+    async def _write(self, sql: str, params: Sequence[Any]) -> int:
+        self._check_open()
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def _rows(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        self._check_open()
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    # -- member and community languages ------------------------------------------------------
+
+    async def get_member_language(self, platform: str, user_id: str) -> str | None:
+        """See :meth:`Repository.get_member_language`."""
+        rows = await self._rows(
+            "SELECT lang FROM member_prefs WHERE platform = ? AND user_hash = ?",
+            (platform, self._member(platform, user_id)),
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def set_member_language(self, platform: str, user_id: str, lang: str | None) -> None:
+        """See :meth:`Repository.set_member_language`. Clearing removes the member's row."""
+        user_hash = self._member(platform, user_id)
+        if lang is None:
+            await self._write(
+                "DELETE FROM member_prefs WHERE platform = ? AND user_hash = ?",
+                (platform, user_hash),
+            )
+            return
+        await self._write(
+            """
+            INSERT INTO member_prefs (platform, user_hash, lang, updated_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (platform, user_hash)
+            DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at
+            """,
+            (platform, user_hash, lang, to_db_time(utc_or_now(None))),
+        )
+
+    async def get_community(self, platform: str, chat_id: str) -> CommunitySettings | None:
+        """See :meth:`Repository.get_community`."""
+        rows = await self._rows(
+            """
+            SELECT default_lang, updated_at FROM community_settings
+            WHERE platform = ? AND chat_id = ?
+            """,
+            (platform, chat_id),
+        )
+        if not rows:
+            return None
+        default_lang, updated_at = rows[0]
+        return CommunitySettings(platform, chat_id, default_lang, from_db_time(updated_at))
+
+    async def set_community_language(self, platform: str, chat_id: str, lang: str | None) -> None:
+        """See :meth:`Repository.set_community_language`."""
+        await self._write(
+            """
+            INSERT INTO community_settings (platform, chat_id, default_lang, updated_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (platform, chat_id)
+            DO UPDATE SET default_lang = excluded.default_lang, updated_at = excluded.updated_at
+            """,
+            (platform, chat_id, lang, to_db_time(utc_or_now(None))),
+        )
+
+    # -- questions -----------------------------------------------------------------------------
+
+    async def record_question(
+        self,
+        platform: str,
+        chat_id: str | None,
+        situation: str | None,
+        lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_question`."""
+        await self._write(
+            "INSERT INTO questions (platform, chat_id, situation, lang, asked_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (platform, chat_id, situation, lang, to_db_time(utc_or_now(at))),
+        )
+
+    async def question_counts(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[QuestionCount]:
+        """See :meth:`Repository.question_counts`."""
+        where, params = _filters(platform, chat_id, since, "asked_at")
+        rows = await self._rows(
+            f"""
+            SELECT situation, lang, COUNT(*) AS n FROM questions {where}
+            GROUP BY situation, lang
+            ORDER BY n DESC, situation IS NULL, situation, lang
+            """,
+            params,
+        )
+        return [(situation, lang, int(n)) for situation, lang, n in rows]
+
+    async def record_unrouted(
+        self,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_unrouted`."""
+        clipped = clip_unrouted(text)
+        await self._write(
+            "INSERT INTO unrouted (platform, chat_id, text, normalised, lang, asked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (platform, chat_id, clipped, normalise_text(clipped), lang, to_db_time(utc_or_now(at))),
+        )
+
+    async def unrouted_report(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+    ) -> list[UnroutedCount]:
+        """See :meth:`Repository.unrouted_report`."""
+        if limit <= 0:
+            return []
+        where, params = _filters(platform, chat_id, since, "asked_at")
+        rows = await self._rows(
+            f"""
+            SELECT normalised, lang, COUNT(*) AS n, MAX(asked_at) AS last_seen
+            FROM unrouted {where}
+            GROUP BY normalised, lang
+            ORDER BY n DESC, last_seen DESC, normalised, lang
+            LIMIT ?
+            """,
+            [*params, limit],
+        )
+        return [
+            UnroutedCount(text, lang, int(n), from_db_time(last_seen))
+            for text, lang, n, last_seen in rows
+        ]
+
+    # -- feedback ------------------------------------------------------------------------------
+
+    async def record_feedback(
+        self,
+        platform: str,
+        user_id: str,
+        answer_ref: str,
+        situation: str,
+        lang: str,
+        helpful: bool,
+        chat_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_feedback`."""
+        when = to_db_time(utc_or_now(at))
+        await self._write(
+            """
+            INSERT INTO feedback (platform, user_hash, answer_ref, situation, lang, helpful,
+                                  chat_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (platform, user_hash, answer_ref) DO UPDATE SET
+                situation = excluded.situation,
+                lang = excluded.lang,
+                helpful = excluded.helpful,
+                chat_id = COALESCE(excluded.chat_id, feedback.chat_id),
+                updated_at = excluded.updated_at
+            """,
+            (
+                platform,
+                self._member(platform, user_id),
+                answer_ref,
+                situation,
+                lang,
+                1 if helpful else 0,
+                chat_id,
+                when,
+                when,
+            ),
+        )
+
+    async def feedback_summary(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[FeedbackSummary]:
+        """See :meth:`Repository.feedback_summary`."""
+        where, params = _filters(platform, chat_id, since, "updated_at")
+        rows = await self._rows(
+            f"""
+            SELECT situation, lang, SUM(helpful), SUM(1 - helpful) FROM feedback {where}
+            GROUP BY situation, lang
+            ORDER BY situation, lang
+            """,
+            params,
+        )
+        return [FeedbackSummary(s, lang, int(yes), int(no)) for s, lang, yes, no in rows]
+
+    # -- pins ----------------------------------------------------------------------------------
+
+    async def record_pin(
+        self,
+        platform: str,
+        chat_id: str,
+        message_id: str,
+        situation: str,
+        lang: str,
+        content_version: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_pin`. Re-recording keeps the original ``pinned_at``."""
+        when = to_db_time(utc_or_now(at))
+        await self._write(
+            """
+            INSERT INTO pins (platform, chat_id, message_id, situation, lang, content_version,
+                              pinned_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (platform, chat_id, message_id) DO UPDATE SET
+                situation = excluded.situation,
+                lang = excluded.lang,
+                content_version = excluded.content_version,
+                updated_at = excluded.updated_at
+            """,
+            (platform, chat_id, message_id, situation, lang, content_version, when, when),
+        )
+
+    async def list_pins(self, platform: str, chat_id: str | None = None) -> list[PinRecord]:
+        """See :meth:`Repository.list_pins`. Ordered by chat, then pin time."""
+        where, params = _filters(platform, chat_id, None, "pinned_at")
+        rows = await self._rows(
+            f"""
+            SELECT platform, chat_id, message_id, situation, lang, content_version,
+                   pinned_at, updated_at
+            FROM pins {where}
+            ORDER BY chat_id, pinned_at, message_id
+            """,
+            params,
+        )
+        return [
+            PinRecord(p, c, m, s, lang, v, from_db_time(pinned), from_db_time(updated))
+            for p, c, m, s, lang, v, pinned, updated in rows
+        ]
+
+    async def update_pin_version(
+        self, platform: str, chat_id: str, message_id: str, content_version: str
+    ) -> bool:
+        """See :meth:`Repository.update_pin_version`."""
+        changed = await self._write(
+            """
+            UPDATE pins SET content_version = ?, updated_at = ?
+            WHERE platform = ? AND chat_id = ? AND message_id = ?
+            """,
+            (content_version, to_db_time(utc_or_now(None)), platform, chat_id, message_id),
+        )
+        return changed > 0
+
+    async def forget_pin(self, platform: str, chat_id: str, message_id: str) -> bool:
+        """See :meth:`Repository.forget_pin`."""
+        removed = await self._write(
+            "DELETE FROM pins WHERE platform = ? AND chat_id = ? AND message_id = ?",
+            (platform, chat_id, message_id),
+        )
+        return removed > 0
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """See :meth:`Repository.close`."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._conn.close()
+        logger.debug("Closed SQLite storage %s", self._path)
+
+    async def __aenter__(self) -> Self:
+        """Return the repository itself."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the repository."""
+        await self.close()

@@ -1,0 +1,91 @@
+"""The decision steps: every path ends at an answer, every answer is reachable, back works."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import actions, flow, situations
+from bot.core.engine import Core
+from bot.core.language import LanguageContext
+
+LANGS = ("en", "id", "nl")
+
+
+def test_every_path_terminates_and_every_situation_is_reachable() -> None:
+    reached = set()
+    for path in flow.all_paths():
+        pos = flow.resolve(path)
+        assert pos is not None and pos.situation is not None
+        reached.add(pos.situation)
+    assert reached == {s.id for s in situations.SITUATIONS}
+
+
+def test_walk_from_start_to_answer_and_back(core: Core) -> None:
+    ctx = LanguageContext()
+    step = core.walk((), "en")
+    assert step is not None and step.kind == "step"
+    assert not any(c.kind == "back" for c in step.choices)  # nothing to go back to
+    buyer = next(c for c in step.choices if c.token.endswith(":w:buyer"))
+    why = core.act(buyer.token, ctx)
+    assert why.kind == "step" and why.title == core.t("en", "flow.why.question")
+    mistake = next(c for c in why.choices if c.token.endswith("buyer.mistake"))
+    answer = core.act(mistake.token, ctx)
+    assert answer.kind == "situation" and answer.situation == "ordered-by-mistake"
+    back = next(c for c in answer.choices if c.kind == "back")
+    again = core.act(back.token, ctx)
+    assert again.title == why.title and again.choices == why.choices
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_paths_reach_expected_situations(core: Core, lang: str) -> None:
+    expected = {
+        ("me",): "seller-cancel",
+        ("buyer", "mistake"): "ordered-by-mistake",
+        ("buyer", "other"): "buyer-cancel-request",
+        ("buyer", "unhappy", "yes", "yes"): "unhappy-with-delivery",
+        ("buyer", "unhappy", "yes", "no"): "seller-cancel",
+        ("unhappy", "no"): "buyer-cancel-request",
+        ("other",): "general-advice",
+    }
+    for path, sid in expected.items():
+        answer = core.act(actions.walk(lang, path), LanguageContext())
+        assert answer.situation == sid and answer.lang == lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_token_fits_telegram_and_discord(core: Core, lang: str) -> None:
+    for path in flow.all_paths():
+        for i in range(len(path) + 1):
+            answer = core.walk(path[:i], lang)
+            assert answer is not None
+            for choice in answer.buttons:
+                assert len(choice.token.encode()) <= 64  # Telegram callback_data
+                assert len(choice.token) <= 100  # Discord custom_id
+                assert len(choice.label) <= 80  # Discord button label
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "garbage", "sb1:en:w:buyer.nonsense", "sb1:en:w:me.extra", "sb1:xx:s:seller-cancel",
+     "sb1:en:s:no-such-situation", "sb1:en:f:seller-cancel.7", "sb0:en:w:", "sb1:en:w:" + "a" * 80,
+     "sb1:en:z:", "sb1:en:w:buyer\n", "sb1:en:w:<script>"],
+)
+def test_stale_or_forged_tokens_get_a_fresh_menu(core: Core, token: str) -> None:
+    answer = core.act(token, LanguageContext())
+    assert answer.kind == "stale"
+    assert answer.intro == core.t(answer.lang, "ui.stale")
+    assert answer.choices  # a fresh start menu
+
+
+def test_walk_continues_in_the_tokens_language(core: Core) -> None:
+    answer = core.act(actions.walk("nl", ("buyer",)), LanguageContext(saved="en"))
+    assert answer.lang == "nl" and answer.title == core.t("nl", "flow.why.question")
+
+
+def test_mermaid_graph_names_every_node_and_situation() -> None:
+    text = flow.mermaid()
+    assert text.startswith("flowchart TD")
+    for node in flow.NODES:
+        assert node in text
+    for s in situations.SITUATIONS:
+        assert s.id in text
