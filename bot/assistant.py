@@ -117,8 +117,8 @@ class Assistant:
         """Save (or with None, clear) the member's language; unknown values are refused."""
         if value is None or value.strip().lower() in ("", "auto", "reset"):
             await self.repo.set_member_language(member.platform, member.user_id, None)
-            lang = await self.language(member, place)
-            return self.core.notice(lang, "ui.lang.reset")
+            current = await self.language(member, place)
+            return self.core.notice(current, "ui.lang.reset")
         lang = match_locale(value, self.core.languages)
         if lang is None:
             current = await self.language(member, place)

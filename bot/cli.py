@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     sits.add_argument("--json", action="store_true")
     sits.add_argument("--lang", default="en")
     sub.add_parser("graph", help="print the decision steps as a Mermaid diagram")
+    dsc = sub.add_parser("discord", help="Discord tools")
+    dsub = dsc.add_subparsers(dest="discord_command", required=True)
+    dsync = dsub.add_parser("sync", help="register the slash commands with Discord")
+    dsync.add_argument("--guild", type=int, help="only in this server (instant; for testing)")
     return p
 
 
@@ -49,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check()
         if command == "situations":
             return _situations(args)
+        if command == "discord":
+            from bot.adapters.discord.run import main as discord_main
+
+            return discord_main(args)
         if command == "graph":
             from bot.core import flow
 

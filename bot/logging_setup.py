@@ -26,9 +26,8 @@ class TextFormatter(logging.Formatter):
 
 def setup(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(
-        JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    text = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(JsonFormatter() if fmt == "json" else text)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,8 +28,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def default_locales_dir() -> Path:
-    """The ``locales/`` folder shipped beside the package."""
-    return Path(__file__).resolve().parents[2] / "locales"
+    """``SELLERBOT_LOCALES_DIR`` if set, else the ``locales/`` folder shipped with the package."""
+    override = os.environ.get("SELLERBOT_LOCALES_DIR")
+    return Path(override) if override else Path(__file__).resolve().parents[2] / "locales"
 
 
 class CatalogError(Exception):
@@ -120,6 +122,9 @@ def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
     ref: Mapping[str, str] = cats.raw.get(FALLBACK, {})
     for lang in cats.languages:
         msgs = cats.raw[lang]
+        if not any(msgs.values()):
+            out.append(f"{lang}: the catalog has no messages (is the .po file broken?)")
+            continue
         for key in required:
             text = msgs.get(key)
             if not text:

@@ -68,7 +68,9 @@ class Core:
         self._answers: dict[tuple[str, str], Answer] = {}
 
     # -- language -----------------------------------------------------------------------
-    def choose_language(self, text: str | None, ctx: LanguageContext) -> LanguageChoice:
+    def choose_language(
+        self, text: str | list[list[str]] | None, ctx: LanguageContext
+    ) -> LanguageChoice:
         detected = detect(self.lexicon, text, self.languages)[0] if text else None
         return choose(ctx, self.languages, detected)
 
@@ -171,16 +173,20 @@ class Core:
     def ask(self, text: str, ctx: LanguageContext) -> Reply:
         """Answer a free-text question."""
         text = (text or "").strip()
-        language = self.choose_language(text, ctx)
-        lang = language.lang
-        if not text:
-            return Reply(self.notice(lang, "ui.empty"), None, language)
         if len(text) > MAX_QUESTION:
-            return Reply(self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language)
-        route = routing.route(self.lexicon, text)
-        log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
-                                   "confidence": route.confidence, "lang": lang,
-                                   "lang_reason": language.reason})
+            fallback = self.choose_language(None, ctx)
+            notice = self.notice(fallback.lang, "ui.too_long", max=MAX_QUESTION)
+            return Reply(notice, None, fallback)
+        sentences = self.lexicon.sentences(text)  # split once for language and routing
+        language = self.choose_language(sentences, ctx)
+        lang = language.lang
+        if not sentences:
+            return Reply(self.notice(lang, "ui.empty"), None, language)
+        route = routing.route(self.lexicon, sentences)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
+                                       "confidence": route.confidence, "lang": lang,
+                                       "lang_reason": language.reason})
         if route.situation is not None:
             answer = replace(self.situation(route.situation, lang), confidence=route.confidence)
         elif route.kind == "unsure":

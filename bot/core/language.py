@@ -58,13 +58,20 @@ def match_locale(tag: str | None, available: Sequence[str]) -> str | None:
     return lang if lang in available else None
 
 
-def detect(lex: Lexicon, text: str, available: Sequence[str]) -> tuple[str | None, dict[str, float]]:
-    """The language a question is written in, or None when the words don't tell."""
-    words = split_words(text)
+def detect(
+    lex: Lexicon, text: str | list[list[str]], available: Sequence[str]
+) -> tuple[str | None, dict[str, float]]:
+    """The language a question is written in, or None when the words don't tell.
+
+    ``text`` may be the question or its sentences as :meth:`Lexicon.sentences` splits them.
+    """
+    words = split_words(text) if isinstance(text, str) else [w for s in text for w in s]
     totals = {lang: 0.0 for lang in available if lang in lex.markers}
+    index = lex.marker_index
     for w in words:
-        for lang in totals:
-            totals[lang] += lex.markers[lang].get(w, 0.0)
+        for lang, weight in index.get(w, ()):
+            if lang in totals:
+                totals[lang] += weight
     if not totals:
         return None, totals
     ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
@@ -90,7 +97,7 @@ def choose(
         lang = match_locale(value, available)
         if lang:
             return _log(LanguageChoice(lang, reason))
-    if detected in available:
+    if detected is not None and detected in available:
         return _log(LanguageChoice(detected, "question language"))
     for value, reason in (
         (ctx.platform_locale, "platform locale"),
@@ -103,5 +110,6 @@ def choose(
 
 
 def _log(choice: LanguageChoice) -> LanguageChoice:
-    log.debug("language chosen", extra={"lang": choice.lang, "reason": choice.reason})
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("language chosen", extra={"lang": choice.lang, "reason": choice.reason})
     return choice

@@ -30,8 +30,10 @@ class LexiconError(Exception):
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and apostrophes, and shorten letters typed three times or more."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _APOSTROPHES.sub("", text)
     return _REPEAT.sub(r"\1\1", text)
 
@@ -45,15 +47,18 @@ class Lexicon:
     """All languages' routing data, merged for lookup."""
 
     markers: dict[str, dict[str, float]] = field(default_factory=dict)
+    marker_index: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     normalize: dict[str, tuple[str, ...]] = field(default_factory=dict)
     prefixes: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     stems: dict[str, frozenset[str]] = field(default_factory=dict)
-    # first word -> [(remaining words, last is a stem, concepts)]
-    phrases: dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]] = field(
+    # (first, second word) -> [(remaining words, last is a stem, concepts)]
+    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], bool, frozenset[str]]]] = field(
         default_factory=dict
     )
+    # two-word phrases whose second word is a stem: first word -> [(stem, concepts)]
+    phrase_stems: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     # Two words near each other in either order ("bestelt later opnieuw", "order ulang"):
     # (concept, word a, word b); "*" at the end of a word makes it a stem.
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
@@ -61,18 +66,32 @@ class Lexicon:
     plain: set[str] = field(default_factory=set)  # everyday words never "corrected" by fuzzing
     deletes: dict[str, str] = field(default_factory=dict)
     max_stem: int = 0
+    _lookups: dict[str, tuple[frozenset[str], tuple[tuple[int, int], ...]]] = field(
+        default_factory=dict, repr=False
+    )
 
-    def tokens(self, text: str) -> list[str]:
+    def sentences(self, text: str) -> list[list[str]]:
+        """The folded words of each sentence, as typed (before normalisation)."""
+        out = []
+        for sentence in _SENTENCE.split(fold(text)):
+            words = [t for t in _SPLIT.split(sentence) if t and t != "_"]
+            if words:
+                out.append(words)
+        return out
+
+    def tokens(self, text: str | list[list[str]]) -> list[str]:
         """Split and normalise a message into canonical tokens; sentences end with ``BREAK``."""
         out: list[str] = []
-        for sentence in _SENTENCE.split(text):
-            words = split_words(sentence)
-            if not words:
-                continue
+        norm, canonical = self.normalize, self.canonical
+        for words in self.sentences(text) if isinstance(text, str) else text:
             for raw in words:
-                out.extend(self.normalize.get(raw, (raw,)))
+                mapped = norm.get(raw)
+                if mapped is None:
+                    out.append(canonical(raw))
+                else:
+                    out.extend(canonical(t) for t in mapped)
             out.append(BREAK)
-        return [t if t == BREAK else self.canonical(t) for t in out]
+        return out
 
     def canonical(self, token: str) -> str:
         return _canonical(self, token)
@@ -83,6 +102,24 @@ class Lexicon:
             if hit is not None:
                 return hit
         return None
+
+    def lookup(self, token: str) -> tuple[frozenset[str], tuple[tuple[int, int], ...]]:
+        """A token's concepts (as a word or a stem) and the (pair, side) slots it fills; cached."""
+        hit = self._lookups.get(token)
+        if hit is None:
+            concepts = (self.words.get(token) or frozenset()) | (
+                self.stem_concepts(token) or frozenset()
+            )
+            slots = tuple(
+                (k, side)
+                for k, (_, a, b) in enumerate(self.pairs)
+                for side, w in enumerate((a, b))
+                if (token.startswith(w[:-1]) if w.endswith("*") else token == w)
+            )
+            hit = (concepts, slots)
+            if len(self._lookups) < 100_000:
+                self._lookups[token] = hit
+        return hit
 
     def known(self, token: str) -> bool:
         return token in self.vocabulary or self.stem_concepts(token) is not None
@@ -104,13 +141,13 @@ _CACHES: dict[int, dict[str, str]] = {}
 
 
 def _resolve(lex: Lexicon, token: str) -> str:
-    if lex.known(token) or token in lex.plain or token.isdigit() or len(token) < 3:
+    if lex.known(token) or token.isdigit() or len(token) < 3:
         return token
-    # Affixes (di-cancel, cancelnya, buyerku, geannuleerd): strip when what remains is known.
+    # Affixes (di-cancel, cancelnya, buyerku, geweigerd): strip when what remains is known.
     for cand in _affix_variants(lex, token):
         if lex.known(cand):
             return cand
-    if len(token) >= MIN_FUZZY:
+    if len(token) >= MIN_FUZZY and token not in lex.plain:
         for cand in _fuzzy(lex, token):
             return cand
     return token
@@ -164,6 +201,11 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
         lex.markers[lang] = {fold(k): float(v) for k, v in data.get("markers", {}).items()}
         lex.plain.update(lex.markers[lang])
         lex.plain.update(split_words(" ".join(data.get("plain", []))))
+        everyday = directory / lang / "words.txt"  # optional: words never typo-corrected
+        if everyday.exists():
+            lex.plain.update(
+                w for w in everyday.read_text(encoding="utf-8").split("\n") if w and w[0] != "#"
+            )
         for k, v in data.get("normalize", {}).items():
             lex.normalize[fold(k)] = tuple(split_words(v))
         prefixes += data.get("prefixes", [])
@@ -175,10 +217,15 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
                 a, b = (fold(w).strip() for w in pair)
                 lex.pairs.append((concept, a, b))
                 lex.vocabulary.update(w.rstrip("*") for w in (a, b))
-        for concept, words in data.get("concepts", {}).items():
-            if not isinstance(words, list):
+        for concept, listed in data.get("concepts", {}).items():
+            if not isinstance(listed, list):
                 raise LexiconError(f"{path}: concept {concept!r} must be a list of words")
-            entries += [(concept, w) for w in words]
+            entries += [(concept, w) for w in listed]
+    index: dict[str, list[tuple[str, float]]] = {}
+    for lang, marks in lex.markers.items():
+        for word, weight in marks.items():
+            index.setdefault(word, []).append((lang, weight))
+    lex.marker_index = {w: tuple(v) for w, v in index.items()}
     # Longest affixes first, so "meng" is tried before "me".
     lex.prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
     lex.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))
@@ -202,7 +249,12 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
     lex.stems = {k: frozenset(v) for k, v in stems.items()}
     lex.max_stem = max((len(s) for s in lex.stems), default=0)
     for (first, rest, star), concepts in phrases.items():
-        lex.phrases.setdefault(first, []).append((rest, star, frozenset(concepts)))
+        if len(rest) == 1 and star:
+            lex.phrase_stems.setdefault(first, []).append((rest[0], frozenset(concepts)))
+        else:
+            lex.phrases.setdefault((first, rest[0]), []).append(
+                (rest[1:], star, frozenset(concepts))
+            )
     for bucket in lex.phrases.values():
         bucket.sort(key=lambda p: len(p[0]), reverse=True)
     for word in lex.vocabulary:

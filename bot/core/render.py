@@ -11,6 +11,7 @@ from bot.core.answer import Answer
 from bot.core.escaping import ESCAPERS
 
 FORMATS = ("discord", "telegram", "text")
+CACHE_SIZE = 4096
 #: Platform limits on one message (Discord message content, Telegram text).
 LIMITS = {"discord": 2000, "discord_embed": 4096, "telegram": 4096, "text": 1_000_000}
 TEMPLATE_FILES = {"discord": "answer.discord.md.j2", "telegram": "answer.telegram.html.j2",
@@ -27,6 +28,7 @@ class Renderer:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_templates_dir()
         self._templates: dict[str, jinja2.Template] = {}
+        self._cache: dict[tuple[object, ...], list[str]] = {}
         for fmt, name in TEMPLATE_FILES.items():
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(self.directory),
@@ -49,8 +51,20 @@ class Renderer:
         return _tidy(text)
 
     def chunks(self, answer: Answer, fmt: str, limit: int | None = None, **kw: bool) -> list[str]:
-        """The answer split into messages that each fit the platform's limit."""
-        return split_message(self.render(answer, fmt, **kw), limit or LIMITS[fmt])
+        """The answer split into messages that each fit the platform's limit.
+
+        Answers are immutable values and mostly the same few guides, so the result is cached.
+        """
+        # Templates print only these fields, so they identify the output (and hash fast).
+        key = (answer.kind, answer.situation, answer.lang, answer.title, answer.intro,
+               answer.community_note, len(answer.steps), fmt, limit, tuple(sorted(kw.items())))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = split_message(self.render(answer, fmt, **kw), limit or LIMITS[fmt])
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = hit
+        return list(hit)
 
 
 def _tidy(text: str) -> str:

@@ -8,7 +8,7 @@ decided by which agent (the member or the buyer) stands nearest before the word 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from bot.core.lexicon import BREAK, Lexicon
@@ -30,7 +30,7 @@ SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
         "revision": 2.0,
         "delivered": 1.1,
         "redeliver": 2.6,
-        "scope": 1.0,
+        "scope": 1.8,
     },
     "seller-cancel": {
         "self_cancels": 3.0,
@@ -61,58 +61,75 @@ class Route:
 
 
 def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
-    """Every (position, concept) found in the tokens: words, stems and phrases."""
+    """Every (position, concept) found in the tokens: words, stems, phrases and word pairs."""
     found: list[tuple[int, str]] = []
-    n = len(tokens)
+    single: set[tuple[int, str]] = set()
     negated: set[int] = set()
+    slots: dict[tuple[int, int], list[int]] = {}
+    n = len(tokens)
     for i, tok in enumerate(tokens):
-        for hit in (lex.words.get(tok), lex.stem_concepts(tok)):
-            if hit:
-                found += [(i, c) for c in hit]
-                if "negator" in hit:
-                    negated.update((i + 1, i + 2))
-        for rest, star, concepts in lex.phrases.get(tok, ()):
+        if tok == BREAK:
+            continue
+        concepts, pair_slots = lex.lookup(tok)
+        for c in concepts:
+            found.append((i, c))
+            single.add((i, c))
+        if "negator" in concepts:
+            negated.update((i + 1, i + 2))
+        for slot in pair_slots:
+            slots.setdefault(slot, []).append(i)
+        if i + 1 >= n:
+            continue
+        nxt = tokens[i + 1]
+        for stem, phrase_concepts in lex.phrase_stems.get(tok, ()):
+            if nxt.startswith(stem):
+                found += [(i, c) for c in phrase_concepts]
+        for rest, star, phrase_concepts in lex.phrases.get((tok, nxt), ()):
             m = len(rest)
-            if i + m >= n:
+            if not m:
+                found += [(i, c) for c in phrase_concepts]
+                continue
+            if i + 1 + m >= n:
                 continue
             if star:
-                ok = tokens[i + 1 : i + m] == list(rest[:-1]) and tokens[i + m].startswith(rest[-1])
+                ok = (tuple(tokens[i + 2 : i + 1 + m]) == rest[:-1]
+                      and tokens[i + 1 + m].startswith(rest[-1]))
             else:
-                ok = tuple(tokens[i + 1 : i + 1 + m]) == rest
+                ok = tuple(tokens[i + 2 : i + 2 + m]) == rest
             if ok:
-                found += [(i, c) for c in concepts]
-    for concept, a, b in lex.pairs:
-        pa = [i for i, t in enumerate(tokens) if _word_matches(t, a)]
-        if not pa:
+                found += [(i, c) for c in phrase_concepts]
+    for (k, side), pa in slots.items():
+        if side != 0:
             continue
-        pb = [i for i, t in enumerate(tokens) if _word_matches(t, b)]
+        pb = slots.get((k, 1))
+        if not pb:
+            continue
+        concept = lex.pairs[k][0]
         for i in pa:
             for j in pb:
-                if i != j and abs(i - j) <= PAIR_WINDOW and BREAK not in tokens[min(i, j):max(i, j)]:
-                    found.append((min(i, j), concept))
-    # "not even late", "niet slecht": a single negated word loses its concept (phrases such
-    # as "not happy" carry their own negation and were matched above).
-    single = {(i, c) for i, tok in enumerate(tokens)
-              for hit in (lex.words.get(tok), lex.stem_concepts(tok)) if hit for c in hit}
-    found = [(i, c) for i, c in found
-             if not (i in negated and c in NEGATABLE and (i, c) in single
-                     and BREAK not in tokens[max(0, i - 2) : i])]
+                lo, hi = min(i, j), max(i, j)
+                if i != j and hi - lo <= PAIR_WINDOW and BREAK not in tokens[lo:hi]:
+                    found.append((lo, concept))
+    if negated:
+        # "not even late", "niet slecht": a single negated word loses its concept (phrases
+        # such as "not happy" carry their own negation and were matched above).
+        found = [(i, c) for i, c in found
+                 if not (i in negated and c in NEGATABLE and (i, c) in single
+                         and BREAK not in tokens[max(0, i - 2) : i])]
     return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
 
 
-def _word_matches(token: str, word: str) -> bool:
-    return token.startswith(word[:-1]) if word.endswith("*") else token == word
-
-
-def features(lex: Lexicon, text: str) -> Counter[str]:
+def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution."""
     tokens = lex.tokens(text)
     found = concepts_of(lex, tokens)
     by_pos: dict[int, set[str]] = {}
+    where: dict[str, list[int]] = {}
     for pos, c in found:
         by_pos.setdefault(pos, set()).add(c)
-    present = Counter(c for _, c in found)
-    f: Counter[str] = Counter()
+        where.setdefault(c, []).append(pos)
+    present = Counter({c: len(ps) for c, ps in where.items()})
+    f: dict[str, float] = defaultdict(float)
     for c in (
         "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
         "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
@@ -125,7 +142,7 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
         return concept in by_pos.get(pos, ())
 
     def between(a: int, b: int, *concepts: str) -> bool:
-        return any(has(p, c) for p in range(a + 1, b) for c in concepts)
+        return any(a < p < b for c in concepts for p in where.get(c, ()))
 
     agents: list[tuple[int, str]] = []
     for pos in sorted(by_pos):
@@ -161,7 +178,7 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
                         and between(max(earlier[-1][0], apos - 4), apos, "request")):
                     return "buyer"
             return who
-        if any(has(p, "request") for p in range(max(lo + 1, pos - 6), pos)):
+        if between(max(lo, pos - 7), pos, "request"):
             return "buyer"  # "asks for the order to be cancelled"
         after = [a for a in agents if pos < a[0] <= min(hi, pos + 3)]
         if after:
@@ -169,9 +186,9 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
         previous = [a for a in agents if a[0] < lo]
         return previous[-1][1] if previous else ""
 
-    cancels = [p for p in sorted(by_pos) if has(p, "cancel")]
-    requests = [p for p in sorted(by_pos) if has(p, "cancel_request")]
-    generic = [p for p in sorted(by_pos) if has(p, "cancel_generic")]
+    cancels = sorted(set(where.get("cancel", ())))
+    requests = sorted(set(where.get("cancel_request", ())))
+    generic = sorted(set(where.get("cancel_generic", ())))
     if generic:
         f["cancel_generic"] = 1.0
     for pos in cancels:
@@ -186,13 +203,17 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
             f["buyer_cancels"] = 1.0
         else:
             f["cancel_unattributed"] = 1.0
-            if any(has(p, "how") or has(p, "modal") for p in range(max(0, pos - 3), pos)):
+            if between(pos - 4, pos, "how", "modal"):
                 f["how_cancel"] = 1.0
+    for pos in sorted(set(where.get("refund", ()))):
+        # "I want to refund him": the seller gives the money back, so the seller ends it.
+        if who_cancels(pos) == "self" and not between(pos - 3, pos, "request"):
+            f["self_cancels"] = 1.0
+            f["self_refunds"] = 1.0
     buyer_request = False
     for pos in requests:
         before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
-        near = range(max(0, pos - 3), min(len(tokens), pos + 5))
-        sent = any(has(p, "initiate") for p in near)
+        sent = between(pos - 4, pos + 5, "initiate")
         if sent and (not before or before[-1][1] == "self"):
             f["self_cancels"] = 1.0  # "I sent a cancellation request": the seller's own
         else:
@@ -220,7 +241,7 @@ def features(lex: Lexicon, text: str) -> Counter[str]:
     return f
 
 
-def score(f: Counter[str]) -> dict[str, float]:
+def score(f: dict[str, float]) -> dict[str, float]:
     scores = {
         sid: sum(w * f.get(name, 0.0) for name, w in weights.items())
         for sid, weights in SITUATION_WEIGHTS.items()
@@ -241,9 +262,11 @@ def score(f: Counter[str]) -> dict[str, float]:
         # "If I cancel, is the buyer refunded?": what happens after the seller cancels.
         scores["buyer-cancel-request"] -= 2.0 * f["refund"]
         scores["seller-cancel"] += 1.0
+    if f["self_refunds"]:
+        scores["buyer-cancel-request"] -= 2.0 * f["refund"]
     if f["refund"] and f["buyer_mentioned"] and not f["self_cancels"]:
         scores["buyer-cancel-request"] += 1.0
-    if f["escalate_cancel"] and not f["self_cancels"] or f["escalate_cancel"] and f["decide_cancel"]:
+    if f["escalate_cancel"] and (not f["self_cancels"] or f["decide_cancel"]):
         scores["buyer-cancel-request"] += 1.0
     if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
@@ -256,7 +279,7 @@ def score(f: Counter[str]) -> dict[str, float]:
     return {k: max(0.0, v) for k, v in scores.items()}
 
 
-def route(lex: Lexicon, text: str) -> Route:
+def route(lex: Lexicon, text: str | list[list[str]]) -> Route:
     """Route one question to a situation, or say it is unsure or off-topic."""
     f = features(lex, text)
     scores = score(f)

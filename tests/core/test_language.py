@@ -22,7 +22,9 @@ def test_locale_matching(tag: str | None, want: str | None) -> None:
 
 
 def test_explicit_beats_everything() -> None:
-    ctx = LanguageContext(explicit="nl", saved="id", platform_locale="en-GB", community_default="id")
+    ctx = LanguageContext(
+        explicit="nl", saved="id", platform_locale="en-GB", community_default="id"
+    )
     assert choose(ctx, AVAILABLE, detected="en").lang == "nl"
 
 

@@ -1,0 +1,107 @@
+"""The service layer with real storage: language order from stored preferences, recording."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant, Member, Place
+from bot.core import actions
+from bot.core.engine import Core
+from bot.storage import Repository, SqliteRepository
+
+
+@pytest.fixture
+async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
+    r = await SqliteRepository.open(tmp_path / "db" / "sellerbot.db")
+    yield r
+    await r.close()
+
+
+@pytest.fixture
+def assistant(core: Core, repo: Repository) -> Assistant:
+    return Assistant(core, repo, default_lang="en")
+
+
+ALICE = Member("telegram", "1001", locale="en-GB")
+GROUP = Place("telegram", "-100200")
+PRIVATE = Place("telegram", None)
+
+
+async def test_saved_language_beats_question_language(assistant: Assistant) -> None:
+    saved = await assistant.set_language(ALICE, PRIVATE, "nl")
+    assert saved.lang == "nl" and "Nederlands" in saved.title
+    answer = await assistant.ask("buyer minta cancel gimana", ALICE, PRIVATE)
+    assert answer.lang == "nl" and answer.situation == "buyer-cancel-request"
+
+
+async def test_explicit_beats_saved(assistant: Assistant) -> None:
+    await assistant.set_language(ALICE, PRIVATE, "nl")
+    answer = await assistant.ask("buyer wants to cancel", ALICE, PRIVATE, explicit_lang="id")
+    assert answer.lang == "id"
+
+
+async def test_reset_language_returns_to_question_language(assistant: Assistant) -> None:
+    await assistant.set_language(ALICE, PRIVATE, "nl")
+    await assistant.set_language(ALICE, PRIVATE, "auto")
+    answer = await assistant.ask("buyer minta cancel gimana", ALICE, PRIVATE)
+    assert answer.lang == "id"
+
+
+async def test_unknown_language_is_refused_clearly(assistant: Assistant, repo: Repository) -> None:
+    answer = await assistant.set_language(ALICE, PRIVATE, "klingon")
+    assert "en (English)" in answer.title and "nl (Nederlands)" in answer.title
+    assert await repo.get_member_language("telegram", "1001") is None
+
+
+async def test_community_default_applies_when_nothing_else_does(
+    assistant: Assistant, repo: Repository
+) -> None:
+    await repo.set_community_language("telegram", GROUP.chat_id or "", "id")
+    member = Member("telegram", "2002", locale=None)
+    answer = await assistant.start_walk(member, GROUP)
+    assert answer.lang == "id"
+    # the member's own locale still comes first
+    answer = await assistant.start_walk(Member("telegram", "2003", locale="nl-BE"), GROUP)
+    assert answer.lang == "nl"
+
+
+async def test_questions_and_unrouted_are_recorded_without_member_ids(
+    assistant: Assistant, repo: Repository
+) -> None:
+    await assistant.ask("my buyer wants to cancel", ALICE, GROUP)
+    await assistant.ask("how do I withdraw to paypal", ALICE, GROUP)
+    await assistant.ask("how do I withdraw to paypal", ALICE, GROUP)
+    counts = {(s, lang): n for s, lang, n in await repo.question_counts("telegram", GROUP.chat_id)}
+    assert counts == {("buyer-cancel-request", "en"): 1, (None, "en"): 2}
+    report = await repo.unrouted_report("telegram", GROUP.chat_id)
+    assert report[0].text == "how do i withdraw to paypal" and report[0].count == 2
+
+
+async def test_feedback_vote_is_stored_once_and_changeable(
+    assistant: Assistant, repo: Repository
+) -> None:
+    yes = actions.feedback("en", "seller-cancel", True)
+    no = actions.feedback("en", "seller-cancel", False)
+    thanks = await assistant.press(yes, ALICE, GROUP, answer_ref="-100200:55")
+    assert thanks.kind == "notice"
+    await assistant.press(no, ALICE, GROUP, answer_ref="-100200:55")
+    summary = await repo.feedback_summary("telegram")
+    assert [(s.situation, s.helpful, s.not_helpful) for s in summary] == [("seller-cancel", 0, 1)]
+
+
+async def test_forged_feedback_is_not_stored(assistant: Assistant, repo: Repository) -> None:
+    answer = await assistant.press("sb1:en:f:nonsense.1", ALICE, GROUP)
+    assert answer.kind == "stale"
+    assert await repo.feedback_summary() == []
+
+
+async def test_many_members_at_once_lose_nothing(assistant: Assistant, repo: Repository) -> None:
+    members = [Member("discord", str(i), "id") for i in range(100)]
+    await asyncio.gather(*(assistant.ask("buyer minta cancel", m, Place("discord", "g1"))
+                           for m in members))
+    counts = await repo.question_counts("discord", "g1")
+    assert sum(n for _, _, n in counts) == 100

@@ -1,0 +1,61 @@
+"""The console channel, driven like a person at a terminal would."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.adapters.console import ConsoleChannel
+from bot.assistant import Assistant
+from bot.core.engine import Core
+from bot.storage import SqliteRepository
+
+
+async def _session(core: Core, tmp_path: Path, script: list[str]) -> str:
+    repo = await SqliteRepository.open(tmp_path / "c.db")
+    out = io.StringIO()
+    channel = ConsoleChannel(Assistant(core, repo), io.StringIO("\n".join(script) + "\n"), out)
+    await channel.run()
+    await repo.close()
+    return out.getvalue()
+
+
+async def test_walk_with_numbers_back_and_answer(core: Core, tmp_path: Path) -> None:
+    # start menu: 1 buyer wants to cancel -> why: 1 mistake -> answer; then back; then 3 other
+    out = await _session(core, tmp_path, ["1", "1", "back", "3", "quit"])
+    assert core.t("en", "flow.why.question") in out
+    assert core.t("en", "ordered-by-mistake.title") in out
+    assert core.t("en", "buyer-cancel-request.title") in out
+    assert core.t("en", "ui.console.bye") in out
+
+
+async def test_free_text_language_switch_and_bad_input(core: Core, tmp_path: Path) -> None:
+    out = await _session(
+        core, tmp_path, ["buyer minta cancel gimana gan", "99", "lang nl", "lang xx",
+                         "ik moet annuleren, ik ben ziek", ""],
+    )
+    assert core.t("id", "buyer-cancel-request.title") in out
+    assert "99" in out  # "there is no choice 99"
+    assert core.t("nl", "seller-cancel.title") in out
+    assert "Nederlands" in out
+
+
+async def test_preference_survives_a_restart(core: Core, tmp_path: Path) -> None:
+    await _session(core, tmp_path, ["lang id", "quit"])
+    out = await _session(core, tmp_path, ["quit"])
+    assert core.t("id", "ui.console.welcome") in out
+
+
+def test_sellerbot_with_no_tokens_starts_the_console(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN")}
+    env["SELLERBOT_DATA_DIR"] = str(tmp_path / "data")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli"], input="my buyer wants to cancel\nquit\n",
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Your buyer wants to cancel" in proc.stdout or "cancel" in proc.stdout
+    assert (tmp_path / "data" / "sellerbot.db").exists()
