@@ -33,7 +33,6 @@ class Answer:
     choices: tuple[Choice, ...] = ()
     feedback: tuple[Choice, ...] = ()
     situation: str | None = None
-    confidence: float | None = field(default=None, compare=False)
     community_note: str | None = None
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

@@ -187,14 +187,15 @@ class Core:
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
                                        "confidence": route.confidence, "lang": lang,
                                        "lang_reason": language.reason})
+        # (How sure the routing was travels in Reply.route, so cached answers are reused as is.)
         if route.situation is not None:
-            answer = replace(self.situation(route.situation, lang), confidence=route.confidence)
+            answer = self.situation(route.situation, lang)
         elif route.kind == "unsure":
-            answer = replace(self.situation_menu(lang, "unsure"), confidence=route.confidence)
+            answer = self.situation_menu(lang, "unsure")
             if route.candidates:
                 answer = replace(answer, choices=self._situation_choices(lang, route.candidates))
         else:
-            answer = replace(self.situation_menu(lang, "offtopic"), confidence=route.confidence)
+            answer = self.situation_menu(lang, "offtopic")
         return Reply(answer, route, language)
 
     def act(self, token: str, ctx: LanguageContext) -> Answer:

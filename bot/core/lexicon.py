@@ -69,6 +69,7 @@ class Lexicon:
     _lookups: dict[str, tuple[frozenset[str], tuple[tuple[int, int], ...]]] = field(
         default_factory=dict, repr=False
     )
+    _canonical: dict[str, str] = field(default_factory=dict, repr=False)
 
     def sentences(self, text: str) -> list[list[str]]:
         """The folded words of each sentence, as typed (before normalisation)."""
@@ -94,7 +95,13 @@ class Lexicon:
         return out
 
     def canonical(self, token: str) -> str:
-        return _canonical(self, token)
+        """The token as the lexicon knows it (affixes stripped, typos corrected); cached."""
+        hit = self._canonical.get(token)
+        if hit is None:
+            hit = _resolve(self, token)
+            if len(self._canonical) < 100_000:
+                self._canonical[token] = hit
+        return hit
 
     def stem_concepts(self, token: str) -> frozenset[str] | None:
         for n in range(min(len(token), self.max_stem), 2, -1):
@@ -125,19 +132,6 @@ class Lexicon:
         return token in self.vocabulary or self.stem_concepts(token) is not None
 
 
-
-
-def _canonical(lex: Lexicon, token: str) -> str:
-    cache = _CACHES.setdefault(id(lex), {})
-    hit = cache.get(token)
-    if hit is None:
-        hit = _resolve(lex, token)
-        if len(cache) < 100_000:
-            cache[token] = hit
-    return hit
-
-
-_CACHES: dict[int, dict[str, str]] = {}
 
 
 def _resolve(lex: Lexicon, token: str) -> str:

@@ -41,6 +41,16 @@ SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
     },
     "general-advice": {"tips": 2.0, "completion": 0.9, "cancel_generic": 2.2},
 }
+_BY_FEATURE: dict[str, tuple[tuple[str, float], ...]] = {}
+for _sid, _weights in SITUATION_WEIGHTS.items():
+    for _name, _w in _weights.items():
+        _BY_FEATURE[_name] = (*_BY_FEATURE.get(_name, ()), (_sid, _w))
+#: Concepts whose presence is itself a feature (a repeated one counts a little more).
+COUNTED = frozenset({
+    "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
+    "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
+    "cancel_request",
+})
 OFFTOPIC_WEIGHT = 2.0
 #: Below this confidence the core offers the situations as choices instead of guessing.
 CONFIDENT = 0.3
@@ -130,13 +140,9 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
         where.setdefault(c, []).append(pos)
     present = Counter({c: len(ps) for c, ps in where.items()})
     f: dict[str, float] = defaultdict(float)
-    for c in (
-        "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
-        "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
-        "cancel_request",
-    ):  # fmt: skip
-        if present[c]:
-            f[c] = 1.0 + 0.25 * min(present[c] - 1, 2)
+    for c, count in present.items():
+        if c in COUNTED:
+            f[c] = 1.0 + 0.25 * min(count - 1, 2)
 
     def has(pos: int, concept: str) -> bool:
         return concept in by_pos.get(pos, ())
@@ -242,10 +248,10 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
 
 
 def score(f: dict[str, float]) -> dict[str, float]:
-    scores = {
-        sid: sum(w * f.get(name, 0.0) for name, w in weights.items())
-        for sid, weights in SITUATION_WEIGHTS.items()
-    }
+    scores = dict.fromkeys(SITUATION_WEIGHTS, 0.0)
+    for name, value in f.items():
+        for sid, w in _BY_FEATURE.get(name, ()):
+            scores[sid] += w * value
     # Interactions the linear weights can't express.
     mistaken = f["mistake"] or f["reorder"]
     if f["mistake"] and not (f["cancel_request"] or f["buyer_cancels"] or f["reorder"]
