@@ -49,9 +49,10 @@ for _sid, _weights in SITUATION_WEIGHTS.items():
 COUNTED = frozenset({
     "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
     "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
-    "cancel_request",
+    "cancel_request", "offtopic_strong",
 })
 OFFTOPIC_WEIGHT = 2.0
+STRONG_OFFTOPIC = 6.0
 #: Below this confidence the core offers the situations as choices instead of guessing.
 CONFIDENT = 0.3
 AGENT_WINDOW = 8
@@ -169,6 +170,12 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
 
     def who_cancels(pos: int) -> str:
         lo, hi = sentence(pos)
+        if between(max(lo, pos - 3), pos + 1, "passive"):
+            # "it got cancelled (by the buyer)": the subject is not the one cancelling.
+            after = [a for a in agents if pos < a[0] <= min(hi, pos + 4)]
+            if after:
+                return after[0][1]
+            return "buyer" if between(lo, hi, "buyer") else ""
         before = [a for a in agents if max(lo, pos - AGENT_WINDOW) < a[0] < pos]
         if before:
             apos, who = before[-1]
@@ -197,9 +204,17 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
     generic = sorted(set(where.get("cancel_generic", ())))
     if generic:
         f["cancel_generic"] = 1.0
+    refusals = sorted(set(where.get("no_cancel", ())))
     for pos in cancels:
         if any(r <= pos <= r + 3 for r in requests):
             continue  # part of a "cancel request" phrase: attributed below
+        refusal = next((q for q in refusals if q <= pos <= q + 5), None)
+        if refusal is not None:
+            # "I don't want to cancel (but the buyer does)": the buyer's request, refused;
+            # "he is not asking to cancel": no cancellation at all.
+            if who_cancels(refusal) == "self":
+                f["buyer_cancels"] = 1.0
+            continue
         if any(g <= pos <= g + 3 for g in generic):
             continue  # "cancellations" in general: nobody in particular cancels
         who = who_cancels(pos)
@@ -276,7 +291,7 @@ def score(f: dict[str, float]) -> dict[str, float]:
         scores["buyer-cancel-request"] += 1.0
     if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
-    if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"]:
+    if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"] or mistaken:
         scores["general-advice"] *= 0.5  # someone in particular cancels: not general advice
     if f["completion"] and f["cancel_unattributed"] and not mistaken:
         scores["general-advice"] += 1.0  # "how do cancellations affect my completion rate"
@@ -291,7 +306,8 @@ def route(lex: Lexicon, text: str | list[list[str]]) -> Route:
     scores = score(f)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (top, t), (_, s) = ranked[0], ranked[1]
-    off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0)
+    # Another marketplace or a paid plan: cancellation words there are not about an order.
+    off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0) + STRONG_OFFTOPIC * f.get("offtopic_strong", 0)
     confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
     candidates = tuple(sid for sid, v in ranked if v > 0)[:3]
     score_items = tuple((k, round(v, 2)) for k, v in ranked)
