@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from bot.storage.errors import StorageError
 from bot.storage.repository import (
+    REMINDER_STATUSES,
+    CommunityNote,
     CommunitySettings,
     FeedbackSummary,
+    ModeratorAction,
     PinRecord,
     QuestionCount,
+    Reminder,
     Repository,
     UnroutedCount,
 )
@@ -21,10 +25,14 @@ from bot.storage.sqlite import SqliteRepository
 from bot.storage.url import sqlite_path
 
 __all__ = [
+    "REMINDER_STATUSES",
+    "CommunityNote",
     "CommunitySettings",
     "FeedbackSummary",
+    "ModeratorAction",
     "PinRecord",
     "QuestionCount",
+    "Reminder",
     "Repository",
     "SqliteRepository",
     "StorageError",

@@ -105,6 +105,51 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX feedback_by_situation ON feedback (situation, lang);
         """,
     ),
+    Migration(
+        3,
+        "community notes, deadline reminders, moderator action log",
+        """
+        CREATE TABLE community_notes (
+            platform    TEXT NOT NULL,
+            chat_id     TEXT NOT NULL,
+            situation   TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            author_hash TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL,
+            PRIMARY KEY (platform, chat_id, situation)
+        );
+
+        CREATE TABLE reminders (
+            id           INTEGER PRIMARY KEY,
+            platform     TEXT NOT NULL,
+            user_id      TEXT NOT NULL,
+            chat_id      TEXT,
+            situation    TEXT NOT NULL,
+            lang         TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            remind_at    TEXT NOT NULL,
+            deadline_at  TEXT NOT NULL,
+            status       TEXT NOT NULL DEFAULT 'pending'
+                         CHECK (status IN ('pending', 'sent', 'dropped', 'failed', 'cancelled')),
+            attempts     INTEGER NOT NULL DEFAULT 0,
+            done_at      TEXT
+        );
+        CREATE INDEX reminders_due ON reminders (status, remind_at);
+        CREATE INDEX reminders_by_member ON reminders (platform, user_id, status);
+
+        CREATE TABLE moderator_actions (
+            id       INTEGER PRIMARY KEY,
+            platform TEXT NOT NULL,
+            chat_id  TEXT NOT NULL,
+            actor_id TEXT NOT NULL,
+            action   TEXT NOT NULL,
+            detail   TEXT NOT NULL,
+            at       TEXT NOT NULL
+        );
+        CREATE INDEX moderator_actions_by_chat ON moderator_actions (platform, chat_id, at);
+        """,
+    ),
 )
 
 #: The schema version this code writes.

@@ -8,7 +8,10 @@ PostgreSQL one later) implement it. Conventions shared by every method:
 * Times are timezone-aware UTC datetimes. Methods that record something take an optional
   ``at=``; it defaults to now. Naive datetimes are rejected with ``ValueError``.
 * Member ids are never stored raw: backends store a salted SHA-256 hash instead
-  (see :func:`bot.storage.values.hash_member_id`).
+  (see :func:`bot.storage.values.hash_member_id`). Two documented exceptions: a deadline
+  reminder keeps its member's raw id, because the bot must send that member a direct message
+  (the row is the member's own request, and they can list and cancel it); and the moderator
+  action log keeps the acting moderator's raw id, because "who did this" is its purpose.
 * Report filters left as ``None`` mean "all" (all platforms, all chats, all time).
 """
 
@@ -99,6 +102,88 @@ class PinRecord:
     content_version: str
     pinned_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CommunityNote:
+    """A community's own note under one situation's answer.
+
+    Attributes:
+        platform: Platform name.
+        chat_id: The community's chat id.
+        situation: Situation id the note belongs to.
+        text: The note text (already validated by the caller).
+        updated_at: When the note was last set (UTC).
+    """
+
+    platform: str
+    chat_id: str
+    situation: str
+    text: str
+    updated_at: datetime
+
+
+#: Reminder states: waiting, delivered, dropped (its deadline passed unsent), given up after
+#: failed deliveries, cancelled by its member.
+REMINDER_STATUSES = ("pending", "sent", "dropped", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A member's request to be reminded before a deadline, by direct message.
+
+    ``user_id`` is the member's raw platform id: the bot needs it to send the direct message.
+
+    Attributes:
+        id: Storage id.
+        platform: Platform name.
+        user_id: The member's raw platform user id (the direct-message recipient).
+        chat_id: Community the request was made in, or None for a private chat.
+        situation: Situation the reminder is about (e.g. ``buyer-cancel-request``).
+        lang: Language to write the reminder in.
+        requested_at: The time the deadline counts from (UTC).
+        remind_at: When to send the reminder (UTC).
+        deadline_at: The deadline itself (UTC); after it the reminder is useless.
+        status: One of :data:`REMINDER_STATUSES`.
+        attempts: Failed delivery attempts so far.
+        done_at: When the reminder left ``pending`` (UTC), or None.
+    """
+
+    id: int
+    platform: str
+    user_id: str
+    chat_id: str | None
+    situation: str
+    lang: str
+    requested_at: datetime
+    remind_at: datetime
+    deadline_at: datetime
+    status: str = "pending"
+    attempts: int = 0
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ModeratorAction:
+    """One entry of a community's moderator action log.
+
+    Attributes:
+        id: Storage id (increases with time of recording).
+        platform: Platform name.
+        chat_id: The community's chat id.
+        actor_id: The acting moderator's raw platform user id.
+        action: Short action name, e.g. ``note.set`` or ``pins.refresh``.
+        detail: Free text describing the action (no member ids other than the actor's).
+        at: When it happened (UTC).
+    """
+
+    id: int
+    platform: str
+    chat_id: str
+    actor_id: str
+    action: str
+    detail: str
+    at: datetime
 
 
 #: One row of :meth:`Repository.question_counts`: (situation or None, lang, count).
@@ -311,6 +396,160 @@ class Repository(Protocol):
         Returns:
             True if a pin was forgotten, False if there was no such pin.
         """
+        ...
+
+    # -- community notes (schema version 3) ----------------------------------------------------
+
+    async def set_note(
+        self,
+        platform: str,
+        chat_id: str,
+        situation: str,
+        text: str,
+        author_id: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Set (or replace) a community's note under one situation.
+
+        Args:
+            platform: Platform name.
+            chat_id: The community's chat id.
+            situation: Situation id.
+            text: The note, already validated (see :mod:`bot.moderation.notes`).
+            author_id: The moderator who set it (stored only as a salted hash; the action log
+                records who did what).
+            at: When it was set; defaults to now.
+        """
+        ...
+
+    async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
+        """Return a community's note under a situation, or None if it has none."""
+        ...
+
+    async def list_notes(self, platform: str, chat_id: str) -> list[CommunityNote]:
+        """Return every note of one community, ordered by situation id."""
+        ...
+
+    async def delete_note(self, platform: str, chat_id: str, situation: str) -> bool:
+        """Remove a community's note under a situation.
+
+        Returns:
+            True if a note was removed, False if there was none.
+        """
+        ...
+
+    # -- deadline reminders (schema version 3) -------------------------------------------------
+
+    async def add_reminder(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str | None,
+        situation: str,
+        lang: str,
+        remind_at: datetime,
+        deadline_at: datetime,
+        requested_at: datetime | None = None,
+    ) -> int:
+        """Store a pending reminder and return its id.
+
+        ``user_id`` is stored raw (not hashed): the bot must send this member a direct message.
+
+        Args:
+            platform: Platform name.
+            user_id: The member's raw platform user id.
+            chat_id: Community the request came from, or None.
+            situation: Situation the reminder is about.
+            lang: Language of the reminder.
+            remind_at: When to send it.
+            deadline_at: The deadline the reminder warns about.
+            requested_at: The time the deadline counts from; defaults to now.
+        """
+        ...
+
+    async def due_reminders(
+        self, now: datetime, platform: str | None = None, limit: int = 100
+    ) -> list[Reminder]:
+        """Return pending reminders whose time is at or before ``now``, earliest first.
+
+        Args:
+            now: The current time.
+            platform: Only this platform, or None for all.
+            limit: Maximum number of reminders.
+        """
+        ...
+
+    async def mark_reminder_sent(self, reminder_id: int, at: datetime | None = None) -> bool:
+        """Mark a pending reminder as sent.
+
+        Returns:
+            True if it was pending and is now sent; False otherwise (already done).
+        """
+        ...
+
+    async def drop_reminder(
+        self, reminder_id: int, at: datetime | None = None, status: str = "dropped"
+    ) -> bool:
+        """Close a pending reminder without sending it.
+
+        Args:
+            reminder_id: The reminder.
+            at: When; defaults to now.
+            status: ``dropped`` (deadline passed) or ``failed`` (delivery kept failing).
+
+        Returns:
+            True if it was pending and is now closed.
+        """
+        ...
+
+    async def count_reminder_attempt(self, reminder_id: int) -> int:
+        """Count one failed delivery attempt of a pending reminder and return the new total."""
+        ...
+
+    async def cancel_reminder(self, platform: str, user_id: str, reminder_id: int) -> bool:
+        """Cancel a pending reminder, only on behalf of the member it belongs to.
+
+        Returns:
+            True if the member's pending reminder was cancelled; False if there is no such
+            pending reminder of theirs (someone else's id is indistinguishable from none).
+        """
+        ...
+
+    async def get_reminder(self, reminder_id: int) -> Reminder | None:
+        """Return a reminder by id, whatever its status, or None."""
+        ...
+
+    async def list_reminders(self, platform: str, user_id: str) -> list[Reminder]:
+        """Return a member's pending reminders, earliest first."""
+        ...
+
+    # -- moderator action log (schema version 3) -----------------------------------------------
+
+    async def log_action(
+        self,
+        platform: str,
+        chat_id: str,
+        actor_id: str,
+        action: str,
+        detail: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        """Record a moderator action (who, what, when) in a community's log.
+
+        Args:
+            platform: Platform name.
+            chat_id: The community's chat id.
+            actor_id: The moderator's raw platform user id.
+            action: Short action name, e.g. ``note.set``.
+            detail: What exactly, as free text.
+            at: When; defaults to now.
+        """
+        ...
+
+    async def list_actions(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[ModeratorAction]:
+        """Return a community's most recent moderator actions, newest first."""
         ...
 
     async def close(self) -> None:

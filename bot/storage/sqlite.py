@@ -22,10 +22,13 @@ import aiosqlite
 from bot.storage import migrations
 from bot.storage.errors import StorageError
 from bot.storage.repository import (
+    CommunityNote,
     CommunitySettings,
     FeedbackSummary,
+    ModeratorAction,
     PinRecord,
     QuestionCount,
+    Reminder,
     Repository,
     UnroutedCount,
 )
@@ -431,6 +434,242 @@ class SqliteRepository(Repository):
             (platform, chat_id, message_id),
         )
         return removed > 0
+
+    # -- community notes -----------------------------------------------------------------------
+
+    async def set_note(
+        self,
+        platform: str,
+        chat_id: str,
+        situation: str,
+        text: str,
+        author_id: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.set_note`. Replacing a note keeps its ``created_at``."""
+        when = to_db_time(utc_or_now(at))
+        await self._write(
+            """
+            INSERT INTO community_notes (platform, chat_id, situation, text, author_hash,
+                                         created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (platform, chat_id, situation) DO UPDATE SET
+                text = excluded.text,
+                author_hash = excluded.author_hash,
+                updated_at = excluded.updated_at
+            """,
+            (platform, chat_id, situation, text, self._member(platform, author_id), when, when),
+        )
+
+    async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
+        """See :meth:`Repository.get_note`."""
+        rows = await self._rows(
+            "SELECT text FROM community_notes WHERE platform = ? AND chat_id = ? AND situation = ?",
+            (platform, chat_id, situation),
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def list_notes(self, platform: str, chat_id: str) -> list[CommunityNote]:
+        """See :meth:`Repository.list_notes`."""
+        rows = await self._rows(
+            """
+            SELECT situation, text, updated_at FROM community_notes
+            WHERE platform = ? AND chat_id = ?
+            ORDER BY situation
+            """,
+            (platform, chat_id),
+        )
+        return [
+            CommunityNote(platform, chat_id, sid, text, from_db_time(updated))
+            for sid, text, updated in rows
+        ]
+
+    async def delete_note(self, platform: str, chat_id: str, situation: str) -> bool:
+        """See :meth:`Repository.delete_note`."""
+        removed = await self._write(
+            "DELETE FROM community_notes WHERE platform = ? AND chat_id = ? AND situation = ?",
+            (platform, chat_id, situation),
+        )
+        return removed > 0
+
+    # -- deadline reminders --------------------------------------------------------------------
+
+    _REMINDER_COLUMNS = (
+        "id, platform, user_id, chat_id, situation, lang, requested_at, remind_at, deadline_at, "
+        "status, attempts, done_at"
+    )
+
+    @staticmethod
+    def _reminder(row: sqlite3.Row) -> Reminder:
+        (rid, platform, user_id, chat_id, sid, lang, requested, remind, deadline, status,
+         attempts, done) = row  # fmt: skip
+        return Reminder(
+            id=int(rid),
+            platform=platform,
+            user_id=user_id,
+            chat_id=chat_id,
+            situation=sid,
+            lang=lang,
+            requested_at=from_db_time(requested),
+            remind_at=from_db_time(remind),
+            deadline_at=from_db_time(deadline),
+            status=status,
+            attempts=int(attempts),
+            done_at=from_db_time(done) if done is not None else None,
+        )
+
+    async def add_reminder(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str | None,
+        situation: str,
+        lang: str,
+        remind_at: datetime,
+        deadline_at: datetime,
+        requested_at: datetime | None = None,
+    ) -> int:
+        """See :meth:`Repository.add_reminder`. ``user_id`` is stored raw, by design."""
+        self._check_open()
+        async with self._conn.execute(
+            """
+            INSERT INTO reminders (platform, user_id, chat_id, situation, lang, requested_at,
+                                   remind_at, deadline_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            (
+                platform,
+                user_id,
+                chat_id,
+                situation,
+                lang,
+                to_db_time(utc_or_now(requested_at)),
+                to_db_time(remind_at),
+                to_db_time(deadline_at),
+            ),
+        ) as cursor:
+            rid = cursor.lastrowid
+        if rid is None:  # pragma: no cover - sqlite always reports the new rowid
+            raise StorageError("SQLite did not report the new reminder's id")
+        return int(rid)
+
+    async def due_reminders(
+        self, now: datetime, platform: str | None = None, limit: int = 100
+    ) -> list[Reminder]:
+        """See :meth:`Repository.due_reminders`."""
+        if limit <= 0:
+            return []
+        clauses = ["status = 'pending'", "remind_at <= ?"]
+        params: list[Any] = [to_db_time(now)]
+        if platform is not None:
+            clauses.append("platform = ?")
+            params.append(platform)
+        rows = await self._rows(
+            f"""
+            SELECT {self._REMINDER_COLUMNS} FROM reminders
+            WHERE {" AND ".join(clauses)}
+            ORDER BY remind_at, id
+            LIMIT ?
+            """,
+            [*params, limit],
+        )
+        return [self._reminder(r) for r in rows]
+
+    async def _close_reminder(self, reminder_id: int, status: str, at: datetime | None) -> bool:
+        changed = await self._write(
+            "UPDATE reminders SET status = ?, done_at = ? WHERE id = ? AND status = 'pending'",
+            (status, to_db_time(utc_or_now(at)), reminder_id),
+        )
+        return changed > 0
+
+    async def mark_reminder_sent(self, reminder_id: int, at: datetime | None = None) -> bool:
+        """See :meth:`Repository.mark_reminder_sent`."""
+        return await self._close_reminder(reminder_id, "sent", at)
+
+    async def drop_reminder(
+        self, reminder_id: int, at: datetime | None = None, status: str = "dropped"
+    ) -> bool:
+        """See :meth:`Repository.drop_reminder`."""
+        if status not in ("dropped", "failed"):
+            raise ValueError(f"a reminder is dropped or failed, not {status!r}")
+        return await self._close_reminder(reminder_id, status, at)
+
+    async def count_reminder_attempt(self, reminder_id: int) -> int:
+        """See :meth:`Repository.count_reminder_attempt`."""
+        await self._write(
+            "UPDATE reminders SET attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+            (reminder_id,),
+        )
+        rows = await self._rows("SELECT attempts FROM reminders WHERE id = ?", (reminder_id,))
+        return int(rows[0][0]) if rows else 0
+
+    async def cancel_reminder(self, platform: str, user_id: str, reminder_id: int) -> bool:
+        """See :meth:`Repository.cancel_reminder`."""
+        changed = await self._write(
+            """
+            UPDATE reminders SET status = 'cancelled', done_at = ?
+            WHERE id = ? AND platform = ? AND user_id = ? AND status = 'pending'
+            """,
+            (to_db_time(utc_or_now(None)), reminder_id, platform, user_id),
+        )
+        return changed > 0
+
+    async def get_reminder(self, reminder_id: int) -> Reminder | None:
+        """See :meth:`Repository.get_reminder`."""
+        rows = await self._rows(
+            f"SELECT {self._REMINDER_COLUMNS} FROM reminders WHERE id = ?", (reminder_id,)
+        )
+        return self._reminder(rows[0]) if rows else None
+
+    async def list_reminders(self, platform: str, user_id: str) -> list[Reminder]:
+        """See :meth:`Repository.list_reminders`."""
+        rows = await self._rows(
+            f"""
+            SELECT {self._REMINDER_COLUMNS} FROM reminders
+            WHERE platform = ? AND user_id = ? AND status = 'pending'
+            ORDER BY remind_at, id
+            """,
+            (platform, user_id),
+        )
+        return [self._reminder(r) for r in rows]
+
+    # -- moderator action log ------------------------------------------------------------------
+
+    async def log_action(
+        self,
+        platform: str,
+        chat_id: str,
+        actor_id: str,
+        action: str,
+        detail: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.log_action`."""
+        await self._write(
+            "INSERT INTO moderator_actions (platform, chat_id, actor_id, action, detail, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (platform, chat_id, actor_id, action, detail, to_db_time(utc_or_now(at))),
+        )
+
+    async def list_actions(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[ModeratorAction]:
+        """See :meth:`Repository.list_actions`."""
+        if limit <= 0:
+            return []
+        rows = await self._rows(
+            """
+            SELECT id, actor_id, action, detail, at FROM moderator_actions
+            WHERE platform = ? AND chat_id = ?
+            ORDER BY at DESC, id DESC
+            LIMIT ?
+            """,
+            (platform, chat_id, limit),
+        )
+        return [
+            ModeratorAction(int(i), platform, chat_id, actor, action, detail, from_db_time(at))
+            for i, actor, action, detail, at in rows
+        ]
 
     # -- lifetime ------------------------------------------------------------------------------
 

@@ -1,0 +1,189 @@
+"""Community statistics for moderators: counts, helpfulness, questions the bot could not place.
+
+Only aggregates leave storage: no member ids, and unrouted questions as normalised text only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from bot.core.engine import Core
+from bot.core.escaping import ESCAPERS
+from bot.moderation.texts import text
+from bot.storage import Repository
+
+#: The windows moderators see, in days.
+WINDOWS = (7, 30)
+#: Days the helpful ratios and unrouted questions cover.
+DETAIL_DAYS = 30
+#: How many unrouted questions to show.
+TOP_UNROUTED = 10
+#: Longest unrouted question shown, in characters.
+MAX_SHOWN_QUESTION = 120
+
+
+@dataclass(frozen=True)
+class Window:
+    """Questions asked in the last ``days`` days.
+
+    Attributes:
+        days: Length of the window.
+        total: All questions in it.
+        by_situation: ``(situation or None, count)``, most frequent first; None = not placed.
+        by_language: ``(lang, count)``, most frequent first.
+    """
+
+    days: int
+    total: int
+    by_situation: tuple[tuple[str | None, int], ...]
+    by_language: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Helpfulness:
+    """Votes on one situation's answers (all languages)."""
+
+    situation: str
+    helpful: int
+    not_helpful: int
+
+    @property
+    def total(self) -> int:
+        """All votes."""
+        return self.helpful + self.not_helpful
+
+    @property
+    def ratio(self) -> float | None:
+        """Share of helpful votes, or None without votes."""
+        return self.helpful / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything a moderator sees for one community.
+
+    Attributes:
+        platform: Platform name.
+        chat_id: The community.
+        generated_at: The ``now`` the windows end at.
+        windows: One :class:`Window` per entry of :data:`WINDOWS`.
+        helpful: Per situation, over :data:`DETAIL_DAYS` days.
+        unrouted: ``(text, count)`` of the most frequent unplaced questions, text only.
+    """
+
+    platform: str
+    chat_id: str
+    generated_at: datetime
+    windows: tuple[Window, ...]
+    helpful: tuple[Helpfulness, ...]
+    unrouted: tuple[tuple[str, int], ...]
+
+
+K = TypeVar("K")
+
+
+def _ranked(counter: Counter[K]) -> tuple[tuple[K, int], ...]:
+    return tuple(sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+async def community_stats(
+    repo: Repository, platform: str, chat_id: str, now: datetime
+) -> Stats:
+    """Collect a community's statistics for the windows ending at ``now``.
+
+    Args:
+        repo: Storage.
+        platform: Platform name.
+        chat_id: The community.
+        now: End of the windows (timezone-aware).
+    """
+    windows = []
+    for days in WINDOWS:
+        rows = await repo.question_counts(platform, chat_id, since=now - timedelta(days=days))
+        by_sid: Counter[str | None] = Counter()
+        by_lang: Counter[str] = Counter()
+        for sid, lang, count in rows:
+            by_sid[sid] += count
+            by_lang[lang] += count
+        windows.append(
+            Window(days, sum(by_lang.values()), _ranked(by_sid), _ranked(by_lang))
+        )
+    since = now - timedelta(days=DETAIL_DAYS)
+    votes: dict[str, list[int]] = {}
+    for row in await repo.feedback_summary(platform, chat_id, since=since):
+        pair = votes.setdefault(row.situation, [0, 0])
+        pair[0] += row.helpful
+        pair[1] += row.not_helpful
+    helpful = tuple(Helpfulness(sid, yes, no) for sid, (yes, no) in sorted(votes.items()))
+    unrouted: Counter[str] = Counter()
+    for u in await repo.unrouted_report(platform, chat_id, since=since, limit=TOP_UNROUTED * 3):
+        unrouted[u.text] += u.count
+    return Stats(
+        platform, chat_id, now, tuple(windows), helpful, _ranked(unrouted)[:TOP_UNROUTED]
+    )
+
+
+def _situation_title(core: Core, sid: str | None, lang: str) -> str:
+    if sid is None:
+        return text(lang, "stats.not_placed")
+    return core.t(lang, f"{sid}.title")
+
+
+def _clip(value: str, limit: int = MAX_SHOWN_QUESTION) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def render_stats(core: Core, stats: Stats, lang: str, fmt: str) -> str:
+    """The statistics as one message in ``fmt``: ``text``, ``telegram`` (HTML) or ``discord``.
+
+    Every label and value is escaped for the format (stored question texts are member text).
+    Discord embeds can be built from :class:`Stats` directly; this is the message form.
+
+    Args:
+        core: The core (situation titles, language names).
+        stats: From :func:`community_stats`.
+        lang: Language of the labels.
+        fmt: ``text``, ``telegram`` or ``discord``.
+
+    Raises:
+        ValueError: For an unknown format.
+    """
+    if fmt not in ESCAPERS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(ESCAPERS)}")
+    esc = ESCAPERS[fmt]
+
+    def heading(label: str) -> str:
+        if fmt == "telegram":
+            return f"<b>{esc(label)}</b>"
+        if fmt == "discord":
+            return f"**{esc(label)}**"
+        return label
+
+    bullet = "•" if fmt != "text" else "-"
+    lines = [heading(text(lang, "stats.title"))]
+    for w in stats.windows:
+        lines += ["", heading(text(lang, "stats.last_days", days=w.days))]
+        if not w.total:
+            lines.append(esc(text(lang, "stats.none")))
+            continue
+        lines.append(esc(text(lang, "stats.total", count=w.total)))
+        lines.append(esc(text(lang, "stats.by_situation")) + ":")
+        lines += [f"{bullet} {esc(_situation_title(core, sid, lang))}: {n}"
+                  for sid, n in w.by_situation]  # fmt: skip
+        lines.append(esc(text(lang, "stats.by_language")) + ":")
+        lines += [f"{bullet} {esc(core.catalogs.language_name(code))}: {n}"
+                  for code, n in w.by_language]  # fmt: skip
+    if stats.helpful:
+        lines += ["", heading(text(lang, "stats.helpful", days=DETAIL_DAYS))]
+        for h in stats.helpful:
+            percent = round(100 * (h.ratio or 0.0))
+            row = text(lang, "stats.helpful_row", helpful=h.helpful, total=h.total,
+                       percent=percent)  # fmt: skip
+            lines.append(f"{bullet} {esc(_situation_title(core, h.situation, lang))}: {esc(row)}")
+    if stats.unrouted:
+        lines += ["", heading(text(lang, "stats.unrouted", days=DETAIL_DAYS))]
+        lines += [f"{bullet} {esc(_clip(q))} ({n}×)" for q, n in stats.unrouted]
+    return "\n".join(lines)
