@@ -13,6 +13,7 @@ from bot.core import actions
 from bot.core.answer import Answer
 from bot.core.engine import Core
 from bot.core.language import LanguageContext, match_locale
+from bot.moderation.notes import with_community_note
 from bot.storage import Repository
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,12 @@ class Assistant:
         ctx = await self.context(member, place)
         return self.core.choose_language(text, ctx).lang
 
+    async def _in_community(self, answer: Answer, place: Place) -> Answer:
+        """Attach the community's own note (e.g. "post disputes in #help-desk") to a guide."""
+        if answer.situation is None or place.chat_id is None:
+            return answer
+        return await with_community_note(self.repo, place.platform, place.chat_id, answer)
+
     async def ask(
         self, text: str, member: Member, place: Place, explicit_lang: str | None = None
     ) -> Answer:
@@ -75,7 +82,7 @@ class Assistant:
             )
             if reply.route.situation is None:
                 await self.repo.record_unrouted(member.platform, place.chat_id, text, lang)
-        return reply.answer
+        return await self._in_community(reply.answer, place)
 
     async def press(
         self, token: str, member: Member, place: Place, answer_ref: str | None = None
@@ -95,13 +102,14 @@ class Assistant:
                 vote == "1",
                 chat_id=place.chat_id,
             )
-        return answer
+        return await self._in_community(answer, place)
 
     async def situation(
         self, situation_id: str, member: Member, place: Place, lang: str | None = None
     ) -> Answer:
         ctx = await self.context(member, place, lang)
-        return self.core.situation(situation_id, self.core.choose_language(None, ctx).lang)
+        answer = self.core.situation(situation_id, self.core.choose_language(None, ctx).lang)
+        return await self._in_community(answer, place)
 
     async def start_walk(self, member: Member, place: Place, lang: str | None = None) -> Answer:
         ctx = await self.context(member, place, lang)

@@ -105,3 +105,17 @@ async def test_many_members_at_once_lose_nothing(assistant: Assistant, repo: Rep
                            for m in members))
     counts = await repo.question_counts("discord", "g1")
     assert sum(n for _, _, n in counts) == 100
+
+
+async def test_community_note_shows_only_in_its_community(
+    assistant: Assistant, repo: Repository, core: Core
+) -> None:
+    await repo.set_note("telegram", "-100200", "buyer-cancel-request", "Post disputes in #help <b>",
+                        "mod1")
+    here = await assistant.ask("my buyer wants to cancel", ALICE, GROUP)
+    assert here.community_note == "Post disputes in #help <b>"
+    assert "Post disputes in #help &lt;b&gt;" in "\n".join(core.render(here, "telegram"))
+    elsewhere = await assistant.ask("my buyer wants to cancel", ALICE, Place("telegram", "-999"))
+    assert elsewhere.community_note is None
+    private = await assistant.situation("buyer-cancel-request", ALICE, PRIVATE)
+    assert private.community_note is None
