@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     sits.add_argument("--json", action="store_true")
     sits.add_argument("--lang", default="en")
     sub.add_parser("graph", help="print the decision steps as a Mermaid diagram")
+    stats = sub.add_parser("stats", help="questions, helpful votes and unrouted questions")
+    stats.add_argument("--platform", help="telegram, discord or console (default: all)")
+    stats.add_argument("--chat", help="one community's chat or server id (default: all)")
+    stats.add_argument("--lang", default="en", help="language of the report (default: en)")
     dsc = sub.add_parser("discord", help="Discord tools")
     dsub = dsc.add_subparsers(dest="discord_command", required=True)
     dsync = dsub.add_parser("sync", help="register the slash commands with Discord")
@@ -57,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.adapters.discord.run import main as discord_main
 
             return discord_main(args)
+        if command == "stats":
+            return _stats(args)
         if command == "graph":
             from bot.core import flow
 
@@ -151,6 +157,35 @@ def _situations(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r['id']:<24} {r['title']}")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.config import load_settings
+    from bot.moderation.stats import community_stats, render_stats
+    from bot.storage import StorageError, open_repository
+
+    settings = load_settings()
+    core = _core()
+    lang = args.lang if args.lang in core.languages else "en"
+
+    async def report() -> str:
+        repo = await open_repository(
+            settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value()
+        )
+        try:
+            stats = await community_stats(repo, args.platform, args.chat, datetime.now(UTC))
+        finally:
+            await repo.close()
+        return render_stats(core, stats, lang, "text")
+
+    try:
+        print(asyncio.run(report()))
+    except StorageError as exc:
+        print(f"sellerbot stats: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -118,3 +118,26 @@ def test_graph_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["graph"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("flowchart TD") and "seller-cancel" in out
+
+
+def test_stats_reports_recorded_questions(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import SqliteRepository
+
+    db = tmp_path / "s.db"
+
+    async def fill() -> None:
+        repo = await SqliteRepository.open(db)
+        for _ in range(3):
+            await repo.record_question("telegram", "-1", "seller-cancel", "nl")
+        await repo.record_question("telegram", "-1", None, "en")
+        await repo.record_unrouted("telegram", "-1", "how do I withdraw", "en")
+        await repo.close()
+
+    asyncio.run(fill())
+    proc = run("stats", "--chat", "-1", "--platform", "telegram",
+               env={"SELLERBOT_DATABASE_URL": str(db)})
+    assert proc.returncode == 0, proc.stderr
+    assert "how do i withdraw" in proc.stdout
+    assert "3" in proc.stdout and "4" in proc.stdout

@@ -67,15 +67,15 @@ class Stats:
 
     Attributes:
         platform: Platform name.
-        chat_id: The community.
+        chat_id: The community (None with platform None: every community, for the terminal).
         generated_at: The ``now`` the windows end at.
         windows: One :class:`Window` per entry of :data:`WINDOWS`.
         helpful: Per situation, over :data:`DETAIL_DAYS` days.
         unrouted: ``(text, count)`` of the most frequent unplaced questions, text only.
     """
 
-    platform: str
-    chat_id: str
+    platform: str | None
+    chat_id: str | None
     generated_at: datetime
     windows: tuple[Window, ...]
     helpful: tuple[Helpfulness, ...]
@@ -90,14 +90,14 @@ def _ranked(counter: Counter[K]) -> tuple[tuple[K, int], ...]:
 
 
 async def community_stats(
-    repo: Repository, platform: str, chat_id: str, now: datetime
+    repo: Repository, platform: str | None, chat_id: str | None, now: datetime
 ) -> Stats:
     """Collect a community's statistics for the windows ending at ``now``.
 
     Args:
         repo: Storage.
         platform: Platform name.
-        chat_id: The community.
+        chat_id: The community (None with platform None: every community, for the terminal).
         now: End of the windows (timezone-aware).
     """
     windows = []
