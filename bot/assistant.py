@@ -55,8 +55,9 @@ class Assistant:
         return LanguageContext(
             explicit=explicit,
             saved=saved,
+            community_choice=community,
             platform_locale=member.locale,
-            community_default=community or self.default_lang,
+            community_default=self.default_lang,
         )
 
     async def language(self, member: Member, place: Place, text: str | None = None) -> str:

@@ -64,9 +64,21 @@ async def test_community_default_applies_when_nothing_else_does(
     member = Member("telegram", "2002", locale=None)
     answer = await assistant.start_walk(member, GROUP)
     assert answer.lang == "id"
-    # the member's own locale still comes first
+    # a language the moderators chose outranks the member's locale hint...
     answer = await assistant.start_walk(Member("telegram", "2003", locale="nl-BE"), GROUP)
+    assert answer.lang == "id"
+    # ...but not the language the question is written in, nor the member's own choice
+    answer = await assistant.ask("mijn koper wil annuleren", Member("telegram", "2003"), GROUP)
     assert answer.lang == "nl"
+    await assistant.set_language(Member("telegram", "2004"), GROUP, "en")
+    answer = await assistant.start_walk(Member("telegram", "2004"), GROUP)
+    assert answer.lang == "en"
+
+
+async def test_configured_default_comes_after_the_locale(core: Core, repo: Repository) -> None:
+    assistant = Assistant(core, repo, default_lang="nl")
+    assert (await assistant.start_walk(Member("discord", "1", "id"), GROUP)).lang == "id"
+    assert (await assistant.start_walk(Member("discord", "1", None), GROUP)).lang == "nl"
 
 
 async def test_questions_and_unrouted_are_recorded_without_member_ids(

@@ -1,8 +1,10 @@
 """Which language to answer in, and why.
 
 Order (first that applies wins): an explicit choice (command option or saved preference),
-the language the question is written in, the platform's locale hint, the community's default,
-English. Locale strings are parsed and matched with Babel.
+the language the question is written in, the language the community's moderators chose, the
+platform's locale hint, the community's default (configured), English. A moderator's choice
+ranks above the platform locale because on Discord every interaction carries a locale, so a
+server's choice would otherwise never apply. Locale strings are parsed and matched with Babel.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ class LanguageContext:
 
     explicit: str | None = None  # command option, this message only
     saved: str | None = None  # the member's stored preference
+    community_choice: str | None = None  # set by the community's moderators
     platform_locale: str | None = None  # e.g. Telegram language_code, Discord interaction.locale
-    community_default: str | None = None  # the server's or group's default
+    community_default: str | None = None  # the configured default for communities
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ def choose(
     if detected is not None and detected in available:
         return _log(LanguageChoice(detected, "question language"))
     for value, reason in (
+        (ctx.community_choice, "community choice"),
         (ctx.platform_locale, "platform locale"),
         (ctx.community_default, "community default"),
     ):

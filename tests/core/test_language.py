@@ -43,6 +43,12 @@ def test_platform_locale_beats_community_default() -> None:
     assert choose(ctx, AVAILABLE, detected=None).lang == "nl"
 
 
+def test_community_choice_beats_platform_locale_but_not_question_language() -> None:
+    ctx = LanguageContext(community_choice="id", platform_locale="nl-BE")
+    assert choose(ctx, AVAILABLE, detected=None).lang == "id"
+    assert choose(ctx, AVAILABLE, detected="en").lang == "en"
+
+
 def test_community_default_then_english() -> None:
     assert choose(LanguageContext(community_default="id"), AVAILABLE).lang == "id"
     assert choose(LanguageContext(platform_locale="pt-BR"), AVAILABLE).lang == "en"

@@ -1,0 +1,323 @@
+"""The Discord client: command tree, component routing and sending answers.
+
+Wiring and conversion only: interactions become :class:`~bot.assistant.Assistant` calls, and
+the :class:`~bot.core.answer.Answer` values it returns become embeds and components.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable
+from typing import Any, TypeVar, cast
+
+import discord
+from discord import app_commands
+from discord.utils import MISSING
+
+from bot.adapters.discord import commands, embeds, texts, views
+from bot.adapters.discord.prefs import CachedPreferences
+from bot.adapters.discord.translator import CatalogTranslator
+from bot.assistant import Assistant, Member, Place
+from bot.core import actions, situations
+from bot.core.answer import Answer, Choice
+from bot.moderation.notes import with_community_note
+from bot.storage import Repository
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+NO_MENTIONS = discord.AllowedMentions.none()
+#: Defer when the answer is not ready after this long (Discord allows 3 s for a first reply).
+DEFER_AFTER = 2.0
+
+T = TypeVar("T")
+
+
+def intents() -> discord.Intents:
+    """Guilds only: no privileged intents (members, presences, message content)."""
+    value = discord.Intents.none()
+    value.guilds = True
+    return value
+
+
+class SellerBot(discord.AutoShardedClient):
+    """The bot. Holds the assistant; REST and gateway come from discord.py.
+
+    Args:
+        assistant: The service layer (core and storage).
+        defer_after: Seconds to wait for an answer before deferring the interaction.
+        preferences_ttl: Seconds a member's or server's language, or a server's note, is cached.
+        **options: Passed to :class:`discord.AutoShardedClient` (e.g. ``shard_count``).
+    """
+
+    def __init__(self, assistant: Assistant, *, defer_after: float = DEFER_AFTER,
+                 preferences_ttl: float = 15.0, **options: Any) -> None:
+        options.setdefault("intents", intents())
+        super().__init__(allowed_mentions=NO_MENTIONS, **options)
+        # Our own Assistant over the same core and storage, with language reads cached.
+        self.preferences = CachedPreferences(assistant.repo, ttl=preferences_ttl)
+        self.assistant = Assistant(
+            assistant.core, cast(Repository, self.preferences), assistant.default_lang
+        )
+        self.core = assistant.core
+        self.defer_after = defer_after
+        self.embeds = embeds.EmbedCache(self.core)
+        self._views: OrderedDict[tuple[Answer, Choice | None], discord.ui.View | None] = (
+            OrderedDict()
+        )
+        self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        for command in commands.build(self.core):
+            self.tree.add_command(command)
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(CatalogTranslator(self.core))
+        self.add_dynamic_items(views.Router)
+
+    async def close(self) -> None:
+        await super().close()
+        await self.preferences.flush()
+
+    # -- who and where ------------------------------------------------------------------
+    async def who(self, interaction: discord.Interaction[Any]) -> tuple[Member, Place]:
+        """The member (with their Discord locale) and the server (None in a DM).
+
+        A server's chosen language outranks the member's locale in the core's language order.
+        """
+        place = Place(PLATFORM, str(interaction.guild_id) if interaction.guild_id else None)
+        return Member(PLATFORM, str(interaction.user.id), str(interaction.locale)), place
+
+    async def lang(self, interaction: discord.Interaction[Any]) -> str:
+        member, place = await self.who(interaction)
+        return await self.assistant.language(member, place)
+
+    def text(self, lang: str, key: str) -> str:
+        return texts.text(self.core, lang, key)
+
+    # -- answering ----------------------------------------------------------------------
+    async def in_time(
+        self, interaction: discord.Interaction[Any], work: Awaitable[T], *,
+        ephemeral: bool, edit: bool = False,
+    ) -> T:
+        """Await ``work``; if it takes longer than ``defer_after``, defer the interaction first.
+
+        Fast answers cost one request (the reply itself); slow ones are deferred in time.
+        A timer, not a task, watches the clock, so the fast path stays cheap.
+        """
+        loop = asyncio.get_running_loop()
+        deferring: list[asyncio.Task[Any]] = []
+
+        async def defer() -> None:
+            if not interaction.response.is_done():
+                if edit:
+                    await interaction.response.defer()
+                else:
+                    await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+
+        timer = loop.call_later(self.defer_after, lambda: deferring.append(
+            loop.create_task(defer())))
+        try:
+            return await work
+        finally:
+            timer.cancel()
+            if deferring:
+                await deferring[0]
+
+    def share_choice(self, answer: Answer) -> Choice | None:
+        """The "Share in channel" button for a guide, or None for other answers."""
+        if answer.situation is None or answer.kind != "situation":
+            return None
+        token = actions.situation(answer.lang, answer.situation)
+        return Choice(f"{views.SHARE}{token}", self.text(answer.lang, "discord.share"), "share")
+
+    async def send(
+        self,
+        interaction: discord.Interaction[Any],
+        answer: Answer,
+        *,
+        ephemeral: bool,
+        edit: bool = False,
+        share: bool = False,
+        content: str | None = None,
+    ) -> discord.Message | None:
+        """Send (or with ``edit``, replace the pressed message with) an answer.
+
+        ``share`` adds a "Share in channel" button to guides shown privately in a server.
+        Returns the message, when Discord reported it.
+        """
+        groups = self.embeds.get(answer)
+        share_button = (
+            self.share_choice(answer)
+            if share and ephemeral and interaction.guild_id is not None else None
+        )
+        view = self.view_for(answer, share_button)
+        first, rest = groups[0], groups[1:]
+        first_view = None if rest else view
+        message: discord.Message | None = None
+        response = interaction.response
+        if content is not None:
+            content = embeds.clip(content, embeds.CONTENT)
+        if not response.is_done():
+            if edit:
+                await response.edit_message(content=content, embeds=first, view=first_view,
+                                            allowed_mentions=NO_MENTIONS)
+                message = interaction.message
+            else:
+                result = await response.send_message(
+                    content=content, embeds=first, view=first_view or MISSING,
+                    ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
+                )
+                resource = result.resource
+                message = resource if isinstance(resource, discord.Message) else None
+        else:
+            message = await interaction.edit_original_response(
+                content=content, embeds=first, view=first_view, allowed_mentions=NO_MENTIONS
+            )
+        for i, group in enumerate(rest):
+            last = i == len(rest) - 1
+            await interaction.followup.send(
+                embeds=group, view=view if last and view else MISSING, ephemeral=ephemeral,
+                allowed_mentions=NO_MENTIONS,
+            )
+        return message
+
+    def view_for(self, answer: Answer, share: Choice | None = None) -> discord.ui.View | None:
+        """The (stopped, so reusable) view for an answer, built once per answer and share."""
+        key = (answer, share)
+        if key in self._views:
+            self._views.move_to_end(key)
+            return self._views[key]
+        view = views.answer_view(answer, share=share,
+                                 placeholder=self.core.t(answer.lang, "ui.situations.title"))
+        self._views[key] = view
+        if len(self._views) > 512:
+            self._views.popitem(last=False)
+        return view
+
+    async def notice(self, interaction: discord.Interaction[Any], text: str) -> None:
+        """A short private message (plain text, escaped)."""
+        answer = Answer(kind="notice", lang="", title=text)
+        await self.send(interaction, answer, ephemeral=True)
+
+    # -- components ---------------------------------------------------------------------
+    async def on_component(
+        self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
+    ) -> None:
+        """Any button or select press (see :mod:`bot.adapters.discord.views`)."""
+        if custom_id.startswith(views.SHARE):
+            await self.share(interaction, custom_id.removeprefix(views.SHARE))
+            return
+        if custom_id.startswith(views.PIN):
+            lang = custom_id.removeprefix(views.PIN)
+            await self.pin(interaction, values[0] if values else None, lang or None)
+            return
+        token = values[0] if custom_id == views.MENU and values else custom_id
+        member, place = await self.who(interaction)
+        action = actions.parse(token)
+        feedback = action is not None and action.verb == "f"
+        message = interaction.message
+        ref = f"{interaction.channel_id}:{message.id}" if message is not None else None
+        # A private message is updated in place as the member walks; a public one is left
+        # alone and the member gets a private answer; votes get a private "thanks".
+        edit = message is not None and message.flags.ephemeral and not feedback
+        answer = await self.in_time(
+            interaction,
+            self.assistant.press(token, member, place, answer_ref=ref if feedback else None),
+            ephemeral=True, edit=edit,
+        )
+        if answer.kind == "stale" and not interaction.response.is_done():
+            edit = False  # keep the old message; the notice comes with a fresh menu
+        await self.send(interaction, answer, ephemeral=True, edit=edit, share=True)
+
+    async def share(self, interaction: discord.Interaction[Any], token: str) -> None:
+        """Post the guide ``token`` shows in the channel, for everyone."""
+        member, place = await self.who(interaction)
+        answer = await self.assistant.press(token, member, place)
+        if answer.kind != "situation" or interaction.guild_id is None:
+            await self.send(interaction, answer, ephemeral=True)
+            return
+        await self.send(interaction, answer, ephemeral=False)
+
+    # -- moderators ---------------------------------------------------------------------
+    async def pin(
+        self,
+        interaction: discord.Interaction[Any],
+        situation_id: str | None,
+        lang_option: str | None,
+    ) -> None:
+        """Post a guide publicly and pin it; needs Pin Messages, for the member and the bot."""
+        member, place = await self.who(interaction)
+        lang = await self.assistant.language(member, place)
+        if interaction.guild_id is None:
+            await self.notice(interaction, self.text(lang, "discord.guild_only"))
+            return
+        if not interaction.permissions.pin_messages:
+            await self.notice(interaction, self.text(lang, "discord.pin.need_permission"))
+            return
+        if not interaction.app_permissions.pin_messages:
+            await self.notice(interaction, self.text(lang, "discord.pin.bot_permission"))
+            return
+        pin_lang = await self.pin_language(interaction, lang_option, lang)
+        sid = commands.resolve_situation(self.core, pin_lang, situation_id)
+        if sid is None:
+            options = [
+                (s.id, self.core.t(pin_lang, f"{s.id}.title")) for s in situations.SITUATIONS
+            ]
+            view = views.pin_picker(options, pin_lang, self.text(lang, "discord.pin.pick"))
+            await interaction.response.send_message(
+                self.text(lang, "discord.pin.pick"), view=view, ephemeral=True,
+                allowed_mentions=NO_MENTIONS,
+            )
+            return
+        answer = await with_community_note(
+            self.assistant.repo, PLATFORM, str(interaction.guild_id),
+            self.core.situation(sid, pin_lang),
+        )
+        message = await self.send(interaction, answer, ephemeral=False)
+        if message is None:
+            return
+        channel_id = interaction.channel_id or message.channel.id
+        try:
+            await self.http.pin_message(channel_id, message.id, reason="sellerbot /pin")
+        except discord.HTTPException as exc:
+            log.warning("pin failed", extra={"status": exc.status, "code": exc.code})
+            await interaction.followup.send(
+                self.text(lang, "discord.pin.failed"), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await self.assistant.repo.record_pin(
+            PLATFORM, str(channel_id), str(message.id), sid, pin_lang, self.core.content_version
+        )
+        log.info("pinned", extra={"situation": sid, "lang": pin_lang})
+
+    async def pin_language(
+        self, interaction: discord.Interaction[Any], option: str | None, fallback: str
+    ) -> str:
+        """The option, else the server's chosen language, else its locale, else ``fallback``."""
+        for value in (option,):
+            found = texts.language_for(self.core, value) if value else None
+            if found:
+                return found
+        if interaction.guild_id is not None:
+            community = await self.assistant.repo.get_community(PLATFORM, str(interaction.guild_id))
+            if community is not None and community.default_lang in self.core.languages:
+                return community.default_lang
+        if interaction.guild_locale is not None:
+            found = texts.language_for(self.core, interaction.guild_locale)
+            if found:
+                return found
+        return fallback
+
+    # -- errors -------------------------------------------------------------------------
+    async def _on_tree_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        command = getattr(interaction.command, "name", None)
+        original = getattr(error, "original", error)
+        if isinstance(original, discord.NotFound) and original.code == 10062:
+            # The 3-second window had passed (a stalled event loop or network): nothing to do.
+            log.warning("interaction expired before the reply", extra={"command": command})
+            return
+        log.error("command failed", exc_info=error, extra={"command": command})

@@ -1,0 +1,146 @@
+"""The repository as the adapter uses it: cached reads, statistics off the reply path.
+
+Every interaction needs the member's saved language and the server's settings, and every guide
+shown in a server its moderators' note; all change rarely. Reads are cached for ``ttl``
+seconds, and writes made through this object clear their entry at once, so a member's own
+``/language`` takes effect immediately. A change made by another process (or through another
+repository object) is seen after at most ``ttl`` seconds.
+
+Question statistics (``record_question``, ``record_unrouted``) are written in the background so
+the answer does not wait for a database commit; :meth:`CachedPreferences.flush` (called when
+the bot closes) waits for the writes still under way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from bot.storage import CommunitySettings, Repository
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
+_MISSING = object()
+
+
+class _TTLCache(Generic[K, V]):
+    def __init__(self, ttl: float, size: int) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: OrderedDict[K, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: K) -> V | object:
+        found = self._data.get(key)
+        if found is None or found[0] < time.monotonic():
+            return _MISSING
+        return found[1]
+
+    def put(self, key: K, value: V) -> None:
+        self._data[key] = (time.monotonic() + self.ttl, value)
+        self._data.move_to_end(key)
+        if len(self._data) > self.size:
+            self._data.popitem(last=False)
+
+    def drop(self, key: K) -> None:
+        self._data.pop(key, None)
+
+
+class CachedPreferences:
+    """Wraps a :class:`~bot.storage.Repository`; everything but four methods passes through.
+
+    Args:
+        repo: The real repository.
+        ttl: Seconds a read stays valid.
+        size: Most entries kept per kind (least recently used go first).
+    """
+
+    def __init__(self, repo: Repository, ttl: float = 15.0, size: int = 50_000) -> None:
+        self._repo = repo
+        self._members: _TTLCache[tuple[str, str], str | None] = _TTLCache(ttl, size)
+        self._communities: _TTLCache[tuple[str, str], CommunitySettings | None] = _TTLCache(
+            ttl, size
+        )
+        self._notes: _TTLCache[tuple[str, str, str], str | None] = _TTLCache(ttl, size)
+        self._writes: set[asyncio.Task[None]] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._repo, name)
+
+    async def get_member_language(self, platform: str, user_id: str) -> str | None:
+        key = (platform, user_id)
+        found = self._members.get(key)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        value = await self._repo.get_member_language(platform, user_id)
+        self._members.put(key, value)
+        return value
+
+    async def set_member_language(self, platform: str, user_id: str, lang: str | None) -> None:
+        self._members.drop((platform, user_id))
+        await self._repo.set_member_language(platform, user_id, lang)
+
+    async def get_community(self, platform: str, chat_id: str) -> CommunitySettings | None:
+        key = (platform, chat_id)
+        found = self._communities.get(key)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        value = await self._repo.get_community(platform, chat_id)
+        self._communities.put(key, value)
+        return value
+
+    async def set_community_language(self, platform: str, chat_id: str, lang: str | None) -> None:
+        self._communities.drop((platform, chat_id))
+        await self._repo.set_community_language(platform, chat_id, lang)
+
+    async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
+        key = (platform, chat_id, situation)
+        found = self._notes.get(key)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        value = await self._repo.get_note(platform, chat_id, situation)
+        self._notes.put(key, value)
+        return value
+
+    async def set_note(self, platform: str, chat_id: str, situation: str, text: str,
+                       author_id: str, at: datetime | None = None) -> None:
+        self._notes.drop((platform, chat_id, situation))
+        await self._repo.set_note(platform, chat_id, situation, text, author_id, at)
+
+    async def delete_note(self, platform: str, chat_id: str, situation: str) -> bool:
+        self._notes.drop((platform, chat_id, situation))
+        return await self._repo.delete_note(platform, chat_id, situation)
+
+    # -- statistics, written in the background -------------------------------------------
+    def _background(self, write: Awaitable[None]) -> None:
+        async def run() -> None:
+            try:
+                await write
+            except Exception:
+                log.exception("statistics write failed")
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+
+    async def record_question(
+        self, platform: str, chat_id: str | None, situation: str | None, lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        self._background(self._repo.record_question(platform, chat_id, situation, lang, at))
+
+    async def record_unrouted(
+        self, platform: str, chat_id: str | None, text: str, lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        self._background(self._repo.record_unrouted(platform, chat_id, text, lang, at))
+
+    async def flush(self) -> None:
+        """Wait for the statistics writes still under way."""
+        while self._writes:
+            await asyncio.gather(*list(self._writes))

@@ -1,0 +1,103 @@
+"""Starting the Discord bot, and syncing its commands in a deliberate step.
+
+Commands are registered with Discord only by ``sellerbot discord sync [--guild ID]``, never
+on start: a global sync takes a while to reach every client and counts against a daily limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+
+import discord
+from discord import app_commands
+
+from bot.adapters.discord.client import SellerBot
+from bot.assistant import Assistant
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+API_VERSION = 10
+
+
+def use_api_base(url: str | None) -> None:
+    """Send every REST call (interaction callbacks and webhooks too) to ``url``.
+
+    ``url`` may be a bare origin (``http://proxy:8080``) or end in ``/api/v10``.
+    """
+    if not url:
+        return
+    url = url.rstrip("/")
+    if not re.search(r"/api/v\d+$", url):
+        url = f"{url}/api/v{API_VERSION}"
+    discord.http.Route.BASE = url
+    log.info("Discord REST base URL set", extra={"base_url": url})
+
+
+def _token(settings: Settings) -> str:
+    if not settings.discord_token:
+        raise SystemExit("DISCORD_TOKEN is not set")
+    return settings.discord_token.get_secret_value()
+
+
+async def run_discord(assistant: Assistant, settings: Settings) -> None:
+    """Log in and serve interactions until the process is stopped."""
+    use_api_base(settings.discord_api_base_url)
+    bot = SellerBot(assistant)
+    async with bot:
+        await bot.start(_token(settings))
+
+
+async def sync_commands(
+    bot: SellerBot, guild_id: int | None = None
+) -> list[app_commands.AppCommand]:
+    """Register the command tree (translated) globally, or in one server for testing."""
+    if guild_id is None:
+        return await bot.tree.sync()
+    guild = discord.Object(guild_id)
+    bot.tree.copy_global_to(guild=guild)
+    return await bot.tree.sync(guild=guild)
+
+
+async def sync(settings: Settings, guild_id: int | None = None) -> list[app_commands.AppCommand]:
+    """Log in over REST only (no gateway), sync the commands and log out."""
+    from bot.core.engine import default_core
+    from bot.storage import SqliteRepository
+
+    use_api_base(settings.discord_api_base_url)
+    repo = await SqliteRepository.open(":memory:")
+    try:
+        bot = SellerBot(Assistant(default_core(), repo))
+        async with bot:
+            await bot.login(_token(settings))
+            return await sync_commands(bot, guild_id)
+    finally:
+        await repo.close()
+
+
+def main(args: argparse.Namespace) -> int:
+    """``sellerbot discord sync [--guild ID]``."""
+    import asyncio
+
+    from bot.config import load_settings
+    from bot.logging_setup import setup
+
+    settings = load_settings()
+    setup(settings.sellerbot_log_level, settings.sellerbot_log_format)
+    if getattr(args, "discord_command", None) != "sync":
+        print("usage: sellerbot discord sync [--guild ID]")
+        return 2
+    if not settings.discord_token:
+        print("sellerbot discord sync: DISCORD_TOKEN is not set")
+        return 2
+    try:
+        synced = asyncio.run(sync(settings, args.guild))
+    except discord.HTTPException as exc:
+        print(f"sellerbot discord sync: Discord refused the commands: {exc}")
+        return 1
+    where = f"server {args.guild}" if args.guild else "all servers (global)"
+    names = ", ".join(c.name for c in synced)
+    print(f"synced {len(synced)} commands to {where}: {names}")
+    return 0

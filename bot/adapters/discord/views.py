@@ -1,0 +1,152 @@
+"""Buttons and select menus whose custom_ids carry their own state.
+
+Custom ids are the core's button tokens (``sb1:<lang>:<verb>:<arg>``, see
+:mod:`bot.core.actions`) or wrap one:
+
+* ``sb1:...``: a choice, a step of the walk, or a feedback vote: passed to the assistant;
+* ``sbd1:share:<token>``: post the answer that ``<token>`` shows publicly;
+* ``sbd1:menu``: a select menu whose option values are tokens;
+* ``sbd1:pin:<lang>``: a select menu of situations to pin (moderators).
+
+Nothing is kept in memory: one catch-all :class:`Router` (a ``DynamicItem``) receives every
+component interaction, so any process answers any button after a restart, and an outdated or
+forged custom_id reaches the assistant, which answers it with a short "out of date" notice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+from discord import ui
+
+from bot.core.answer import Answer, Choice
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import SellerBot
+
+SHARE = "sbd1:share:"
+MENU = "sbd1:menu"
+PIN = "sbd1:pin:"
+
+LABEL = 80  # button label
+OPTION = 100  # select option label and value
+PLACEHOLDER = 150
+CUSTOM_ID = 100
+ROW = 5  # buttons per row
+ROWS = 5
+OPTIONS = 25
+
+_STYLE = {
+    "walk": discord.ButtonStyle.primary,
+    "situation": discord.ButtonStyle.secondary,
+    "back": discord.ButtonStyle.secondary,
+    "restart": discord.ButtonStyle.secondary,
+    "help": discord.ButtonStyle.secondary,
+    "feedback": discord.ButtonStyle.secondary,
+}
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _unique(choices: Sequence[Choice]) -> list[Choice]:
+    seen: set[str] = set()
+    out = []
+    for c in choices:
+        if c.token not in seen and 0 < len(c.token) <= CUSTOM_ID:
+            seen.add(c.token)
+            out.append(c)
+    return out
+
+
+def answer_view(
+    answer: Answer,
+    *,
+    share: Choice | None = None,
+    placeholder: str = "",
+) -> ui.View | None:
+    """The components for an answer: its choices, then feedback and share in the last row.
+
+    Up to five choices are buttons in one row; more become one select menu (a menu of
+    situations). Returns None when the answer has nothing to press. The view is stopped
+    before it is returned, so discord.py keeps no reference to it: :class:`Router` answers.
+    """
+    view = ui.View(timeout=None)
+    choices = _unique(answer.choices)
+    row = 0
+    if len(choices) > ROW:
+        select: ui.Select[ui.View] = ui.Select(
+            custom_id=MENU,
+            placeholder=_clip(placeholder or answer.title, PLACEHOLDER),
+            options=[
+                discord.SelectOption(label=_clip(c.label, OPTION), value=c.token)
+                for c in choices[:OPTIONS]
+            ],
+            row=row,
+        )
+        view.add_item(select)
+        row += 1
+    elif choices:
+        for c in choices:
+            view.add_item(_button(c, row))
+        row += 1
+    last = _unique([*answer.feedback, *([share] if share else [])])
+    for c in last[:ROW]:
+        view.add_item(_button(c, min(row, ROWS - 1)))
+    view.stop()
+    return view if view.children else None
+
+
+def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
+    emoji = None
+    style = _STYLE.get(choice.kind, discord.ButtonStyle.secondary)
+    if choice.kind == "feedback":
+        emoji = "👍" if choice.token.endswith(".1") else "👎"
+    if choice.token.startswith(SHARE):
+        style = discord.ButtonStyle.success
+        emoji = "📢"
+    return ui.Button(
+        label=_clip(choice.label, LABEL), custom_id=choice.token, style=style, emoji=emoji, row=row
+    )
+
+
+def pin_picker(options: Sequence[tuple[str, str]], lang: str, placeholder: str) -> ui.View:
+    """A select menu of situations (id, title) for a moderator to pin."""
+    view = ui.View(timeout=None)
+    view.add_item(
+        ui.Select(
+            custom_id=f"{PIN}{lang}",
+            placeholder=_clip(placeholder, PLACEHOLDER),
+            options=[
+                discord.SelectOption(label=_clip(title, OPTION), value=sid)
+                for sid, title in options[:OPTIONS]
+            ],
+        )
+    )
+    view.stop()
+    return view
+
+
+class Router(ui.DynamicItem[ui.Item[Any]], template=r"(?s).+"):
+    """Receives every button and select interaction and hands it to the bot.
+
+    The template matches any custom_id, so unknown ones are answered too (with the core's
+    "out of date" notice) instead of silently failing in the member's client.
+    """
+
+    def __init__(self, item: ui.Item[Any]) -> None:
+        super().__init__(item)
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: Any, /
+    ) -> Router:
+        return cls(item)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        values = list(cast(list[str], getattr(self.item, "values", None) or []))
+        bot = cast("SellerBot", interaction.client)
+        await bot.on_component(interaction, self.custom_id, values)

@@ -1,0 +1,357 @@
+"""Update handlers: each turns one kind of update into Assistant calls and messages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from telegram import (
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.adapters.telegram import PLATFORM
+from bot.adapters.telegram import moderation as mod
+from bot.adapters.telegram.convert import (
+    addressed_text,
+    is_private,
+    member_of,
+    message_text,
+    place_of,
+)
+from bot.adapters.telegram.keyboards import (
+    AdapterAction,
+    has_feedback,
+    keyboard,
+    parse_adapter_token,
+)
+from bot.adapters.telegram.messages import OutMessage, Renderer, plain
+from bot.adapters.telegram.sender import edit, send, thread_of
+from bot.adapters.telegram.texts import text
+from bot.assistant import Assistant, Member, Place
+from bot.core import actions, situations
+from bot.core.answer import Answer, Choice
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+MAX_INLINE_RESULTS = 50
+MAX_CALLBACK_TEXT = 200
+
+
+class Handlers:
+    """The bot's behaviour on Telegram, one method per kind of update."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.render = Renderer(assistant)
+
+    # -- helpers --------------------------------------------------------------------------
+    async def _reply(self, message: Message, outs: list[OutMessage], ctx: Context) -> None:
+        """Answer a message: in groups as a reply to it, in private chats plainly."""
+        reply_to = None if is_private(message.chat) else message.message_id
+        await send(ctx.bot, message.chat_id, outs, reply_to=reply_to,
+                   thread_id=thread_of(message))
+
+    async def _answer(self, message: Message, answer: Answer, ctx: Context) -> None:
+        await self._reply(message, self.render(answer), ctx)
+
+    async def _lang(self, member: Member, place: Place) -> str:
+        return await self.assistant.language(member, place)
+
+    # -- commands -------------------------------------------------------------------------
+    async def start(self, update: Update, ctx: Context) -> None:
+        """/start: a greeting and the situations; ``/start <situation>[_<lang>]`` opens one."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        member, place = member_of(message.from_user), place_of(message.chat)
+        if ctx.args:
+            sid, _, lang = ctx.args[0].lower().partition("_")
+            if situations.get(sid):
+                answer = await self.assistant.situation(sid, member, place, lang=lang or None)
+                await self._answer(message, answer, ctx)
+                return
+        lang = await self._lang(member, place)
+        menu = self.assistant.core.situation_menu(lang, "situations")
+        greeting = replace(menu, title=text(lang, "start.title"), intro=text(lang, "start.intro"))
+        await self._answer(message, greeting, ctx)
+
+    async def help(self, update: Update, ctx: Context) -> None:
+        """/help: what the bot does, with the situations as buttons."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        answer = await self.assistant.help(member_of(message.from_user), place_of(message.chat))
+        await self._answer(message, answer, ctx)
+
+    async def language(self, update: Update, ctx: Context) -> None:
+        """/language [code]: save the member's language, or show it with buttons to change it."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        member, place = member_of(message.from_user), place_of(message.chat)
+        if ctx.args:
+            answer = await self.assistant.set_language(member, place, " ".join(ctx.args))
+            await self._answer(message, answer, ctx)
+            return
+        status = await self.assistant.language_status(member, place)
+        core = self.assistant.core
+        choices = [Choice(AdapterAction("lang", code).token, core.catalogs.language_name(code),
+                          "language") for code in core.languages]
+        choices.append(Choice(AdapterAction("lang", "auto").token,
+                              text(status.lang, "lang.auto"), "language"))
+        await self._reply(message, [plain(status.title, keyboard(choices))], ctx)
+
+    async def guide(self, update: Update, ctx: Context) -> None:
+        """/guide: as a reply, answer the replied-to question; with words, answer them;
+        alone, start the decision steps."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        place = place_of(message.chat)
+        question = message.reply_to_message
+        asked = message_text(question) if question is not None else None
+        if (
+            question is not None
+            and asked
+            and question.from_user is not None
+            and question.from_user.id != ctx.bot.id
+        ):
+            answer = await self.assistant.ask(asked, member_of(question.from_user), place)
+            await send(ctx.bot, message.chat_id, self.render(answer),
+                       reply_to=question.message_id, thread_id=thread_of(message))
+            if not is_private(message.chat):
+                await self._delete(message)
+            return
+        member = member_of(message.from_user)
+        if ctx.args:
+            answer = await self.assistant.ask(" ".join(ctx.args), member, place)
+        else:
+            answer = await self.assistant.start_walk(member, place)
+        await self._answer(message, answer, ctx)
+
+    async def _delete(self, message: Message) -> None:
+        """Delete a command message where the bot has the right; otherwise leave it."""
+        try:
+            await message.delete()
+        except TelegramError as exc:
+            log.debug("command message kept: %s", exc)
+
+    async def pin(self, update: Update, ctx: Context) -> None:
+        """/pin <situation> [lang]: administrators only; without a situation, offer buttons."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return
+        member, place = member_of(message.from_user), place_of(message.chat)
+        lang = await self._lang(member, place)
+        if is_private(message.chat):
+            await self._reply(message, [plain(text(lang, "pin.only_groups"))], ctx)
+            return
+        if not (
+            mod.sent_by_chat_admin(message)
+            or await mod.is_admin(ctx.bot, message.chat_id, message.from_user.id)
+        ):
+            await self._reply(message, [plain(text(lang, "pin.only_admins"))], ctx)
+            return
+        sid, pin_lang = mod.parse_args(ctx.args or (), self.assistant.core.languages)
+        if sid is None:
+            markup = keyboard(mod.chooser(self.assistant, pin_lang or lang))
+            await self._reply(message, [plain(text(lang, "pin.choose"), markup)], ctx)
+            return
+        problem = await mod.pin_answer(
+            self.assistant, self.render, ctx.bot, message.chat, member, sid, pin_lang, lang,
+            thread_of(message),
+        )
+        if problem:
+            await self._reply(message, [plain(problem)], ctx)
+
+    # -- messages -------------------------------------------------------------------------
+    async def message(self, update: Update, ctx: Context) -> None:
+        """Any other message: answered in private chats; in groups only when addressed."""
+        message = update.effective_message
+        if message is None or message.from_user is None or message.from_user.is_bot:
+            return
+        if message.via_bot is not None and message.via_bot.id == ctx.bot.id:
+            return  # an answer someone sent through inline mode
+        member, place = member_of(message.from_user), place_of(message.chat)
+        if is_private(message.chat):
+            question = message_text(message)
+            if question is None:
+                if update.edited_message is None:
+                    lang = await self._lang(member, place)
+                    await self._answer(message, self.assistant.core.notice(lang, "ui.empty"), ctx)
+                return
+        else:
+            question = addressed_text(message, ctx.bot.username, ctx.bot.id)
+            if question is None:
+                return  # group chatter
+            if not question:
+                await self._answer(message, await self.assistant.help(member, place), ctx)
+                return
+        answer = await self.assistant.ask(question, member, place)
+        if update.edited_message is not None:
+            # An edited question gets a fresh answer, quoting the edited message.
+            await send(ctx.bot, message.chat_id, self.render(answer),
+                       reply_to=message.message_id, thread_id=thread_of(message))
+            return
+        await self._answer(message, answer, ctx)
+
+    # -- buttons --------------------------------------------------------------------------
+    async def callback(self, update: Update, ctx: Context) -> None:
+        """A button press. Always answered, so the client never spins; never raises."""
+        query = update.callback_query
+        if query is None:
+            return
+        notice: str | None = None
+        try:
+            adapter_action = parse_adapter_token(query.data)
+            if adapter_action is not None:
+                notice = await self._adapter_button(update, adapter_action, ctx)
+            else:
+                notice = await self._core_button(update, ctx)
+        except TelegramError as exc:
+            log.warning("callback %s failed: %s", query.data, exc)
+        finally:
+            try:
+                await query.answer(notice[:MAX_CALLBACK_TEXT] if notice else None)
+            except TelegramError as exc:
+                log.info("answerCallbackQuery failed: %s", exc)
+
+    async def _core_button(self, update: Update, ctx: Context) -> str | None:
+        query = update.callback_query
+        assert query is not None
+        member = member_of(query.from_user)
+        message = query.message if isinstance(query.message, Message) else None
+        chat = message.chat if message is not None else None
+        place = place_of(chat)
+        if message is not None:
+            ref = f"{message.chat_id}:{message.message_id}"
+        else:
+            ref = f"inline:{query.inline_message_id}"
+        token = query.data if isinstance(query.data, str) else ""
+        answer = await self.assistant.press(token, member, place, answer_ref=ref)
+        if answer.kind == "notice":
+            return answer.title  # "Thanks for the feedback!"
+        shows_answer = message is None or has_feedback(message.reply_markup)
+        if answer.kind == "stale":
+            try:
+                if message is not None and not shows_answer:
+                    await edit(ctx.bot, message, self.render(answer))
+                elif message is not None and is_private(chat):
+                    await send(ctx.bot, message.chat_id, self.render(answer))
+            except TelegramError as exc:
+                log.warning("fresh menu not shown: %s", exc)
+            return answer.intro  # "This menu is out of date."
+        if message is None:
+            return None  # inline messages carry only feedback buttons
+        action = actions.parse(token)
+        in_place = (action is not None and action.verb == "w") or not shows_answer
+        outs = self.render(answer)
+        if in_place:
+            await edit(ctx.bot, message, outs)
+        else:
+            await send(ctx.bot, message.chat_id, outs, thread_id=thread_of(message))
+        return None
+
+    async def _adapter_button(self, update: Update, action: AdapterAction, ctx: Context) -> str:
+        query = update.callback_query
+        assert query is not None
+        member = member_of(query.from_user)
+        message = query.message if isinstance(query.message, Message) else None
+        chat = message.chat if message is not None else None
+        place = place_of(chat)
+        if action.verb == "lang":
+            value = None if action.arg == "auto" else action.arg
+            answer = await self.assistant.set_language(member, place, value)
+            if message is not None and is_private(chat):
+                await edit(ctx.bot, message, [plain(answer.title)])
+            return answer.title
+        lang = await self._lang(member, place)
+        if message is None or chat is None or is_private(chat):
+            return text(lang, "pin.only_groups")
+        if not await mod.is_admin(ctx.bot, chat.id, query.from_user.id):
+            return text(lang, "pin.only_admins")
+        if not situations.get(action.arg):
+            return self.assistant.core.t(lang, "ui.stale")
+        problem = await mod.pin_answer(
+            self.assistant, self.render, ctx.bot, chat, member, action.arg, action.lang, lang,
+            thread_of(message),
+        )
+        if problem:
+            return problem
+        title = self.assistant.core.t(action.lang or lang, f"{action.arg}.title")
+        await edit(ctx.bot, message, [plain(text(lang, "pin.done", title=title))])
+        return text(lang, "pin.done", title=title)
+
+    # -- inline mode ----------------------------------------------------------------------
+    async def inline(self, update: Update, ctx: Context) -> None:
+        """Inline mode: matching answers in the member's language, ready to send."""
+        query = update.inline_query
+        if query is None:
+            return
+        member = member_of(query.from_user)
+        answers = await self._suggest(query.query, member)
+        results = []
+        for answer in answers[:MAX_INLINE_RESULTS]:
+            outs = self.render(replace(answer, choices=()))
+            first = outs[0] if len(outs) == 1 else OutMessage(outs[0].text, outs[-1].markup)
+            results.append(
+                InlineQueryResultArticle(
+                    id=f"{answer.situation}.{answer.lang}",
+                    title=answer.title,
+                    description=_shorten(answer.intro, 120),
+                    input_message_content=InputTextMessageContent(
+                        first.text, parse_mode=ParseMode.HTML
+                    ),
+                    reply_markup=first.markup,
+                )
+            )
+        lang = answers[0].lang if answers else await self._lang(member, Place(PLATFORM))
+        await query.answer(
+            results,
+            cache_time=300,
+            is_personal=True,
+            button=InlineQueryResultsButton(text(lang, "inline.open"), start_parameter="inline"),
+        )
+
+    async def _suggest(self, words: str, member: Member) -> list[Answer]:
+        """The situations matching ``words``, best first, then the rest.
+
+        Routed with the core directly: nothing is recorded for every keystroke.
+        """
+        place = Place(PLATFORM)
+        core = self.assistant.core
+        ctx = await self.assistant.context(member, place)
+        first: list[str] = []
+        words = words.strip()
+        if words:
+            reply = core.ask(words, ctx)
+            lang = reply.answer.lang
+            if reply.answer.situation:
+                first = [reply.answer.situation]
+            elif reply.answer.kind == "unsure":
+                for choice in reply.answer.choices:
+                    action = actions.parse(choice.token)
+                    if action is not None and action.verb == "s":
+                        first.append(action.arg)
+        else:
+            lang = core.choose_language(None, ctx).lang
+        order = first + [s.id for s in situations.SITUATIONS if s.id not in first]
+        return [core.situation(sid, lang) for sid in order]
+
+    # -- errors ---------------------------------------------------------------------------
+    async def error(self, update: object, ctx: Context) -> None:
+        """Log any error a handler raised; the bot keeps running."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("update %s failed", update_id, exc_info=ctx.error)
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"

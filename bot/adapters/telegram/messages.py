@@ -1,0 +1,68 @@
+"""Answers as Telegram messages: HTML chunks, with the keyboard on the last one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from telegram import InlineKeyboardMarkup
+
+from bot.adapters.telegram.keyboards import keyboard
+from bot.assistant import Assistant
+from bot.core.answer import Answer
+from bot.core.escaping import telegram_html
+
+MAX_TEXT = 4096
+
+
+@dataclass(frozen=True)
+class OutMessage:
+    """One message to send: Telegram HTML and an optional inline keyboard."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def render(assistant: Assistant, answer: Answer) -> list[OutMessage]:
+    """The answer as messages. Situation answers end with "Was this helpful?" and its buttons.
+
+    The core already splits the HTML on paragraph boundaries into chunks of at most 4,096
+    characters; the keyboard goes on the last chunk, which is the message votes refer to.
+    """
+    chunks = assistant.render(answer, "telegram") or [telegram_html(answer.title)]
+    if answer.feedback:
+        question = f"<i>{telegram_html(assistant.core.t(answer.lang, 'ui.helpful.question'))}</i>"
+        last = f"{chunks[-1]}\n\n{question}"
+        if len(last) <= MAX_TEXT:
+            chunks[-1] = last
+        else:
+            chunks.append(question)
+    markup = keyboard(answer.choices + answer.feedback)
+    out = [OutMessage(c) for c in chunks[:-1]]
+    out.append(OutMessage(chunks[-1], markup))
+    return out
+
+
+class Renderer:
+    """:func:`render` with a memory: the same answer (guides are static) renders once.
+
+    Answers are frozen, hashable values, so they are their own cache key.
+    """
+
+    def __init__(self, assistant: Assistant, size: int = 1024) -> None:
+        self.assistant = assistant
+        self._cached = lru_cache(maxsize=size)(self._render)
+
+    def _render(self, answer: Answer) -> tuple[OutMessage, ...]:
+        return tuple(render(self.assistant, answer))
+
+    def __call__(self, answer: Answer) -> list[OutMessage]:
+        try:
+            return list(self._cached(answer))
+        except TypeError:  # an answer carrying something unhashable
+            return render(self.assistant, answer)
+
+
+def plain(text: str, markup: InlineKeyboardMarkup | None = None) -> OutMessage:
+    """A message from plain (adapter) text, HTML-escaped."""
+    return OutMessage(telegram_html(text), markup)

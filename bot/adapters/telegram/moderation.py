@@ -1,0 +1,108 @@
+"""Moderators: /pin posts an answer in the group, pins it and records the pin."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.adapters.telegram import PLATFORM
+from bot.adapters.telegram.keyboards import AdapterAction
+from bot.adapters.telegram.messages import Renderer
+from bot.adapters.telegram.sender import send
+from bot.adapters.telegram.texts import text
+from bot.assistant import Assistant, Member, Place
+from bot.core import situations
+from bot.core.answer import Choice
+from bot.core.language import match_locale
+
+log = logging.getLogger(__name__)
+
+
+async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
+    """Whether the user administers the chat (creator or administrator), per getChatMember."""
+    try:
+        member = await bot.get_chat_member(chat_id, user_id)
+    except TelegramError as exc:
+        log.warning("getChatMember failed: %s", exc)
+        return False
+    return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
+def sent_by_chat_admin(message: Message) -> bool:
+    """An anonymous administrator posts as the group itself."""
+    return message.sender_chat is not None and message.sender_chat.id == message.chat_id
+
+
+async def bot_can_pin(bot: Bot, chat_id: int) -> bool:
+    """Whether the bot is an administrator with the right to pin messages."""
+    try:
+        me = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramError as exc:
+        log.warning("getChatMember (self) failed: %s", exc)
+        return False
+    if me.status == ChatMember.OWNER:
+        return True
+    return isinstance(me, ChatMemberAdministrator) and bool(me.can_pin_messages)
+
+
+def parse_args(args: Sequence[str], languages: Sequence[str]) -> tuple[str | None, str | None]:
+    """``/pin <situation> [lang]``: the situation id (exact or a unique prefix) and language."""
+    sid = lang = None
+    for arg in args:
+        word = arg.strip().lower()
+        if sid is None:
+            if situations.get(word):
+                sid = word
+                continue
+            starts = [s.id for s in situations.SITUATIONS if s.id.startswith(word)]
+            if len(starts) == 1:
+                sid = starts[0]
+                continue
+        if lang is None and (found := match_locale(word, languages)):
+            lang = found
+    return sid, lang
+
+
+def chooser(assistant: Assistant, lang: str) -> list[Choice]:
+    """Buttons to pick the situation to pin; each carries situation and language."""
+    return [
+        Choice(AdapterAction("pin", s.id, lang).token, assistant.core.t(lang, f"{s.id}.title"))
+        for s in situations.SITUATIONS
+    ]
+
+
+async def pin_answer(
+    assistant: Assistant,
+    render: Renderer,
+    bot: Bot,
+    chat: Chat,
+    member: Member,
+    situation_id: str,
+    lang: str | None,
+    ui_lang: str,
+    thread_id: int | None = None,
+) -> str | None:
+    """Post the answer, pin it and record the pin. Returns what went wrong, or None.
+
+    The caller has checked that ``member`` administers the chat.
+    """
+    if not await bot_can_pin(bot, chat.id):
+        return text(ui_lang, "pin.grant")
+    place = Place(PLATFORM, str(chat.id))
+    answer = await assistant.situation(situation_id, member, place, lang=lang)
+    sent = await send(bot, chat.id, render(answer), thread_id=thread_id)
+    first = sent[0]
+    try:
+        await bot.pin_chat_message(chat.id, first.message_id, disable_notification=True)
+    except (BadRequest, Forbidden) as exc:
+        log.warning("pinChatMessage refused: %s", exc)
+        return text(ui_lang, "pin.grant")
+    await assistant.repo.record_pin(
+        PLATFORM, str(chat.id), str(first.message_id), situation_id, answer.lang,
+        assistant.core.content_version,
+    )
+    log.info("answer pinned", extra={"situation": situation_id, "lang": answer.lang})
+    return None

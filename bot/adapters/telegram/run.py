@@ -1,0 +1,131 @@
+"""Running the bot: polling by default, a webhook when TELEGRAM_WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import signal
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from bot.adapters.telegram.commands import sync_commands
+from bot.assistant import Assistant
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def webhook_secret(settings: Settings) -> str:
+    """The configured secret token, or a fresh random one (set with setWebhook at start)."""
+    if settings.telegram_webhook_secret is not None:
+        return settings.telegram_webhook_secret.get_secret_value()
+    return secrets.token_urlsafe(32)
+
+
+async def _initialize(app: App, stop: asyncio.Event, retry_delay: float) -> bool:
+    """Initialize (getMe), retrying network errors until it works or we are told to stop."""
+    delay = retry_delay
+    while not stop.is_set():
+        try:
+            await app.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            log.warning("Telegram unreachable (%s); retrying in %.0fs", exc, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 60.0)
+    return False
+
+
+def _install_signals(stop: asyncio.Event) -> list[signal.Signals]:
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    return installed
+
+
+async def serve(app: App, settings: Settings, stop: asyncio.Event,
+                retry_delay: float = 2.0) -> None:
+    """Run an Application until ``stop`` is set (or this task is cancelled), then shut down.
+
+    Shutting down stops fetching first, then lets every update already fetched finish (so
+    no vote is lost), then closes the HTTP client.
+    """
+    if not await _initialize(app, stop, retry_delay):
+        return
+    try:
+        try:
+            await sync_commands(app.bot, settings.sellerbot_default_lang)
+        except TelegramError as exc:
+            log.warning("could not register the command lists: %s", exc)
+        await app.start()
+        assert app.updater is not None
+        if settings.telegram_webhook_url:
+            url = settings.telegram_webhook_url
+            await app.updater.start_webhook(
+                listen=settings.telegram_webhook_listen,
+                port=settings.telegram_webhook_port,
+                url_path=urlparse(url).path.lstrip("/"),
+                webhook_url=url,
+                secret_token=webhook_secret(settings),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            log.info("telegram: webhook mode")
+        else:
+            await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram: polling")
+        await stop.wait()
+    finally:
+        log.info("telegram: shutting down")
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+
+async def run_telegram(
+    assistant: Assistant, settings: Settings, stop: asyncio.Event | None = None
+) -> None:
+    """Run the Telegram bot until SIGINT/SIGTERM (or ``stop``, or cancellation).
+
+    Args:
+        assistant: The assistant; its repository stays open (the caller closes it).
+        settings: ``TELEGRAM_TOKEN`` and the other ``TELEGRAM_*`` settings.
+        stop: Set it to stop; without one, SIGINT and SIGTERM stop the bot.
+    """
+    if settings.telegram_token is None:
+        raise ValueError("TELEGRAM_TOKEN is not set")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    if logging.getLogger("httpx").getEffectiveLevel() < logging.WARNING:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(
+        assistant,
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+    )
+    installed: list[signal.Signals] = []
+    if stop is None:
+        stop = asyncio.Event()
+        installed = _install_signals(stop)
+    try:
+        await serve(app, settings, stop)
+    finally:
+        loop = asyncio.get_running_loop()
+        for sig in installed:
+            loop.remove_signal_handler(sig)

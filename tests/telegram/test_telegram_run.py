@@ -1,0 +1,200 @@
+"""Running: polling, webhook with its secret token, command sync, clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+import pytest
+from conftest import USERS, callback_on, payload
+from tg_standin import TOKEN, BotApiStandIn
+
+from bot.adapters.telegram.app import api_base_url, build_application
+from bot.adapters.telegram.ratelimit import RetryingRateLimiter
+from bot.adapters.telegram.run import run_telegram, serve
+from bot.assistant import Assistant
+from bot.config import load_settings
+
+
+async def until(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.01)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def listening(port: int) -> None:
+    """Wait until the webhook server accepts connections."""
+    for _ in range(500):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.01)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        return
+    raise AssertionError("webhook server did not start")
+
+
+def test_api_base_url() -> None:
+    assert api_base_url(None) == "https://api.telegram.org/bot"
+    assert api_base_url("http://localhost:8081") == "http://localhost:8081/bot"
+    assert api_base_url("http://localhost:8081/bot/") == "http://localhost:8081/bot"
+
+
+async def test_polling_and_a_clean_shutdown_that_keeps_the_vote(
+    standin: BotApiStandIn, assistant: Assistant, repo: Any
+) -> None:
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    await until(lambda: standin.calls_to("getUpdates"))
+    assert len(standin.calls_to("setMyCommands")) == 12
+    assert standin.calls_to("deleteWebhook")
+
+    standin.push_update(payload("private_start_deeplink", update_id=10))
+    await until(standin.sent)
+    answer = {k: v for k, v in standin.messages[max(standin.messages)].items()}
+
+    # a vote whose write is still running when the stop signal comes
+    writing = asyncio.Event()
+    original = repo.record_feedback
+
+    async def slow_record(*args: Any, **kwargs: Any) -> None:
+        writing.set()
+        await asyncio.sleep(0.2)
+        await original(*args, **kwargs)
+
+    repo.record_feedback = slow_record
+    user = {"id": USERS["en"], "is_bot": False, "first_name": "A", "language_code": "en"}
+    standin.push_update(callback_on(answer, "sb1:en:f:seller-cancel.1", user, 11))
+    await asyncio.wait_for(writing.wait(), 5)
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    [s] = await repo.feedback_summary()
+    assert s.helpful == 1
+    assert len(standin.calls_to("answerCallbackQuery")) == 1
+    assert not app.running
+
+
+async def test_commands_are_not_set_again_on_restart(
+    standin: BotApiStandIn, assistant: Assistant
+) -> None:
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    for _ in range(2):
+        stop = asyncio.Event()
+        app = build_application(assistant, TOKEN, base_url=standin.base_url)
+        task = asyncio.create_task(serve(app, settings, stop))
+        await until(lambda: standin.calls_to("getUpdates"))
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        if not standin.calls_to("setMyCommands"):
+            break
+        standin.reset_calls()
+    assert standin.calls_to("setMyCommands") == []
+
+
+async def test_start_up_waits_out_an_unreachable_server(
+    standin: BotApiStandIn, assistant: Assistant
+) -> None:
+    standin.fail("getMe", 502, times=6)
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop, retry_delay=0.01))
+    await until(lambda: standin.calls_to("getUpdates"))
+    assert len(standin.calls_to("getMe")) == 7
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+async def test_webhook_mode_checks_the_secret_token(
+    standin: BotApiStandIn, assistant: Assistant
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/tg/hook"
+    settings = load_settings(
+        telegram_token=TOKEN, telegram_api_base_url=standin.base_url, telegram_webhook_url=url,
+        telegram_webhook_secret="s3cret-Token_1", telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
+    )
+    app = build_application(assistant, TOKEN, base_url=standin.base_url)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    [hook] = await until(lambda: standin.calls_to("setWebhook"))
+    assert hook["url"] == url and hook["secret_token"] == "s3cret-Token_1"
+    assert "callback_query" in hook["allowed_updates"]
+    await listening(port)
+    update = payload("private_text", update_id=20)
+    async with aiohttp.ClientSession() as http:
+        wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+        async with http.post(url, json=update, headers=wrong) as resp:
+            assert resp.status == 403
+        async with http.post(url, json=update) as resp:
+            assert resp.status == 403
+        right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-Token_1"}
+        async with http.post(url, json=update, headers=right) as resp:
+            assert resp.status == 200
+    [msg] = await until(standin.sent)
+    assert msg["chat_id"] == USERS["id"]
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+async def test_webhook_without_a_configured_secret_gets_a_random_one(
+    standin: BotApiStandIn, assistant: Assistant
+) -> None:
+    port = free_port()
+    settings = load_settings(
+        telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
+        telegram_webhook_url=f"http://127.0.0.1:{port}/hook", telegram_webhook_secret=None,
+        telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(assistant, settings, stop))
+    [hook] = await until(lambda: standin.calls_to("setWebhook"))
+    assert len(hook["secret_token"]) >= 32
+    stop.set()
+    await asyncio.wait_for(task, 10)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+async def test_sigterm_stops_run_telegram(standin: BotApiStandIn, assistant: Assistant) -> None:
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
+                             telegram_webhook_url=None)
+    task = asyncio.create_task(run_telegram(assistant, settings))
+    await until(lambda: standin.calls_to("getUpdates"))
+    os.kill(os.getpid(), signal.SIGTERM)
+    await asyncio.wait_for(task, 10)
+    assert task.done() and task.exception() is None
+
+
+async def test_cancellation_also_shuts_down_cleanly(
+    standin: BotApiStandIn, assistant: Assistant
+) -> None:
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
+                             telegram_webhook_url=None)
+    task = asyncio.create_task(run_telegram(assistant, settings, asyncio.Event()))
+    await until(lambda: standin.calls_to("getUpdates"))
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task

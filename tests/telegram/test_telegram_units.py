@@ -1,0 +1,125 @@
+"""Small pure pieces: addressing in groups, keyboard layout, adapter tokens, texts."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Feeder
+from telegram import Message
+from tg_standin import BOT_ID, BOT_USERNAME
+
+from bot.adapters.telegram.convert import addressed_text
+from bot.adapters.telegram.keyboards import (
+    AdapterAction,
+    has_feedback,
+    keyboard,
+    parse_adapter_token,
+    rows_for,
+)
+from bot.adapters.telegram.texts import TEXTS, text
+from bot.core.answer import Choice
+
+
+def group_message(text: str, entities: list[dict[str, object]], **extra: object) -> Message:
+    return Message.de_json(
+        {"message_id": 1, "date": 0, "text": text, "entities": entities,
+         "chat": {"id": -100, "type": "group", "title": "G"},
+         "from": {"id": 5, "is_bot": False, "first_name": "M"}, **extra},
+        None,
+    )
+
+
+def test_mention_is_cut_out_by_utf16_offsets() -> None:
+    text_ = "😀😀 @sellerbot_test_bot buyer wants to cancel"
+    msg = group_message(text_, [{"offset": 5, "length": 19, "type": "mention"}])
+    assert addressed_text(msg, BOT_USERNAME, BOT_ID) == "😀😀 buyer wants to cancel"
+
+
+def test_mention_is_case_insensitive_and_text_mentions_count() -> None:
+    msg = group_message("@SellerBot_Test_Bot hi", [{"offset": 0, "length": 19,
+                                                      "type": "mention"}])
+    assert addressed_text(msg, BOT_USERNAME, BOT_ID) == "hi"
+    msg = group_message("Sellerbot help", [{"offset": 0, "length": 9, "type": "text_mention",
+                                            "user": {"id": BOT_ID, "is_bot": True,
+                                                     "first_name": "Sellerbot"}}])
+    assert addressed_text(msg, BOT_USERNAME, BOT_ID) == "help"
+
+
+def test_plain_chatter_is_not_addressed() -> None:
+    assert addressed_text(group_message("hello all", []), BOT_USERNAME, BOT_ID) is None
+
+
+def test_rows() -> None:
+    long = [Choice(f"sb1:en:s:s{i}", "A long situation title", "situation") for i in range(3)]
+    fb = [Choice("sb1:en:f:a.1", "Yes", "feedback"), Choice("sb1:en:f:a.0", "No", "feedback")]
+    rows = rows_for(long + fb)
+    assert [len(r) for r in rows] == [1, 1, 1, 2]
+    kb = keyboard(long + fb)
+    assert kb is not None and has_feedback(kb)
+    assert not has_feedback(keyboard(long))
+    assert keyboard([]) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("tg1:lang:nl", AdapterAction("lang", "nl")),
+        ("tg1:lang:auto", AdapterAction("lang", "auto")),
+        ("tg1:pin:seller-cancel:id", AdapterAction("pin", "seller-cancel", "id")),
+        ("tg1:pin:seller-cancel", None),
+        ("tg1:lang:nl:id", None),
+        ("tg1:drop:x", None),
+        ("sb1:en:w:", None),
+        (None, None),
+    ],
+)
+def test_adapter_tokens(data: str | None, expected: AdapterAction | None) -> None:
+    assert parse_adapter_token(data) == expected
+    if expected is not None:
+        assert expected.token == data
+
+
+def test_every_adapter_text_exists_in_every_language() -> None:
+    keys = set(TEXTS["en"])
+    for lang, table in TEXTS.items():
+        assert set(table) == keys, lang
+        assert all(value.strip() for value in table.values())
+    assert text("fr", "pin.done", title="X") == "Pinned: X"
+
+
+async def test_unknown_command_in_private_gets_help(feed: Feeder) -> None:
+    await feed("private_start", text="/whatever")
+    assert len(feed.sent()) == 1
+
+
+async def test_unknown_command_in_a_group_is_ignored(feed: Feeder) -> None:
+    await feed("supergroup_help_at_bot", text="/whatever")
+    assert feed.sent() == []
+
+
+async def test_updates_of_one_chat_stay_in_order_others_run_alongside() -> None:
+    import asyncio
+
+    from telegram import Update
+
+    from bot.adapters.telegram.processor import ChatOrderedProcessor
+
+    def update(uid: int, chat: int) -> Update:
+        return Update.de_json({"update_id": uid, "message": {
+            "message_id": uid, "date": 0, "text": "x",
+            "chat": {"id": chat, "type": "private", "first_name": "M"},
+            "from": {"id": chat, "is_bot": False, "first_name": "M"}}}, None)
+
+    done: list[int] = []
+
+    async def work(uid: int, delay: float) -> None:
+        await asyncio.sleep(delay)
+        done.append(uid)
+
+    proc = ChatOrderedProcessor(8)
+    await asyncio.gather(
+        proc.process_update(update(1, 10), work(1, 0.05)),
+        proc.process_update(update(2, 10), work(2, 0.0)),
+        proc.process_update(update(3, 20), work(3, 0.01)),
+    )
+    assert done == [3, 1, 2]
+    assert proc._locks == {}
