@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -115,11 +116,21 @@ def load(directory: Path | None = None) -> Catalogs:
     return cats
 
 
+@lru_cache(maxsize=1)
+def shared() -> Catalogs:
+    """The shipped catalogs, loaded once, for interface text looked up outside the core."""
+    return load()
+
+
 def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
-    """Readable problems: missing or empty messages, placeholders that differ from English."""
+    """Readable problems: missing or empty messages, placeholders that differ from English.
+
+    ``required`` are the ids the core uses; every other message of the English catalog (the
+    adapters' and moderators' interface text) is required in every language too.
+    """
     out: list[str] = []
-    required = list(required)
     ref: Mapping[str, str] = cats.raw.get(FALLBACK, {})
+    required = list(dict.fromkeys([*required, *ref]))
     for lang in cats.languages:
         msgs = cats.raw[lang]
         if not any(msgs.values()):
@@ -138,5 +149,5 @@ def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
                     f"English has {sorted(want)}"
                 )
         for key in sorted(set(msgs) - set(required)):
-            out.append(f"{lang}: message {key!r} is not used by the bot")
+            out.append(f"{lang}: message {key!r} is not in the English catalog")
     return out

@@ -9,8 +9,8 @@ import pytest
 from dc_harness import T, ephemeral, reply, sent
 from dc_standin import PIN_MESSAGES, StandIn
 
-from bot.adapters.discord import texts
 from bot.adapters.discord.client import SellerBot
+from bot.core.catalogs import shared
 from bot.core.engine import default_core
 from bot.storage import SqliteRepository
 
@@ -82,7 +82,7 @@ async def test_pin_refused_by_discord_is_reported_not_recorded(
                                                          "message": "Missing Permissions"}
     followup = standin.find("POST", r"/webhooks/")
     assert followup and followup[0].body["flags"] & 64
-    assert followup[0].body["content"] == texts.TABLE["en"]["discord.pin.failed"]
+    assert followup[0].body["content"] == shared().gettext("en", "discord.pin.failed")
     assert not await repo.list_pins("discord")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import SUPERGROUP, USERS, Feeder, callback_on, payload
+from tg_fixtures import SUPERGROUP, USERS, Feeder, callback_on, payload
 from tg_standin import BotApiStandIn
 
 from bot.assistant import Assistant

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Feeder
 from telegram import BotCommand, BotCommandScopeAllPrivateChats
 from telegram.error import BadRequest
+from tg_fixtures import Feeder
 from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.commands import (

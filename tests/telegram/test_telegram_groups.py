@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BOT_ID, GROUP, SUPERGROUP, Feeder
+from tg_fixtures import BOT_ID, GROUP, SUPERGROUP, Feeder
 from tg_standin import BotApiStandIn
 
 from bot.assistant import Assistant

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Feeder
 from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.error import BadRequest
+from tg_fixtures import Feeder
 
 from bot.assistant import Assistant
 from bot.core import situations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import tg_html
-from conftest import SUPERGROUP, Feeder
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
+from tg_fixtures import SUPERGROUP, Feeder
 from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.keyboards import keyboard

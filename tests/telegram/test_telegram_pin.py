@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import BOT_ID, SUPERGROUP, USERS, Feeder, callback_on
+from tg_fixtures import BOT_ID, SUPERGROUP, USERS, Feeder, callback_on
 from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.texts import text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import USERS, Feeder
+from tg_fixtures import USERS, Feeder
 
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest import USERS, Feeder, callback_on
 from telegram.error import NetworkError, RetryAfter
+from tg_fixtures import USERS, Feeder, callback_on
 from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from conftest import USERS, callback_on, payload
+from tg_fixtures import USERS, callback_on, payload
 from tg_standin import TOKEN, BotApiStandIn
 
 from bot.adapters.telegram.app import api_base_url, build_application

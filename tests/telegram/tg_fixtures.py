@@ -1,0 +1,172 @@
+"""Fixtures: a stand-in Bot API server, a temporary repository and a real PTB Application."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+# Opt in to PTB 23's timedelta retry_after now (silences its deprecation warning).
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Update  # noqa: E402
+from telegram.ext import Application  # noqa: E402
+from tg_standin import BOT_ID, TOKEN, BotApiStandIn  # noqa: E402
+
+from bot.adapters.telegram.app import build_application  # noqa: E402
+from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
+from bot.assistant import Assistant  # noqa: E402
+from bot.core.engine import default_core  # noqa: E402
+from bot.storage import SqliteRepository  # noqa: E402
+
+PAYLOADS = _HERE / "payloads"
+SUPERGROUP = -1001234567890
+GROUP = -4012345678
+USERS = {"id": 111111111, "en": 222222222, "nl": 333333333}
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+def payload(name: str, **changes: Any) -> dict[str, Any]:
+    """A recorded update, deep-copied. ``text=`` replaces the text (and command entity),
+    ``lang=`` the sender's language_code, ``data=`` a callback's data, ``query=`` an inline
+    query, ``update_id=`` the update id."""
+    data: dict[str, Any] = json.loads((PAYLOADS / f"{name}.json").read_text("utf-8"))
+    data = copy.deepcopy(data)
+    body = next(v for k, v in data.items() if k != "update_id")
+    if "update_id" in changes:
+        data["update_id"] = changes["update_id"]
+    if "text" in changes:
+        text = changes["text"]
+        body["text"] = text
+        body.pop("entities", None)
+        if text.startswith("/"):
+            length = len(text.split()[0].encode("utf-16-le")) // 2
+            body["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
+    if "lang" in changes:
+        body["from"]["language_code"] = changes["lang"]
+    if "data" in changes:
+        body["data"] = changes["data"]
+    if "query" in changes:
+        body["query"] = changes["query"]
+    if "message" in changes:
+        body["message"] = changes["message"]
+    if "user_id" in changes:
+        body["from"]["id"] = changes["user_id"]
+        if body.get("chat", {}).get("type") == "private":
+            body["chat"]["id"] = changes["user_id"]
+    return data
+
+
+def callback_on(message: dict[str, Any], data: str, user: dict[str, Any],
+                update_id: int = 800000001) -> dict[str, Any]:
+    """A callback query pressed on a message the stand-in recorded (as Telegram sends it)."""
+    msg = {k: v for k, v in message.items() if k != "html"}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cbq{update_id}",
+            "from": user,
+            "message": msg,
+            "chat_instance": "-7463529018274659",
+            "data": data,
+        },
+    }
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandIn]:
+    server = BotApiStandIn()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
+    repository = await SqliteRepository.open(tmp_path / "telegram.db", salt="tg-tests")
+    try:
+        yield repository
+    finally:
+        await repository.close()
+
+
+@pytest.fixture
+def assistant(repo: SqliteRepository) -> Assistant:
+    return Assistant(default_core(), repo, default_lang="en")
+
+
+@pytest.fixture
+async def app(standin: BotApiStandIn, assistant: Assistant) -> AsyncIterator[App]:
+    application = build_application(
+        assistant,
+        TOKEN,
+        base_url=standin.base_url,
+        rate_limiter=RetryingRateLimiter(backoff=0.01),
+    )
+    errors: list[BaseException] = []
+
+    async def record(update: object, context: Any) -> None:
+        errors.append(context.error)
+
+    application.add_error_handler(record)
+    application.bot_data["errors"] = errors
+    await application.initialize()
+    standin.reset_calls()
+    try:
+        yield application
+    finally:
+        await application.shutdown()
+
+
+class Feeder:
+    """Feeds updates to the Application and reads what reached the stand-in."""
+
+    def __init__(self, app: App, standin: BotApiStandIn) -> None:
+        self.app = app
+        self.server = standin
+
+    @property
+    def errors(self) -> list[BaseException]:
+        return self.app.bot_data["errors"]  # type: ignore[no-any-return]
+
+    async def __call__(
+        self, update: dict[str, Any] | str, *, allow_errors: bool = False, **changes: Any
+    ) -> None:
+        """Process one update; fails the test if a handler raised (unless allowed)."""
+        data = payload(update, **changes) if isinstance(update, str) else update
+        await self.app.process_update(Update.de_json(data, self.app.bot))
+        if not allow_errors:
+            assert not self.errors, f"handler raised: {self.errors!r}"
+
+    def sent(self) -> list[dict[str, Any]]:
+        return self.server.sent()
+
+    def calls(self, method: str) -> list[dict[str, Any]]:
+        return self.server.calls_to(method)
+
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        return self.server.messages[(chat_id, message_id)]
+
+    def last_message(self, chat_id: int) -> dict[str, Any]:
+        key = max(k for k in self.server.messages if k[0] == chat_id)
+        return self.server.messages[key]
+
+
+@pytest.fixture
+def feed(app: App, standin: BotApiStandIn) -> Feeder:
+    return Feeder(app, standin)
+
+
+__all__ = ["BOT_ID", "GROUP", "SUPERGROUP", "USERS", "callback_on", "payload"]
