@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Coroutine
+from typing import Any, cast
 
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.core.engine import default_core
-from bot.storage import open_repository
+from bot.storage import Repository, open_repository
+from bot.storage.cached import CachedPreferences
 
 log = logging.getLogger(__name__)
 
@@ -16,27 +21,63 @@ log = logging.getLogger(__name__)
 async def run(settings: Settings) -> int:
     core = default_core()
     settings.sellerbot_data_dir.mkdir(parents=True, exist_ok=True)
-    repo = await open_repository(
+    store = await open_repository(
         settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value()
     )
-    assistant = Assistant(core, repo, default_lang=settings.sellerbot_default_lang)
+    # Every adapter shares one cached view of storage: preferences are read on every message.
+    repo = CachedPreferences(store)
+    assistant = Assistant(
+        core, cast(Repository, repo), default_lang=settings.sellerbot_default_lang
+    )
     try:
-        tasks = []
-        if settings.telegram_token:
-            from bot.adapters.telegram.run import run_telegram
-
-            tasks.append(run_telegram(assistant, settings))
-        if settings.discord_token:
-            from bot.adapters.discord.run import run_discord
-
-            tasks.append(run_discord(assistant, settings))
-        if not tasks:
+        if not (settings.telegram_token or settings.discord_token):
             from bot.adapters.console import ConsoleChannel
 
             log.info("no platform token configured: starting the console channel")
             await ConsoleChannel(assistant).run()
             return 0
-        await asyncio.gather(*tasks)
-        return 0
+        return await _serve(assistant, settings)
     finally:
-        await repo.close()
+        await repo.flush()
+        await store.close()
+
+
+async def _serve(assistant: Assistant, settings: Settings) -> int:
+    """Run the adapters until SIGINT/SIGTERM, or until one of them fails."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    jobs: dict[str, Coroutine[Any, Any, None]] = {}
+    if settings.telegram_token:
+        from bot.adapters.telegram.run import run_telegram
+
+        jobs["telegram"] = run_telegram(assistant, settings, stop=stop)
+    if settings.discord_token:
+        from bot.adapters.discord.run import run_discord
+
+        jobs["discord"] = run_discord(assistant, settings)
+    tasks: dict[asyncio.Task[Any], str] = {
+        asyncio.create_task(job, name=name): name for name, job in jobs.items()
+    }
+    stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
+    failed = False
+    try:
+        done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            if task is not stopper and task.exception() is not None:
+                failed = True
+                log.error("adapter stopped", exc_info=task.exception(),
+                          extra={"adapter": tasks[task]})
+    finally:
+        stop.set()  # Telegram shuts down gracefully on the event; Discord closes on cancel
+        for task, name in tasks.items():
+            if name != "telegram" and not task.done():
+                task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        stopper.cancel()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+    return 1 if failed else 0

@@ -17,13 +17,13 @@ from discord import app_commands
 from discord.utils import MISSING
 
 from bot.adapters.discord import commands, embeds, texts, views
-from bot.adapters.discord.prefs import CachedPreferences
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
 from bot.core.answer import Answer, Choice
 from bot.moderation.notes import with_community_note
 from bot.storage import Repository
+from bot.storage.cached import CachedPreferences
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,12 @@ class SellerBot(discord.AutoShardedClient):
         options.setdefault("intents", intents())
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         # Our own Assistant over the same core and storage, with language reads cached.
-        self.preferences = CachedPreferences(assistant.repo, ttl=preferences_ttl)
+        # The runner already hands every adapter a cached repository; tests may not.
+        repo = assistant.repo
+        self.preferences = (
+            repo if isinstance(repo, CachedPreferences)
+            else CachedPreferences(repo, ttl=preferences_ttl)
+        )
         self.assistant = Assistant(
             assistant.core, cast(Repository, self.preferences), assistant.default_lang
         )

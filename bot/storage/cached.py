@@ -1,4 +1,4 @@
-"""The repository as the adapter uses it: cached reads, statistics off the reply path.
+"""The repository as the adapters use it: cached reads, statistics off the reply path.
 
 Every interaction needs the member's saved language and the server's settings, and every guide
 shown in a server its moderators' note; all change rarely. Reads are cached for ``ttl``
