@@ -21,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -36,7 +36,8 @@ from dc_standin import StandIn  # noqa: E402
 from bot.adapters.discord.client import SellerBot  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
-from bot.storage import SqliteRepository  # noqa: E402
+from bot.storage import Repository, SqliteRepository  # noqa: E402
+from bot.storage.cached import CachedPreferences  # noqa: E402
 
 TOKEN = "bench.token"
 Payload = Callable[[int], dict[str, Any]]
@@ -139,8 +140,9 @@ async def main(n: int, concurrency: int, repeat: int) -> None:
     discord.http._set_api_version(10)
     discord.http.Route.BASE = standin.base
     with tempfile.TemporaryDirectory() as tmp:
-        repo = await SqliteRepository.open(Path(tmp) / "bench.db")
-        ours = SellerBot(Assistant(default_core(), repo))
+        repo = CachedPreferences(await SqliteRepository.open(Path(tmp) / "bench.db"))
+        # the same cached storage view `sellerbot run` gives the adapters
+        ours = SellerBot(Assistant(default_core(), cast(Repository, repo)))
         bare = Bare()
         await ours.login(TOKEN)
         await bare.login(TOKEN)
@@ -150,7 +152,7 @@ async def main(n: int, concurrency: int, repeat: int) -> None:
         async def prepare_walk() -> None:
             payload = factory.slash("guide")
             standin.expect(payload)
-            ours._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+            ours._connection.parse_interaction_create(payload)
             await asyncio.sleep(0.2)
             mid = next(c.response["interaction"]["response_message_id"]
                        for c in standin.callbacks(payload["id"]))

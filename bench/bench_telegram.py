@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 for p in (ROOT, ROOT / "tests" / "telegram"):
@@ -43,7 +43,8 @@ from bot.adapters.telegram.app import build_application  # noqa: E402
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
-from bot.storage import SqliteRepository  # noqa: E402
+from bot.storage import Repository, SqliteRepository  # noqa: E402
+from bot.storage.cached import CachedPreferences  # noqa: E402
 
 App = Application[Any, Any, Any, Any, Any, Any]
 QUESTIONS = [
@@ -228,8 +229,11 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
     print(f"{updates} updates per run; stand-in Bot API in its own process; long polling; "
           f"concurrent_updates={concurrency}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        repo = await SqliteRepository.open(Path(tmp) / "bench.db", salt="bench")
-        assistant = Assistant(default_core(), repo, default_lang="en")
+        store = await SqliteRepository.open(Path(tmp) / "bench.db", salt="bench")
+        # The same storage view `sellerbot run` gives the adapters: cached preferences,
+        # statistics written off the reply path.
+        repo = CachedPreferences(store)
+        assistant = Assistant(default_core(), cast(Repository, repo), default_lang="en")
 
         def ours() -> App:
             return build_application(
@@ -269,7 +273,8 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
                 print(f"  ratio to echo, {label:5}: throughput {echo['per_s'] / r['per_s']:.2f}x, "
                       f"median {r['median_ms'] / echo['median_ms']:.2f}x, "
                       f"p99 {r['p99_ms'] / echo['p99_ms']:.2f}x")
-        await repo.close()
+        await repo.flush()
+        await store.close()
     conn.send(("stop",))
     child.join(10)
 

@@ -38,8 +38,7 @@ async def run(settings: Settings) -> int:
             return 0
         return await _serve(assistant, settings)
     finally:
-        await repo.flush()
-        await store.close()
+        await repo.close()  # finishes the statistics writes still under way
 
 
 async def _serve(assistant: Assistant, settings: Settings) -> int:

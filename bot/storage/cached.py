@@ -144,3 +144,8 @@ class CachedPreferences:
         """Wait for the statistics writes still under way."""
         while self._writes:
             await asyncio.gather(*list(self._writes))
+
+    async def close(self) -> None:
+        """Finish the pending statistics writes, then close the real repository."""
+        await self.flush()
+        await self._repo.close()
