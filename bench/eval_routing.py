@@ -32,11 +32,12 @@ def main(argv: list[str]) -> int:
     for path in files:
         per = Counter[tuple[str, str]]()
         for lang, want, q in read(path):
-            r = routing.route(lex, q)
+            written_in = detect(lex, q, langs)[0]
+            r = routing.route(lex, q, written_in)
             got = r.situation
             ok = got == want
             # An unsure answer that offers the right situation first is half right.
-            lang_ok = detect(lex, q, langs)[0] in (lang, None)
+            lang_ok = written_in in (lang, None)
             per[(lang, "n")] += 1
             per[(lang, "ok")] += ok
             per[(lang, "lang")] += lang_ok

@@ -178,11 +178,12 @@ class Core:
             notice = self.notice(fallback.lang, "ui.too_long", max=MAX_QUESTION)
             return Reply(notice, None, fallback)
         sentences = self.lexicon.sentences(text)  # split once for language and routing
-        language = self.choose_language(sentences, ctx)
+        written_in = detect(self.lexicon, sentences, self.languages)[0] if sentences else None
+        language = choose(ctx, self.languages, written_in)
         lang = language.lang
         if not sentences:
             return Reply(self.notice(lang, "ui.empty"), None, language)
-        route = routing.route(self.lexicon, sentences)
+        route = routing.route(self.lexicon, sentences, written_in)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
                                        "confidence": route.confidence, "lang": lang,

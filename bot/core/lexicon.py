@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 _SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _APOSTROPHES = re.compile(r"['’`´]")
+_MONEY = re.compile(r"[$€£¥₹]+")
 
 MIN_FUZZY = 5
 BREAK = "\x00"  # sentence boundary token: who-cancels attribution does not look across it
@@ -31,6 +32,8 @@ class LexiconError(Exception):
 def fold(text: str) -> str:
     """Lowercase, strip accents and apostrophes, and shorten letters typed three times or more."""
     text = text.lower()
+    if "$" in text or not text.isascii():
+        text = _MONEY.sub(" money ", text)  # "wants his $$ back"
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -49,6 +52,7 @@ class Lexicon:
     markers: dict[str, dict[str, float]] = field(default_factory=dict)
     marker_index: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     normalize: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    normalize_by_lang: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     prefixes: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
     words: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -70,23 +74,42 @@ class Lexicon:
         default_factory=dict, repr=False
     )
     _canonical: dict[str, str] = field(default_factory=dict, repr=False)
+    quote_openers: tuple[str, ...] = ()  # "said", "bilang", "schreef": buyer <verb>: "..."
+    self_words: frozenset[str] = frozenset()
+    _quote: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
 
     def sentences(self, text: str) -> list[list[str]]:
-        """The folded words of each sentence, as typed (before normalisation)."""
+        """The folded words of each sentence, as typed (before normalisation).
+
+        A buyer's message pasted after "buyer said:" speaks for the buyer, so its first-person
+        words are turned into "buyer" (their "I don't need it" is not the member's).
+        """
         out = []
-        for sentence in _SENTENCE.split(fold(text)):
+        folded = fold(text)
+        if ":" in folded and self.quote_openers:
+            folded = self._quote.sub(_buyer_voice(self.self_words), folded)
+        for sentence in _SENTENCE.split(folded):
             words = [t for t in _SPLIT.split(sentence) if t and t != "_"]
             if words:
                 out.append(words)
         return out
 
-    def tokens(self, text: str | list[list[str]]) -> list[str]:
-        """Split and normalise a message into canonical tokens; sentences end with ``BREAK``."""
+    def tokens(self, text: str | list[list[str]], lang: str | None = None) -> list[str]:
+        """Split and normalise a message into canonical tokens; sentences end with ``BREAK``.
+
+        Chat spellings are normalised with every language's table (messages mix languages),
+        except that a word of the message's own language keeps its meaning there: Dutch "ga"
+        (go) is not Indonesian "ga" (not).
+        """
         out: list[str] = []
         norm, canonical = self.normalize, self.canonical
+        own_norm = self.normalize_by_lang.get(lang or "", {})
+        own_words = self.markers.get(lang or "", {})
         for words in self.sentences(text) if isinstance(text, str) else text:
             for raw in words:
-                mapped = norm.get(raw)
+                mapped = own_norm.get(raw)
+                if mapped is None and raw not in own_words:
+                    mapped = norm.get(raw)
                 if mapped is None:
                     out.append(canonical(raw))
                 else:
@@ -160,6 +183,14 @@ def _affix_variants(lex: Lexicon, token: str) -> Iterable[str]:
                     yield core[: -len(suf)]
 
 
+def _buyer_voice(self_words: frozenset[str]) -> Callable[[re.Match[str]], str]:
+    def swap(m: re.Match[str]) -> str:
+        quoted = " ".join("buyer" if w in self_words else w for w in m.group(1).split(" "))
+        return m.group(0)[: m.start(1) - m.start(0)] + "buyer asks " + quoted
+
+    return swap
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -182,6 +213,8 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
     lex = Lexicon()
     prefixes: list[str] = []
     suffixes: list[str] = []
+    quote_openers: list[str] = []
+    self_words: list[str] = []
     entries: list[tuple[str, str]] = []
     for lang in languages:
         path = directory / lang / "routing.toml"
@@ -200,9 +233,12 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
             lex.plain.update(
                 w for w in everyday.read_text(encoding="utf-8").split("\n") if w and w[0] != "#"
             )
+        own = lex.normalize_by_lang.setdefault(lang, {})
         for k, v in data.get("normalize", {}).items():
-            lex.normalize[fold(k)] = tuple(split_words(v))
+            lex.normalize[fold(k)] = own[fold(k)] = tuple(split_words(v))
         prefixes += data.get("prefixes", [])
+        quote_openers += [fold(w) for w in data.get("quote_openers", [])]
+        self_words += [fold(w) for w in data.get("concepts", {}).get("self", []) if " " not in w]
         suffixes += data.get("suffixes", [])
         for concept, pairs in data.get("pairs", {}).items():
             for pair in pairs:
@@ -220,6 +256,13 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
         for word, weight in marks.items():
             index.setdefault(word, []).append((lang, weight))
     lex.marker_index = {w: tuple(v) for w, v in index.items()}
+    lex.quote_openers = tuple(sorted(set(quote_openers)))
+    lex.self_words = frozenset(self_words)
+    if lex.quote_openers:
+        verbs = "|".join(re.escape(v) for v in lex.quote_openers)
+        lex._quote = re.compile(
+            rf"\b(?:{verbs})\s*:\s*([^.!?\n]*(?:[.!?](?=\S)[^.!?\n]*)*)"
+        )
     # Longest affixes first, so "meng" is tried before "me".
     lex.prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
     lex.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))

@@ -19,6 +19,7 @@ SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
         "cancel_request": 2.6,
         "refund": 2.0,
         "not_needed": 1.8,
+        "partial_pay": 1.5,
         "ignore_cancel": 1.4,
         "decide_cancel": 1.2,
         "cancel_unattributed": 0.9,
@@ -49,13 +50,13 @@ for _sid, _weights in SITUATION_WEIGHTS.items():
 COUNTED = frozenset({
     "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
     "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
-    "cancel_request", "offtopic_strong",
+    "cancel_request", "offtopic_strong", "partial_pay",
 })
 OFFTOPIC_WEIGHT = 2.0
 STRONG_OFFTOPIC = 6.0
 #: Below this confidence the core offers the situations as choices instead of guessing.
 CONFIDENT = 0.3
-AGENT_WINDOW = 8
+AGENT_WINDOW = 10
 PAIR_WINDOW = 4
 NEGATABLE = frozenset({"unhappy", "cant_deliver", "mistake", "refund", "revision"})
 
@@ -130,9 +131,11 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
     return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
 
 
-def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
+def features(
+    lex: Lexicon, text: str | list[list[str]], lang: str | None = None
+) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution."""
-    tokens = lex.tokens(text)
+    tokens = lex.tokens(text, lang)
     found = concepts_of(lex, tokens)
     by_pos: dict[int, set[str]] = {}
     where: dict[str, list[int]] = {}
@@ -155,7 +158,8 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
     for pos in sorted(by_pos):
         if has(pos, "self"):
             # "buyer saya" / "orderan ane": a pronoun right after a noun is a possessive.
-            if pos > 0 and (has(pos - 1, "buyer") or has(pos - 1, "possessable")):
+            if (pos > 0 and tokens[pos] in lex.self_words
+                    and (has(pos - 1, "buyer") or has(pos - 1, "possessable"))):
                 continue
             agents.append((pos, "self"))
         elif has(pos, "buyer"):
@@ -191,7 +195,9 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
                         and between(max(earlier[-1][0], apos - 4), apos, "request")):
                     return "buyer"
             return who
-        if between(max(lo, pos - 7), pos, "request"):
+        if between(max(lo, pos - 7), pos, "request") and not any(
+            lo < a[0] < pos and a[1] == "self" for a in agents
+        ):
             return "buyer"  # "asks for the order to be cancelled"
         after = [a for a in agents if pos < a[0] <= min(hi, pos + 3)]
         if after:
@@ -228,7 +234,7 @@ def features(lex: Lexicon, text: str | list[list[str]]) -> dict[str, float]:
                 f["how_cancel"] = 1.0
     for pos in sorted(set(where.get("refund", ()))):
         # "I want to refund him": the seller gives the money back, so the seller ends it.
-        if who_cancels(pos) == "self" and not between(pos - 3, pos, "request"):
+        if who_cancels(pos) == "self":
             f["self_cancels"] = 1.0
             f["self_refunds"] = 1.0
     buyer_request = False
@@ -300,9 +306,13 @@ def score(f: dict[str, float]) -> dict[str, float]:
     return {k: max(0.0, v) for k, v in scores.items()}
 
 
-def route(lex: Lexicon, text: str | list[list[str]]) -> Route:
-    """Route one question to a situation, or say it is unsure or off-topic."""
-    f = features(lex, text)
+def route(lex: Lexicon, text: str | list[list[str]], lang: str | None = None) -> Route:
+    """Route one question to a situation, or say it is unsure or off-topic.
+
+    ``lang`` is the language the question is written in, when known (it decides chat
+    spellings that mean different things in different languages).
+    """
+    f = features(lex, text, lang)
     scores = score(f)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (top, t), (_, s) = ranked[0], ranked[1]
