@@ -295,6 +295,9 @@ def score(f: dict[str, float]) -> dict[str, float]:
         scores["buyer-cancel-request"] += 1.0
     if f["escalate_cancel"] and (not f["self_cancels"] or f["decide_cancel"]):
         scores["buyer-cancel-request"] += 1.0
+    if f["escalate_cancel"] and not f["cant_deliver"]:
+        # "the buyer threatens to go to support unless I agree": only buyers threaten that.
+        scores["buyer-cancel-request"] += 1.5
     if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
     if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"] or mistaken:
