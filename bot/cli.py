@@ -94,7 +94,9 @@ def _ask(args: argparse.Namespace) -> int:
 
     def one(question: str) -> str:
         reply = core.ask(question, ctx)
-        text = "\n\n".join(core.render(reply.answer, args.format))
+        # No buttons on a terminal: list the choices an unsure or off-topic answer offers.
+        chunks = core.renderer.chunks(reply.answer, args.format, choices=True)
+        text = "\n\n".join(chunks)
         if not args.json:
             return text
         route = reply.route

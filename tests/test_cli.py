@@ -141,3 +141,13 @@ def test_stats_reports_recorded_questions(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "how do i withdraw" in proc.stdout
     assert "3" in proc.stdout and "4" in proc.stdout
+
+
+def test_ask_text_lists_what_it_can_help_with(capsys: pytest.CaptureFixture[str]) -> None:
+    """A terminal has no buttons: unsure and off-topic answers list the situations."""
+    assert main(["ask", "cara withdraw ke paypal gimana"]) == 0
+    out = capsys.readouterr().out
+    assert "- Buyer salah order" in out and "- Kamu perlu cancel order" in out
+    assert main(["ask", "cancel?"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("- ")]
+    assert len(lines) == 5

@@ -193,8 +193,10 @@ class Core:
             answer = self.situation(route.situation, lang)
         elif route.kind == "unsure":
             answer = self.situation_menu(lang, "unsure")
-            if route.candidates:
-                answer = replace(answer, choices=self._situation_choices(lang, route.candidates))
+            if route.candidates:  # the likeliest first, then the rest
+                rest = tuple(s.id for s in situations.SITUATIONS if s.id not in route.candidates)
+                ordered = self._situation_choices(lang, route.candidates + rest)
+                answer = replace(answer, choices=ordered)
         else:
             answer = self.situation_menu(lang, "offtopic")
         return Reply(answer, route, language)

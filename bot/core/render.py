@@ -41,12 +41,20 @@ class Renderer:
             )
             self._templates[fmt] = env.get_template(name)
 
-    def render(self, answer: Answer, fmt: str, *, title: bool = True, sources: bool = True) -> str:
-        """The whole answer as one string in ``fmt`` (discord, telegram or text)."""
+    def render(
+        self, answer: Answer, fmt: str, *, title: bool = True, sources: bool = True,
+        choices: bool = False,
+    ) -> str:
+        """The whole answer as one string in ``fmt`` (discord, telegram or text).
+
+        ``choices`` lists the buttons' labels in the text, for outputs that have no buttons
+        (`sellerbot ask`); platforms show them as buttons instead.
+        """
         if fmt not in self._templates:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         text = self._templates[fmt].render(
-            a=answer, labels=answer.labels, show_title=title, show_sources=sources
+            a=answer, labels=answer.labels, show_title=title, show_sources=sources,
+            show_choices=choices,
         )
         return _tidy(text)
 
@@ -57,7 +65,8 @@ class Renderer:
         """
         # Templates print only these fields, so they identify the output (and hash fast).
         key = (answer.kind, answer.situation, answer.lang, answer.title, answer.intro,
-               answer.community_note, len(answer.steps), fmt, limit, tuple(sorted(kw.items())))
+               answer.community_note, len(answer.steps), fmt, limit, tuple(sorted(kw.items())),
+               tuple(c.label for c in answer.choices) if kw.get("choices") else ())
         hit = self._cache.get(key)
         if hit is None:
             hit = split_message(self.render(answer, fmt, **kw), limit or LIMITS[fmt])
