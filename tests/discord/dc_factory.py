@@ -13,6 +13,8 @@ from typing import Any
 
 from dc_standin import PIN_MESSAGES, snowflake
 
+MANAGE_GUILD = 1 << 5
+
 HERE = Path(__file__).parent / "payloads"
 GUILD_ID = 700000000000000001
 CHANNEL_ID = 710000000000000001
@@ -38,11 +40,14 @@ def envelope(
     locale: str = "en-US",
     user_id: int | None = None,
     moderator: bool = False,
+    manage: bool | None = None,
     bot_can_pin: bool = True,
     age: float = 0.0,
+    guild_id: int | None = None,
 ) -> dict[str, Any]:
     """The common part: ids, token, where, who and their locale.
 
+    ``moderator`` grants Pin Messages, ``manage`` Manage Server (default: as ``moderator``).
     ``age`` makes the interaction that many seconds old (its id encodes when it was created).
     """
     p = fixture(where)
@@ -55,7 +60,11 @@ def envelope(
         if user_id is not None:
             member["user"]["id"] = str(user_id)
         perms = int(member["permissions"])
-        member["permissions"] = str(perms | PIN_MESSAGES if moderator else perms & ~PIN_MESSAGES)
+        perms = perms | PIN_MESSAGES if moderator else perms & ~PIN_MESSAGES
+        manage = moderator if manage is None else manage
+        member["permissions"] = str(perms | MANAGE_GUILD if manage else perms & ~MANAGE_GUILD)
+        if guild_id is not None:
+            p["guild_id"] = p["guild"]["id"] = p["channel"]["guild_id"] = str(guild_id)
         app = int(p["app_permissions"])
         p["app_permissions"] = str(app | PIN_MESSAGES if bot_can_pin else app & ~PIN_MESSAGES)
     elif user_id is not None:
@@ -70,6 +79,36 @@ def slash(name: str, options: dict[str, Any] | None = None, **kw: Any) -> dict[s
         "id": "910000000000000001", "name": name, "type": 1,
         "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()],
     }  # fmt: skip
+    return p
+
+
+def _option(name: str, value: Any) -> dict[str, Any]:
+    return {"name": name, "type": 5 if isinstance(value, bool) else 3, "value": value}
+
+
+def subcommand(
+    group: str, name: str, options: dict[str, Any] | None = None, **kw: Any
+) -> dict[str, Any]:
+    """A subcommand of a group (``/mod stats``): type 2 with one type-1 option."""
+    p = envelope(2, **kw)
+    p["data"] = {
+        "id": "910000000000000002", "name": group, "type": 1,
+        "options": [{"name": name, "type": 1,
+                     "options": [_option(k, v) for k, v in (options or {}).items()]}],
+    }  # fmt: skip
+    return p
+
+
+def modal_submit(custom_id: str, values: dict[str, str], **kw: Any) -> dict[str, Any]:
+    """A modal submit (type 5): one action row with one text input per value."""
+    p = envelope(5, **kw)
+    p["data"] = {
+        "custom_id": custom_id,
+        "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+            for k, v in values.items()
+        ],
+    }
     return p
 
 

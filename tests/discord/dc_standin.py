@@ -286,6 +286,35 @@ def validate_message(body: dict[str, Any], *, create: bool, prefix: tuple[Any, .
         raise EmptyMessage()
 
 
+def validate_modal(data: dict[str, Any]) -> None:
+    """Validate a modal (callback type 9): title, custom_id, rows of one text input each."""
+    errs = Errors()
+    errs.length(("data", "title"), data.get("title"), 1, 45)
+    errs.length(("data", "custom_id"), data.get("custom_id"), 1, 100)
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= 5:
+        errs.add(("data", "components"), "BASE_TYPE_BAD_LENGTH",
+                 "Must be between 1 and 5 in length.")
+    for i, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1 or len(items) != 1 or items[0].get("type") != 4:
+            errs.add(("data", "components", i), "COMPONENT_LAYOUT_INVALID",
+                     "A modal row holds exactly one text input")
+            continue
+        t = items[0]
+        q = ("data", "components", i, "components", 0)
+        errs.length((*q, "custom_id"), t.get("custom_id"), 1, 100)
+        errs.length((*q, "label"), t.get("label"), 1, 45)
+        high = t.get("max_length", 4000)
+        if not 1 <= high <= 4000:
+            errs.add((*q, "max_length"), "NUMBER_TYPE_MAX", "int value should be <= 4000.")
+        if len(t.get("value") or "") > high:
+            errs.add((*q, "value"), "BASE_TYPE_BAD_LENGTH", f"Must be {high} or fewer in length.")
+        if len(t.get("placeholder") or "") > 100:
+            errs.add((*q, "placeholder"), "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+    errs.raise_if_any()
+
+
 class EmptyMessage(Exception):
     """Discord's 50006 Cannot send an empty message."""
 
@@ -379,6 +408,12 @@ class StandIn:
     #: channel id → the bot's permission bits there (for pins); missing means none.
     bot_permissions: dict[int, int] = field(default_factory=dict)
     url: str = ""
+    #: DM channel id → the member it talks to (created by ``POST /users/@me/channels``).
+    dm_channels: dict[int, int] = field(default_factory=dict)
+    #: Server channel id → its server id (for ``GET /channels/{id}``).
+    channels: dict[int, int] = field(default_factory=dict)
+    #: Members who do not accept direct messages (Discord: 50007).
+    dms_closed: set[int] = field(default_factory=set)
     #: Called with (interaction id, arrival time) when a first response is accepted.
     on_callback: Callable[[int, float], None] | None = None
 
@@ -442,9 +477,24 @@ class StandIn:
                 continue
             if "/callback" in c.path and c.body.get("type") in (4, 7):
                 out.append(c.body.get("data") or {})
-            elif re.search(r"/webhooks/|/channels/\d+/messages$", c.path) and c.method != "GET":
+            elif re.search(r"/webhooks/|/channels/\d+/messages(/\d+)?$", c.path) and c.method in (
+                "POST", "PATCH"
+            ):
                 out.append(c.body)
         return out
+
+    def delete_by_hand(self, message_id: int) -> None:
+        """A member deletes a message in Discord's client (no REST call from the bot)."""
+        msg = self.messages.pop(message_id, None)
+        if msg is not None:
+            pinned = self.pins.get(int(msg["channel_id"]), [])
+            if message_id in pinned:
+                pinned.remove(message_id)
+
+    def dms_to(self, user_id: int) -> list[dict[str, Any]]:
+        """Messages the bot sent to a member's DM channel, oldest first."""
+        return [m for m in self.messages.values()
+                if self.dm_channels.get(int(m["channel_id"])) == user_id]
 
     # -- dispatch -----------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -496,9 +546,25 @@ class StandIn:
             return self._webhook_message(m, mt.group(2), mt.group(3), b)
         if (mt := re.fullmatch(r"/channels/(\d+)/messages/pins/(\d+)", path)) and m == "PUT":
             return self._pin(int(mt.group(1)), int(mt.group(2)))
+        if (mt := re.fullmatch(r"/channels/(\d+)/messages/pins/(\d+)", path)) and m == "DELETE":
+            return self._unpin(int(mt.group(1)), int(mt.group(2)))
         if (mt := re.fullmatch(r"/channels/(\d+)/messages", path)) and m == "POST":
             validate_message(b, create=True)
-            return 200, self._message(int(mt.group(1)), b, 0)
+            channel = int(mt.group(1))
+            if self.dm_channels.get(channel) in self.dms_closed:
+                return 403, {"code": 50007, "message": "Cannot send messages to this user"}
+            return 200, self._message(channel, b, 0)
+        if mt := re.fullmatch(r"/channels/(\d+)/messages/(\d+)", path):
+            return self._channel_message(m, int(mt.group(1)), int(mt.group(2)), b)
+        if (mt := re.fullmatch(r"/channels/(\d+)", path)) and m == "GET":
+            channel = int(mt.group(1))
+            if channel not in self.channels:
+                return 404, {"code": 10003, "message": "Unknown Channel"}
+            return 200, {"id": str(channel), "type": 0, "guild_id": str(self.channels[channel]),
+                         "name": "sellers-help", "position": 0, "permission_overwrites": [],
+                         "nsfw": False, "parent_id": None}
+        if path == "/users/@me/channels" and m == "POST":
+            return self._dm_channel(int(b["recipient_id"]))
         return 404, {"code": 0, "message": "404: Not Found"}
 
     # -- interactions -------------------------------------------------------------------
@@ -530,6 +596,11 @@ class StandIn:
             return 200, {"interaction": _cb_interaction(p, 8)}
         if ctype in (4, 7):
             validate_message(data, create=ctype == 4, prefix=("data",))
+        if ctype == 9:
+            validate_modal(data)
+            p.acked = 9
+            self._notify(p)
+            return 200, {"interaction": _cb_interaction(p, 9)}
         p.acked = ctype
         resource: dict[str, Any] = {"type": ctype}
         if ctype in (4, 5):
@@ -601,6 +672,48 @@ class StandIn:
             pinned.append(message_id)
         msg["pinned"] = True
         return 204, None
+
+    def _unpin(self, channel_id: int, message_id: int) -> tuple[int, Any]:
+        msg = self.messages.get(message_id)
+        if msg is None or int(msg["channel_id"]) != channel_id:
+            return 404, {"code": 10008, "message": "Unknown Message"}
+        if not self.bot_permissions.get(channel_id, 0) & PIN_MESSAGES:
+            return 403, {"code": 50013, "message": "Missing Permissions"}
+        pinned = self.pins.setdefault(channel_id, [])
+        if message_id in pinned:
+            pinned.remove(message_id)
+        msg["pinned"] = False
+        return 204, None
+
+    def _channel_message(self, method: str, channel_id: int, message_id: int,
+                         b: Any) -> tuple[int, Any]:
+        msg = self.messages.get(message_id)
+        if msg is None or int(msg["channel_id"]) != channel_id or int(msg.get("flags", 0)) & 64:
+            return 404, {"code": 10008, "message": "Unknown Message"}
+        if method == "GET":
+            return 200, msg
+        if method == "PATCH":
+            if msg["author"]["id"] != BOT_USER["id"]:
+                return 403, {"code": 50005,
+                             "message": "Cannot edit a message authored by another user"}
+            validate_message(b or {}, create=False)
+            _apply(msg, b or {})
+            msg["edited_timestamp"] = datetime.now(UTC).isoformat()
+            return 200, msg
+        if method == "DELETE":
+            self.delete_by_hand(message_id)
+            return 204, None
+        return 405, {"code": 0, "message": "405: Method Not Allowed"}
+
+    def _dm_channel(self, user_id: int) -> tuple[int, Any]:
+        channel = next((c for c, u in self.dm_channels.items() if u == user_id), None)
+        if channel is None:
+            channel = new_id()
+            self.dm_channels[channel] = user_id
+        user = {"id": str(user_id), "username": f"member{user_id % 1000}", "discriminator": "0",
+                "global_name": None, "avatar": None, "public_flags": 0}
+        return 200, {"id": str(channel), "type": 1, "last_message_id": None,
+                     "recipients": [user], "flags": 0}
 
     def _message(self, channel_id: int, b: dict[str, Any], flags: int, *,
                  interaction: Pending | None = None, mid: int | None = None) -> dict[str, Any]:

@@ -36,7 +36,8 @@ async def test_moderator_pins_and_it_is_recorded(
     assert standin.pins[CH] == [mid]
     pins = await repo.list_pins("discord")
     assert [(p.chat_id, p.message_id, p.situation, p.lang, p.content_version) for p in pins] == [
-        (str(CH), str(mid), "buyer-cancel-request", "nl", default_core().content_version)
+        (str(factory.GUILD_ID), f"{CH}-{mid}", "buyer-cancel-request", "nl",
+         default_core().content_version)
     ]
 
 

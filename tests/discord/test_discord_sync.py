@@ -27,7 +27,8 @@ def _put(standin: StandIn) -> list[dict[str, Any]]:
 async def test_global_sync_payload_valid_and_localised(bot: SellerBot, standin: StandIn) -> None:
     synced = await sync_commands(bot)
     assert {c.name for c in synced} == {
-        "guide", "ask", "language", "situations", "pin", "Answer with the guide"
+        "guide", "ask", "language", "situations", "pin", "mod", "pins", "reminders",
+        "Answer with the guide",
     }
     assert standin.find("PUT", r"/applications/\d+/commands$")
     for cmd in _put(standin):
@@ -55,7 +56,7 @@ async def test_global_sync_payload_valid_and_localised(bot: SellerBot, standin: 
 
 async def test_guild_sync_copies_global_commands(bot: SellerBot, standin: StandIn) -> None:
     synced = await sync_commands(bot, GUILD)
-    assert len(synced) == 6
+    assert len(synced) == 9
     assert standin.find("PUT", rf"/guilds/{GUILD}/commands$")[-1].status == 200
     assert not standin.find("PUT", r"/applications/\d+/commands$")
 
@@ -65,7 +66,7 @@ async def test_sync_entry_point_uses_api_base_url(standin: StandIn) -> None:
     discord.http.Route.BASE = "https://discord.invalid/api/v10"
     settings = Settings(discord_token="t0ken", discord_api_base_url=standin.url)  # type: ignore[arg-type]
     synced = await sync(settings, GUILD)
-    assert len(synced) == 6
+    assert len(synced) == 9
     assert standin.base == discord.http.Route.BASE
     paths = [c.path for c in standin.calls]
     assert paths[:2] == ["/api/v10/users/@me", "/api/v10/oauth2/applications/@me"]

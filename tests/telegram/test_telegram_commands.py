@@ -10,11 +10,13 @@ from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.commands import (
     LANGUAGES,
+    MODERATOR_COMMANDS,
     SCOPES,
     commands_for,
     sync_commands,
     validate,
 )
+from bot.adapters.telegram.texts import text
 
 
 async def test_commands_are_registered_per_language_and_scope_once(
@@ -29,11 +31,19 @@ async def test_commands_are_registered_per_language_and_scope_once(
     private_id = next(c for c in sets if c["scope"]["type"] == "all_private_chats"
                       and c.get("language_code") == "id")
     assert [c["command"] for c in private_id["commands"]] == ["start", "guide", "language",
-                                                              "help"]
+                                                              "reminders", "help"]
     assert private_id["commands"][0]["description"] == "Mulai: pilih situasimu"
     admins = next(c for c in sets if c["scope"]["type"] == "all_chat_administrators"
                   and c.get("language_code") == "nl")
-    assert "pin" in [c["command"] for c in admins["commands"]]
+    admin_names = [c["command"] for c in admins["commands"]]
+    assert set(MODERATOR_COMMANDS) <= set(admin_names)
+    groups = next(c for c in sets if c["scope"]["type"] == "all_group_chats"
+                  and c.get("language_code") == "nl")
+    assert not set(MODERATOR_COMMANDS) & {c["command"] for c in groups["commands"]}
+    # every description is localized, none is a bare catalog key
+    assert all(not c["description"].startswith("telegram.") for s in sets for c in s["commands"])
+    stats_nl = next(c for c in admins["commands"] if c["command"] == "stats")
+    assert stats_nl["description"] == text("nl", "cmd.stats") != text("en", "cmd.stats")
 
     standin.reset_calls()
     assert await sync_commands(bot) == 0  # unchanged: nothing set again

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot.adapters.telegram.app import build_application  # noqa: E402
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
+from bot.moderation import ManualClock, ReminderService  # noqa: E402
 from bot.storage import SqliteRepository  # noqa: E402
 
 PAYLOADS = _HERE / "payloads"
@@ -107,11 +109,29 @@ def assistant(repo: SqliteRepository) -> Assistant:
     return Assistant(default_core(), repo, default_lang="en")
 
 
+#: Where the tests' manual clock starts (whole seconds: button tokens carry epoch seconds).
+START = datetime.now(UTC).replace(microsecond=0)
+
+
 @pytest.fixture
-async def app(standin: BotApiStandIn, assistant: Assistant) -> AsyncIterator[App]:
+def clock() -> ManualClock:
+    """The time of the reminders, of the reminder buttons and of the stats; moves when told."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def reminders(repo: SqliteRepository, clock: ManualClock) -> ReminderService:
+    return ReminderService(repo, clock, platform="telegram", interval=0.05)
+
+
+@pytest.fixture
+async def app(
+    standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService
+) -> AsyncIterator[App]:
     application = build_application(
         assistant,
         TOKEN,
+        reminders=reminders,
         base_url=standin.base_url,
         rate_limiter=RetryingRateLimiter(backoff=0.01),
     )
@@ -128,6 +148,29 @@ async def app(standin: BotApiStandIn, assistant: Assistant) -> AsyncIterator[App
         yield application
     finally:
         await application.shutdown()
+
+
+def message_update(chat_id: int, user: dict[str, Any], text: str, *, update_id: int = 900001,
+                   message_id: int = 9900, reply_to: dict[str, Any] | None = None,
+                   sender_chat: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A new message from ``user`` in any chat (a command gets its bot_command entity)."""
+    if chat_id > 0:
+        chat: dict[str, Any] = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+    elif str(chat_id).startswith("-100"):
+        chat = {"id": chat_id, "type": "supergroup", "title": "Sellers Lounge",
+                "username": "sellerslounge"}
+    else:
+        chat = {"id": chat_id, "type": "group", "title": "Other Sellers"}
+    msg: dict[str, Any] = {"message_id": message_id, "from": user, "chat": chat,
+                           "date": 1763790000, "text": text}
+    if text.startswith("/"):
+        length = len(text.split()[0].encode("utf-16-le")) // 2
+        msg["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
+    if reply_to is not None:
+        msg["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "html"}
+    if sender_chat is not None:
+        msg["sender_chat"] = sender_chat
+    return {"update_id": update_id, "message": msg}
 
 
 class Feeder:
@@ -169,4 +212,5 @@ def feed(app: App, standin: BotApiStandIn) -> Feeder:
     return Feeder(app, standin)
 
 
-__all__ = ["BOT_ID", "GROUP", "SUPERGROUP", "USERS", "callback_on", "payload"]
+__all__ = ["BOT_ID", "GROUP", "START", "SUPERGROUP", "USERS", "callback_on", "message_update",
+           "payload"]

@@ -80,6 +80,8 @@ class BotApiStandIn:
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.pinned: list[tuple[int, int]] = []
+        #: Users who never started the bot: it may not write to them in private.
+        self.not_started: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.next_message_id = 5000
         self.on_call: Callable[[Call], None] | None = None
@@ -130,6 +132,15 @@ class BotApiStandIn:
         """Make an update available to getUpdates."""
         self._updates.append(update)
         self._new_updates.set()
+
+    def delete_by_hand(self, chat_id: int, message_id: int) -> None:
+        """A member deletes a message in the client (a pinned one is unpinned with it)."""
+        self.messages.pop((chat_id, message_id), None)
+        self.pinned = [p for p in self.pinned if p != (chat_id, message_id)]
+
+    def private_messages(self, user_id: int) -> list[dict[str, Any]]:
+        """What the bot sent to a user's private chat, in order."""
+        return [p for p in self.sent() if int(p["chat_id"]) == user_id]
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == method]
@@ -195,6 +206,8 @@ class BotApiStandIn:
 
     def api_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(p["chat_id"])
+        if chat_id in self.not_started:
+            raise Refused("Forbidden: bot can't initiate conversation with a user", 403)
         plain = _check_text(p.get("text", ""), p.get("parse_mode"))
         _check_markup(p.get("reply_markup"))
         self.next_message_id += 1
@@ -289,6 +302,22 @@ class BotApiStandIn:
         if (chat_id, message_id) not in self.messages:
             raise Refused("Bad Request: message to pin not found")
         self.pinned.append((chat_id, message_id))
+        return True
+
+    def api_unpinChatMessage(self, p: dict[str, Any]) -> bool:
+        chat_id = int(p["chat_id"])
+        if chat_type(chat_id) != "private" and not self._can(chat_id, "can_pin_messages"):
+            raise Refused("Bad Request: not enough rights to manage pinned messages in the chat")
+        message_id = p.get("message_id")
+        if message_id is None:  # the most recent pin of the chat
+            mine = [k for k in self.pinned if k[0] == chat_id]
+            if mine:
+                self.pinned.remove(mine[-1])
+            return True
+        key = (chat_id, int(message_id))
+        if key not in self.pinned:
+            raise Refused("Bad Request: message to unpin not found")
+        self.pinned.remove(key)
         return True
 
     def api_deleteMessage(self, p: dict[str, Any]) -> bool:

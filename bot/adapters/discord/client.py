@@ -16,12 +16,18 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING
 
-from bot.adapters.discord import commands, embeds, texts, views
+from bot.adapters.discord import commands, embeds, modcommands, texts, views
+from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
 from bot.core.answer import Answer, Choice
+from bot.moderation import tokens
 from bot.moderation.notes import with_community_note
+from bot.moderation.permissions import record
+from bot.moderation.pins import pin_version
+from bot.moderation.reminders import Clock, ReminderService
+from bot.moderation.service import Moderation
 from bot.storage import Repository
 from bot.storage.cached import CachedPreferences
 
@@ -49,11 +55,16 @@ class SellerBot(discord.AutoShardedClient):
         assistant: The service layer (core and storage).
         defer_after: Seconds to wait for an answer before deferring the interaction.
         preferences_ttl: Seconds a member's or server's language, or a server's note, is cached.
+        clock: Time source of the deadline reminders (the real clock by default).
+        reminder_interval: Seconds between checks for due reminders.
+        background: Run the reminder loop and the start-up pin refresh (not when only syncing).
         **options: Passed to :class:`discord.AutoShardedClient` (e.g. ``shard_count``).
     """
 
     def __init__(self, assistant: Assistant, *, defer_after: float = DEFER_AFTER,
-                 preferences_ttl: float = 15.0, **options: Any) -> None:
+                 preferences_ttl: float = 15.0, clock: Clock | None = None,
+                 reminder_interval: float = 30.0, background: bool = True,
+                 **options: Any) -> None:
         options.setdefault("intents", intents())
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         # Our own Assistant over the same core and storage, with language reads cached.
@@ -74,16 +85,53 @@ class SellerBot(discord.AutoShardedClient):
         )
         self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        for command in commands.build(self.core):
+        for command in [*commands.build(self.core), *modcommands.build(self.core)]:
             self.tree.add_command(command)
+        self.reminders = ReminderService(
+            cast(Repository, self.preferences), clock, platform=PLATFORM,
+            interval=reminder_interval,
+        )
+        self.desk = Desk(self, self.reminders)
+        self.startup: asyncio.Task[Any] | None = None
+        self.background = background
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.core))
         self.add_dynamic_items(views.Router)
+        # Logged in (REST works); no need to wait for the gateway. Reminders that fell due
+        # while the bot was down go out now (late), and pinned answers catch up with the
+        # current guidance.
+        if not self.background:
+            return
+        self.reminders.start(self.desk.deliver)
+        self.startup = asyncio.create_task(self._refresh_pins(), name="sellerbot-pins")
+
+    async def _refresh_pins(self) -> None:
+        try:
+            await self.desk.refresh_all_pins()
+        except Exception:
+            log.exception("refreshing pinned answers at start-up failed")
 
     async def close(self) -> None:
+        await self.reminders.stop()
+        if self.startup is not None and not self.startup.done():
+            self.startup.cancel()
+            await asyncio.gather(self.startup, return_exceptions=True)
         await super().close()
         await self.preferences.flush()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Modal submits: answered from their custom_id, so no modal is kept in memory."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data = cast(dict[str, Any], interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        if custom_id.startswith(views.NOTE_MODAL):
+            await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
+            return
+        member, place = await self.who(interaction)
+        await self.send(interaction, await self.assistant.press(custom_id, member, place),
+                        ephemeral=True)
 
     # -- who and where ------------------------------------------------------------------
     async def who(self, interaction: discord.Interaction[Any]) -> tuple[Member, Place]:
@@ -157,7 +205,8 @@ class SellerBot(discord.AutoShardedClient):
             self.share_choice(answer)
             if share and ephemeral and interaction.guild_id is not None else None
         )
-        view = self.view_for(answer, share_button)
+        remind = self.desk.remind_choices(answer) if ephemeral else []
+        view = self.view_for(answer, share_button, remind)
         first, rest = groups[0], groups[1:]
         first_view = None if rest else view
         message: discord.Message | None = None
@@ -188,8 +237,18 @@ class SellerBot(discord.AutoShardedClient):
             )
         return message
 
-    def view_for(self, answer: Answer, share: Choice | None = None) -> discord.ui.View | None:
-        """The (stopped, so reusable) view for an answer, built once per answer and share."""
+    def view_for(
+        self, answer: Answer, share: Choice | None = None, extra: list[Choice] | None = None
+    ) -> discord.ui.View | None:
+        """The (stopped, so reusable) view for an answer, built once per answer and share.
+
+        ``extra`` buttons (reminders, dated) make a view of its own, not cached.
+        """
+        if extra:
+            return views.answer_view(
+                answer, share=share, extra=extra,
+                placeholder=self.core.t(answer.lang, "ui.situations.title"),
+            )  # fmt: skip
         key = (answer, share)
         if key in self._views:
             self._views.move_to_end(key)
@@ -211,6 +270,12 @@ class SellerBot(discord.AutoShardedClient):
         self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
     ) -> None:
         """Any button or select press (see :mod:`bot.adapters.discord.views`)."""
+        if custom_id.startswith(views.NOTE_EDIT):
+            await self.desk.open_note_form(interaction, custom_id.removeprefix(views.NOTE_EDIT))
+            return
+        if (mod_token := tokens.parse(custom_id)) is not None:
+            await self.desk.on_token(interaction, mod_token)
+            return
         if custom_id.startswith(views.SHARE):
             await self.share(interaction, custom_id.removeprefix(views.SHARE))
             return
@@ -258,7 +323,7 @@ class SellerBot(discord.AutoShardedClient):
         if interaction.guild_id is None:
             await self.notice(interaction, self.text(lang, "discord.guild_only"))
             return
-        if not interaction.permissions.pin_messages:
+        if Moderation.check(actor(interaction), place.chat_id, "pins") is not None:
             await self.notice(interaction, self.text(lang, "discord.pin.need_permission"))
             return
         if not interaction.app_permissions.pin_messages:
@@ -292,9 +357,13 @@ class SellerBot(discord.AutoShardedClient):
                 self.text(lang, "discord.pin.failed"), ephemeral=True, allowed_mentions=NO_MENTIONS
             )
             return
+        # Recorded per server, so its moderators manage it and its note counts in the version.
         await self.assistant.repo.record_pin(
-            PLATFORM, str(channel_id), str(message.id), sid, pin_lang, self.core.content_version
+            PLATFORM, str(interaction.guild_id), pin_ref(channel_id, message.id), sid, pin_lang,
+            pin_version(self.core.content_version, answer.community_note),
         )
+        await record(self.assistant.repo, actor(interaction), str(interaction.guild_id),
+                     "pin.add", f"{sid} ({pin_ref(channel_id, message.id)})")
         log.info("pinned", extra={"situation": sid, "lang": pin_lang})
 
     async def pin_language(

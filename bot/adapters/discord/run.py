@@ -69,7 +69,7 @@ async def sync(settings: Settings, guild_id: int | None = None) -> list[app_comm
     use_api_base(settings.discord_api_base_url)
     repo = await SqliteRepository.open(":memory:")
     try:
-        bot = SellerBot(Assistant(default_core(), repo))
+        bot = SellerBot(Assistant(default_core(), repo), background=False)
         async with bot:
             await bot.login(_token(settings))
             return await sync_commands(bot, guild_id)

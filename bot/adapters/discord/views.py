@@ -6,7 +6,11 @@ Custom ids are the core's button tokens (``sb1:<lang>:<verb>:<arg>``, see
 * ``sb1:...``: a choice, a step of the walk, or a feedback vote: passed to the assistant;
 * ``sbd1:share:<token>``: post the answer that ``<token>`` shows publicly;
 * ``sbd1:menu``: a select menu whose option values are tokens;
-* ``sbd1:pin:<lang>``: a select menu of situations to pin (moderators).
+* ``sbd1:pin:<lang>``: a select menu of situations to pin (moderators);
+* ``sb1:<lang>:r|x|m:<arg>``: reminder and moderator buttons (:mod:`bot.moderation.tokens`);
+* ``sbd1:note-edit:<situation>``: open the note form (moderators);
+* ``sbd1:note:<situation>``: the note form itself (a modal, answered by the client's
+  ``on_interaction``, so a restarted process handles it too).
 
 Nothing is kept in memory: one catch-all :class:`Router` (a ``DynamicItem``) receives every
 component interaction, so any process answers any button after a restart, and an outdated or
@@ -29,6 +33,8 @@ if TYPE_CHECKING:
 SHARE = "sbd1:share:"
 MENU = "sbd1:menu"
 PIN = "sbd1:pin:"
+NOTE_EDIT = "sbd1:note-edit:"
+NOTE_MODAL = "sbd1:note:"
 
 LABEL = 80  # button label
 OPTION = 100  # select option label and value
@@ -45,7 +51,11 @@ _STYLE = {
     "restart": discord.ButtonStyle.secondary,
     "help": discord.ButtonStyle.secondary,
     "feedback": discord.ButtonStyle.secondary,
+    "remind": discord.ButtonStyle.primary,
+    "remove": discord.ButtonStyle.danger,
+    "edit": discord.ButtonStyle.secondary,
 }
+_EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️"}
 
 
 def _clip(value: str, limit: int) -> str:
@@ -67,8 +77,9 @@ def answer_view(
     *,
     share: Choice | None = None,
     placeholder: str = "",
+    extra: Sequence[Choice] = (),
 ) -> ui.View | None:
-    """The components for an answer: its choices, then feedback and share in the last row.
+    """The components for an answer: its choices, ``extra``, then feedback and share.
 
     Up to five choices are buttons in one row; more become one select menu (a menu of
     situations). Returns None when the answer has nothing to press. The view is stopped
@@ -93,6 +104,10 @@ def answer_view(
         for c in choices:
             view.add_item(_button(c, row))
         row += 1
+    if extra:
+        for c in _unique(extra)[:ROW]:
+            view.add_item(_button(c, row))
+        row += 1
     last = _unique([*answer.feedback, *([share] if share else [])])
     for c in last[:ROW]:
         view.add_item(_button(c, min(row, ROWS - 1)))
@@ -101,7 +116,7 @@ def answer_view(
 
 
 def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
-    emoji = None
+    emoji = _EMOJI.get(choice.kind)
     style = _STYLE.get(choice.kind, discord.ButtonStyle.secondary)
     if choice.kind == "feedback":
         emoji = "👍" if choice.token.endswith(".1") else "👎"
@@ -111,6 +126,15 @@ def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
     return ui.Button(
         label=_clip(choice.label, LABEL), custom_id=choice.token, style=style, emoji=emoji, row=row
     )
+
+
+def buttons(choices: Sequence[Choice]) -> ui.View | None:
+    """Up to 25 buttons, five a row (a list's actions); None when there are none."""
+    view = ui.View(timeout=None)
+    for i, c in enumerate(_unique(choices)[: ROW * ROWS]):
+        view.add_item(_button(c, i // ROW))
+    view.stop()
+    return view if view.children else None
 
 
 def pin_picker(options: Sequence[tuple[str, str]], lang: str, placeholder: str) -> ui.View:

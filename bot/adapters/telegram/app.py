@@ -21,8 +21,11 @@ from bot.adapters.telegram.handlers import Handlers
 from bot.adapters.telegram.processor import ChatOrderedProcessor
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 from bot.assistant import Assistant
+from bot.moderation import ReminderService
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+#: Where :func:`add_handlers` keeps the handlers in ``bot_data`` (see :func:`handlers_of`).
+HANDLERS_KEY = "sellerbot.handlers"
 ALLOWED_UPDATES = [
     Update.MESSAGE,
     Update.EDITED_MESSAGE,
@@ -39,15 +42,28 @@ def api_base_url(url: str | None) -> str:
     return url if url.endswith("/bot") or "{token}" in url else f"{url}/bot"
 
 
-def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], assistant: Assistant) -> Handlers:
-    """Register the bot's handlers on ``app`` and return them."""
-    h = Handlers(assistant)
+def add_handlers(
+    app: Application[Any, Any, Any, Any, Any, Any],
+    assistant: Assistant,
+    reminders: ReminderService | None = None,
+) -> Handlers:
+    """Register the bot's handlers on ``app``, keep them in ``bot_data``, and return them."""
+    h = Handlers(assistant, reminders)
+    app.bot_data[HANDLERS_KEY] = h
     new_messages = filters.UpdateType.MESSAGE
     app.add_handler(CommandHandler("start", h.start, filters=new_messages))
     app.add_handler(CommandHandler(list(ALIASES["help"]), h.help, filters=new_messages))
     app.add_handler(CommandHandler(list(ALIASES["language"]), h.language, filters=new_messages))
     app.add_handler(CommandHandler(list(ALIASES["guide"]), h.guide, filters=new_messages))
     app.add_handler(CommandHandler("pin", h.pin, filters=new_messages))
+    app.add_handler(CommandHandler("reminders", h.reminders_command, filters=new_messages))
+    c = h.community
+    for name, callback in (
+        ("pins", c.pins), ("unpin", c.unpin), ("refreshpins", c.refresh),
+        ("grouplang", c.group_language), ("note", c.note), ("notes", c.notes),
+        ("delnote", c.delete_note), ("stats", c.stats), ("modlog", c.action_log),
+    ):  # fmt: skip
+        app.add_handler(CommandHandler(name, callback, filters=new_messages))
     # Any other command in a private chat gets the help; in groups it may be another bot's.
     app.add_handler(
         MessageHandler(new_messages & filters.COMMAND & filters.ChatType.PRIVATE, h.help)
@@ -64,10 +80,18 @@ def add_handlers(app: Application[Any, Any, Any, Any, Any, Any], assistant: Assi
     return h
 
 
+def handlers_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Handlers:
+    """The handlers :func:`add_handlers` registered on ``app``."""
+    h = app.bot_data[HANDLERS_KEY]
+    assert isinstance(h, Handlers)
+    return h
+
+
 def build_application(
     assistant: Assistant,
     token: str,
     *,
+    reminders: ReminderService | None = None,
     base_url: str | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     concurrent_updates: int = 64,
@@ -78,6 +102,8 @@ def build_application(
     Args:
         assistant: The assistant every handler calls.
         token: The bot token.
+        reminders: The process's reminder service (its clock also dates the reminder buttons
+            and the stats); by default a new one on the assistant's storage.
         base_url: Another Bot API server (``TELEGRAM_API_BASE_URL``), e.g. a self-hosted one.
         rate_limiter: Defaults to :class:`RetryingRateLimiter` (PTB's AIORateLimiter, which
             honours 429 ``retry_after``, plus retries of network errors and 5xx answers).
@@ -94,5 +120,5 @@ def build_application(
     for name, value in request_timeouts.items():
         builder = getattr(builder, name)(value)
     app = builder.build()
-    add_handlers(app, assistant)
+    add_handlers(app, assistant, reminders)
     return app

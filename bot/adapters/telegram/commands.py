@@ -20,11 +20,17 @@ from bot.adapters.telegram.texts import text
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "id", "nl")
+#: Commands for chat administrators only (every one checks getChatMember when used).
+MODERATOR_COMMANDS = ("pin", "pins", "unpin", "refreshpins", "note", "notes", "delnote",
+                      "grouplang", "stats", "modlog")
 #: The command list for each scope; descriptions come from :mod:`.texts` (``cmd.<name>``).
 SCOPES: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
-    (BotCommandScopeAllPrivateChats(), ("start", "guide", "language", "help")),
-    (BotCommandScopeAllGroupChats(), ("guide", "language", "help")),
-    (BotCommandScopeAllChatAdministrators(), ("guide", "pin", "language", "help")),
+    (BotCommandScopeAllPrivateChats(), ("start", "guide", "language", "reminders", "help")),
+    (BotCommandScopeAllGroupChats(), ("guide", "language", "reminders", "help")),
+    (BotCommandScopeAllChatAdministrators(), (
+        "guide", "language", "reminders", "help",
+        *MODERATOR_COMMANDS,
+    )),
 )
 #: Other spellings members may type; handled but not advertised.
 ALIASES = {

@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram import moderation as mod
+from bot.adapters.telegram.community import Community
 from bot.adapters.telegram.convert import (
     addressed_text,
     is_private,
@@ -32,11 +33,13 @@ from bot.adapters.telegram.keyboards import (
     parse_adapter_token,
 )
 from bot.adapters.telegram.messages import OutMessage, Renderer, plain
-from bot.adapters.telegram.sender import edit, send, thread_of
+from bot.adapters.telegram.reminding import Reminders
+from bot.adapters.telegram.sender import edit, reply, send, thread_of
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
 from bot.core.answer import Answer, Choice
+from bot.moderation import Moderation, ReminderService, tokens
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +51,26 @@ MAX_CALLBACK_TEXT = 200
 class Handlers:
     """The bot's behaviour on Telegram, one method per kind of update."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, reminders: ReminderService | None = None) -> None:
+        """Args: the assistant, and the reminder service (one per process; see run.py)."""
         self.assistant = assistant
         self.render = Renderer(assistant)
+        service = reminders or ReminderService(assistant.repo, platform=PLATFORM)
+        self.reminders = Reminders(assistant, service)
+        self.moderation = Moderation(assistant.core, assistant.repo, now=service.clock.now)
+        self.community = Community(assistant, self.render, self.moderation)
 
     # -- helpers --------------------------------------------------------------------------
     async def _reply(self, message: Message, outs: list[OutMessage], ctx: Context) -> None:
         """Answer a message: in groups as a reply to it, in private chats plainly."""
-        reply_to = None if is_private(message.chat) else message.message_id
-        await send(ctx.bot, message.chat_id, outs, reply_to=reply_to,
-                   thread_id=thread_of(message))
+        await reply(ctx.bot, message, outs)
+
+    def _outs(self, answer: Answer) -> list[OutMessage]:
+        """An answer as messages, with the reminder buttons under the cancel-request guide."""
+        return self.reminders.attach(answer, self.render(answer))
 
     async def _answer(self, message: Message, answer: Answer, ctx: Context) -> None:
-        await self._reply(message, self.render(answer), ctx)
+        await self._reply(message, self._outs(answer), ctx)
 
     async def _lang(self, member: Member, place: Place) -> str:
         return await self.assistant.language(member, place)
@@ -125,7 +135,7 @@ class Handlers:
             and question.from_user.id != ctx.bot.id
         ):
             answer = await self.assistant.ask(asked, member_of(question.from_user), place)
-            await send(ctx.bot, message.chat_id, self.render(answer),
+            await send(ctx.bot, message.chat_id, self._outs(answer),
                        reply_to=question.message_id, thread_id=thread_of(message))
             if not is_private(message.chat):
                 await self._delete(message)
@@ -172,6 +182,10 @@ class Handlers:
         if problem:
             await self._reply(message, [plain(problem)], ctx)
 
+    async def reminders_command(self, update: Update, ctx: Context) -> None:
+        """/reminders: the member's deadline reminders, with buttons to cancel them."""
+        await self.reminders.command(update, ctx.bot)
+
     # -- messages -------------------------------------------------------------------------
     async def message(self, update: Update, ctx: Context) -> None:
         """Any other message: answered in private chats; in groups only when addressed."""
@@ -198,7 +212,7 @@ class Handlers:
         answer = await self.assistant.ask(question, member, place)
         if update.edited_message is not None:
             # An edited question gets a fresh answer, quoting the edited message.
-            await send(ctx.bot, message.chat_id, self.render(answer),
+            await send(ctx.bot, message.chat_id, self._outs(answer),
                        reply_to=message.message_id, thread_id=thread_of(message))
             return
         await self._answer(message, answer, ctx)
@@ -210,19 +224,41 @@ class Handlers:
         if query is None:
             return
         notice: str | None = None
+        url: str | None = None
         try:
             adapter_action = parse_adapter_token(query.data)
+            own = tokens.parse(query.data if isinstance(query.data, str) else None)
             if adapter_action is not None:
                 notice = await self._adapter_button(update, adapter_action, ctx)
+            elif own is not None:
+                notice, url = await self._moderation_button(update, own, ctx)
             else:
                 notice = await self._core_button(update, ctx)
         except TelegramError as exc:
             log.warning("callback %s failed: %s", query.data, exc)
         finally:
             try:
-                await query.answer(notice[:MAX_CALLBACK_TEXT] if notice else None)
+                await query.answer(notice[:MAX_CALLBACK_TEXT] if notice else None, url=url)
             except TelegramError as exc:
                 log.info("answerCallbackQuery failed: %s", exc)
+
+    async def _moderation_button(
+        self,
+        update: Update,
+        token: tokens.RemindToken | tokens.CancelToken | tokens.ModToken,
+        ctx: Context,
+    ) -> tuple[str | None, str | None]:
+        """Reminder buttons (anyone, for themselves) and moderator buttons (checked anew)."""
+        query = update.callback_query
+        assert query is not None
+        message = query.message if isinstance(query.message, Message) else None
+        if isinstance(token, tokens.ModToken):
+            return await self.community.button(update, ctx, token), None
+        if isinstance(token, tokens.RemindToken):
+            toast = await self.reminders.remind(ctx.bot, query.from_user, message, token)
+        else:
+            toast = await self.reminders.cancel(ctx.bot, query.from_user, message, token)
+        return toast.text, toast.url
 
     async def _core_button(self, update: Update, ctx: Context) -> str | None:
         query = update.callback_query
@@ -253,7 +289,7 @@ class Handlers:
             return None  # inline messages carry only feedback buttons
         action = actions.parse(token)
         in_place = (action is not None and action.verb == "w") or not shows_answer
-        outs = self.render(answer)
+        outs = self._outs(answer)
         if in_place:
             await edit(ctx.bot, message, outs)
         else:
@@ -273,6 +309,8 @@ class Handlers:
             if message is not None and is_private(chat):
                 await edit(ctx.bot, message, [plain(answer.title)])
             return answer.title
+        if action.verb == "glang":
+            return await self.community.language_button(update, ctx, action)
         lang = await self._lang(member, place)
         if message is None or chat is None or is_private(chat):
             return text(lang, "pin.only_groups")

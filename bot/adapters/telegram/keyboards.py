@@ -1,8 +1,8 @@
 """Inline keyboards from the core's choices, within Telegram's limits.
 
 The core's button tokens are the callback_data: they carry their own state, so buttons keep
-working after a restart. Adapter-only buttons (language choice, pin choice) use the ``tg1:``
-tokens defined here, which carry their state the same way.
+working after a restart. Adapter-only buttons (language choice, pin choice, the group's
+language) use the ``tg1:`` tokens defined here, which carry their state the same way.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ MAX_PER_ROW = 8
 #: Labels up to this length share a row (up to ``MAX_PER_ROW``); longer ones get their own.
 SHORT_LABEL = 12
 
-_TG_TOKEN = re.compile(r"^tg1:(lang|pin):([a-z0-9\-]{1,40})(?::([a-z]{2,3}))?$")
+_TG_TOKEN = re.compile(r"^tg1:(lang|pin|glang):([a-z0-9\-]{1,40})(?::([a-z]{2,3}))?$")
 
 
 @dataclass(frozen=True)
 class AdapterAction:
-    """A Telegram-only button: ``tg1:lang:<code|auto>`` or ``tg1:pin:<situation>:<lang>``."""
+    """A Telegram-only button: ``tg1:lang:<code|auto>``, ``tg1:pin:<situation>:<lang>`` or
+    ``tg1:glang:<code|auto>`` (a moderator sets the group's language)."""
 
     verb: str
     arg: str

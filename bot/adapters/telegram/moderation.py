@@ -1,11 +1,11 @@
-"""Moderators: /pin posts an answer in the group, pins it and records the pin."""
+"""Moderators: who administers a chat, and /pin (post an answer, pin it, record the pin)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message
+from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, User
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.adapters.telegram import PLATFORM
@@ -17,6 +17,8 @@ from bot.assistant import Assistant, Member, Place
 from bot.core import situations
 from bot.core.answer import Choice
 from bot.core.language import match_locale
+from bot.moderation.permissions import Actor, record
+from bot.moderation.pins import pin_version
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,34 @@ async def pin_answer(
         return text(ui_lang, "pin.grant")
     await assistant.repo.record_pin(
         PLATFORM, str(chat.id), str(first.message_id), situation_id, answer.lang,
-        assistant.core.content_version,
+        pin_version(assistant.core.content_version, answer.community_note),
     )
+    actor = Actor(PLATFORM, member.user_id, is_moderator=True, can_pin=True)
+    await record(assistant.repo, actor, str(chat.id), "pin.add",
+                 f"{situation_id} ({first.message_id})")
     log.info("answer pinned", extra={"situation": situation_id, "lang": answer.lang})
     return None
+
+
+async def actor_for(
+    bot: Bot, chat: Chat | None, user: User, command: Message | None = None
+) -> Actor:
+    """The member asking for a moderator action, with the rights getChatMember reports now.
+
+    Asked anew for every action, however it was reached (command or button): a button carries
+    no rights. In a private chat (``chat`` None or private) nobody is asked and nobody is a
+    moderator; the moderation service then refuses with "only in a group".
+
+    Args:
+        bot: The bot.
+        chat: Where the action is asked for.
+        user: Who asks (for a button, the presser, not the message's author).
+        command: The command message, when there is one: an anonymous administrator posts as
+            the group itself and cannot be looked up by user.
+    """
+    if chat is None or chat.type == Chat.PRIVATE:
+        return Actor(PLATFORM, str(user.id), is_moderator=False)
+    admin = (command is not None and sent_by_chat_admin(command)) or await is_admin(
+        bot, chat.id, user.id
+    )
+    return Actor(PLATFORM, str(user.id), is_moderator=admin, can_pin=admin)

@@ -1,4 +1,5 @@
-"""Running the bot: polling by default, a webhook when TELEGRAM_WEBHOOK_URL is set."""
+"""Running the bot: polling by default, a webhook when TELEGRAM_WEBHOOK_URL is set; one
+reminder service and the start-up refresh of pinned answers alongside."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from urllib.parse import urlparse
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot.adapters.telegram.app import ALLOWED_UPDATES, build_application
+from bot.adapters.telegram import PLATFORM
+from bot.adapters.telegram.app import ALLOWED_UPDATES, build_application, handlers_of
 from bot.adapters.telegram.commands import sync_commands
+from bot.adapters.telegram.livepins import refresh_all
+from bot.adapters.telegram.reminding import reminder_sender
 from bot.assistant import Assistant
 from bot.config import Settings
+from bot.moderation import ReminderService
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +64,34 @@ def _install_signals(stop: asyncio.Event) -> list[signal.Signals]:
     return installed
 
 
+async def _refresh_pins(app: App) -> None:
+    """Living pins: bring the bot's pinned answers up to the current guidance, in place."""
+    h = handlers_of(app)
+    try:
+        await refresh_all(h.assistant, h.render, app.bot)
+    except Exception:
+        log.exception("refreshing the pinned answers at start-up failed")
+
+
 async def serve(app: App, settings: Settings, stop: asyncio.Event,
                 retry_delay: float = 2.0) -> None:
     """Run an Application until ``stop`` is set (or this task is cancelled), then shut down.
 
-    Shutting down stops fetching first, then lets every update already fetched finish (so
-    no vote is lost), then closes the HTTP client.
+    After initializing: the command lists are registered, outdated pinned answers are edited
+    in place, and the reminder service starts (its first run sends what fell due while the
+    bot was down, marked late). Shutting down stops the reminders and fetching first, then
+    lets every update already fetched finish (so no vote is lost), then closes the HTTP client.
     """
     if not await _initialize(app, stop, retry_delay):
         return
+    reminders = handlers_of(app).reminders.service
     try:
         try:
             await sync_commands(app.bot, settings.sellerbot_default_lang)
         except TelegramError as exc:
             log.warning("could not register the command lists: %s", exc)
+        await _refresh_pins(app)
+        reminders.start(reminder_sender(app.bot))
         await app.start()
         assert app.updater is not None
         if settings.telegram_webhook_url:
@@ -92,6 +111,7 @@ async def serve(app: App, settings: Settings, stop: asyncio.Event,
         await stop.wait()
     finally:
         log.info("telegram: shutting down")
+        await reminders.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -117,6 +137,7 @@ async def run_telegram(
     app = build_application(
         assistant,
         settings.telegram_token.get_secret_value(),
+        reminders=ReminderService(assistant.repo, platform=PLATFORM),
         base_url=settings.telegram_api_base_url,
     )
     installed: list[signal.Signals] = []

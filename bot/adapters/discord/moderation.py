@@ -1,0 +1,509 @@
+"""The moderators' features on Discord: living pins, notes, language, stats, log, reminders.
+
+Wiring only. Every moderator action, however it arrives (slash command, button, select,
+modal), builds an :class:`~bot.moderation.permissions.Actor` from the permissions Discord
+computed for this member in this channel and goes through
+:class:`~bot.moderation.service.Moderation`, which checks them before it changes anything and
+logs the action after. Refusals are private (ephemeral) and say what is missing.
+
+Pins are recorded per server: ``chat_id`` is the server id and ``message_id`` is
+``<channel id>-<message id>``, so a server's moderators see and refresh all its pinned
+answers and the server's notes count in the version a pin shows. Records made before that
+(``chat_id`` = channel, plain message id) are still refreshed at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot.adapters.discord import modembeds, views
+from bot.adapters.discord.embeds import CONTENT, clip
+from bot.core import situations
+from bot.core.answer import Answer, Choice
+from bot.core.escaping import discord_markdown
+from bot.moderation import pins as pins_mod
+from bot.moderation import tokens
+from bot.moderation.notes import MAX_NOTE_CHARS, NoteProblem, note_for
+from bot.moderation.permissions import Actor, Need, Refusal
+from bot.moderation.reminders import ReminderRefusal, ReminderService, format_time, reminder_text
+from bot.moderation.service import Moderation
+from bot.moderation.texts import text as mod_text
+from bot.storage import PinRecord, Reminder, Repository
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import SellerBot
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[Any]
+PLATFORM = "discord"
+NO_MENTIONS = discord.AllowedMentions.none()
+#: The situation whose guide offers deadline reminders.
+REMIND_SITUATION = "buyer-cancel-request"
+#: Discord's modal limits: title and text input label 45, placeholder 100.
+MODAL_TITLE = 45
+INPUT_LABEL = 45
+PLACEHOLDER = 100
+NOTE_INPUT = "note"
+
+
+def pin_ref(channel_id: int, message_id: int) -> str:
+    """How a pinned message is recorded: ``<channel id>-<message id>``."""
+    return f"{channel_id}-{message_id}"
+
+
+def parse_ref(pin: PinRecord) -> tuple[int, int] | None:
+    """(channel id, message id) of a recorded pin, old records included; None if malformed."""
+    channel, sep, message = pin.message_id.partition("-")
+    if sep:
+        return (int(channel), int(message)) if channel.isdigit() and message.isdigit() else None
+    if pin.chat_id.isdigit() and pin.message_id.isdigit():
+        return int(pin.chat_id), int(pin.message_id)
+    return None
+
+
+def actor(interaction: Interaction) -> Actor:
+    """The member with the rights Discord computed for them in this channel.
+
+    Manage Server makes a moderator; Pin Messages is enough for pins. Outside a server
+    nobody is a moderator (and :meth:`Moderation.check` refuses anyway).
+    """
+    perms = interaction.permissions
+    in_guild = interaction.guild_id is not None
+    return Actor(
+        PLATFORM, str(interaction.user.id),
+        is_moderator=in_guild and perms.manage_guild,
+        can_pin=in_guild and perms.pin_messages,
+    )  # fmt: skip
+
+
+def community(interaction: Interaction) -> str | None:
+    return str(interaction.guild_id) if interaction.guild_id is not None else None
+
+
+class Desk:
+    """The moderators' (and members' reminder) actions of one client."""
+
+    def __init__(self, bot: SellerBot, reminders: ReminderService) -> None:
+        self.bot = bot
+        self.core = bot.core
+        self.repo: Repository = bot.assistant.repo
+        self.moderation = Moderation(self.core, self.repo, now=reminders.clock.now)
+        self.reminders = reminders
+
+    # -- replies ------------------------------------------------------------------------
+    def t(self, lang: str, key: str, **params: object) -> str:
+        return self.core.t(lang, key, **params)
+
+    async def reply(
+        self,
+        interaction: Interaction,
+        text: str | None = None,
+        *,
+        embed: discord.Embed | None = None,
+        view: discord.ui.View | None = None,
+    ) -> None:
+        """A private reply: ``text`` is plain and escaped here."""
+        content = clip(discord_markdown(text), CONTENT) if text else None
+        kwargs: dict[str, Any] = {"content": content, "allowed_mentions": NO_MENTIONS}
+        if embed is not None:
+            kwargs["embed"] = embed
+        if view is not None:
+            kwargs["view"] = view
+        deferred = discord.InteractionResponseType.deferred_channel_message
+        if interaction.response.type is deferred:  # replace the "thinking…" message
+            kwargs.setdefault("embed", None)
+            kwargs.setdefault("view", None)
+            await interaction.edit_original_response(**kwargs)
+        elif interaction.response.is_done():
+            await interaction.followup.send(ephemeral=True, **kwargs)
+        else:
+            await interaction.response.send_message(ephemeral=True, **kwargs)
+
+    async def refuse(self, interaction: Interaction, lang: str, refusal: object) -> bool:
+        """Tell the member why not (privately); True if ``refusal`` is one."""
+        if isinstance(refusal, Refusal | NoteProblem | ReminderRefusal):
+            await self.reply(interaction, refusal.message(lang))
+            log.info("moderator action refused", extra={"why": getattr(refusal, "code", "")})
+            return True
+        return False
+
+    async def allowed(self, interaction: Interaction, lang: str, need: Need = "manage") -> bool:
+        """The runtime permission check for actions the service does not wrap itself."""
+        refusal = Moderation.check(actor(interaction), community(interaction), need)
+        return not await self.refuse(interaction, lang, refusal)
+
+    # -- community language -------------------------------------------------------------
+    async def set_language(self, interaction: Interaction, value: str | None) -> None:
+        lang = await self.bot.lang(interaction)
+        result = await self.moderation.set_language(
+            actor(interaction), community(interaction), value
+        )
+        if await self.refuse(interaction, lang, result):
+            return
+        if result is None:  # now the member's own language again
+            lang = await self.bot.lang(interaction)
+            await self.reply(interaction, mod_text(lang, "lang.community_follow"))
+            return
+        code = cast(str, result)
+        await self.reply(interaction, mod_text(
+            code, "lang.community_set", language=self.core.catalogs.language_name(code)))
+
+    # -- notes --------------------------------------------------------------------------
+    async def open_note_form(self, interaction: Interaction, situation_id: str | None) -> None:
+        """Answer with the note form for a situation, filled with the current note."""
+        lang = await self.bot.lang(interaction)
+        if not await self.allowed(interaction, lang):
+            return
+        sid = situation_id if situation_id and situations.get(situation_id) else None
+        if sid is None:
+            await self.refuse(interaction, lang, NoteProblem(
+                "unknown_situation", value=(situation_id or "")[:40]))
+            return
+        current = await note_for(self.repo, PLATFORM, community(interaction), sid)
+        title = self.t(lang, "discord.note.form_title", title=self.t(lang, f"{sid}.title"))
+        modal = discord.ui.Modal(title=clip(title, MODAL_TITLE),
+                                 custom_id=f"{views.NOTE_MODAL}{sid}", timeout=None)
+        modal.add_item(discord.ui.TextInput(
+            label=clip(self.t(lang, "discord.note.label"), INPUT_LABEL),
+            custom_id=NOTE_INPUT, style=discord.TextStyle.paragraph,
+            placeholder=clip(self.t(lang, "discord.note.placeholder"), PLACEHOLDER),
+            default=current, max_length=MAX_NOTE_CHARS, required=True,
+        ))  # fmt: skip
+        modal.stop()  # not kept in memory: on_interaction answers the submit, after restarts too
+        await interaction.response.send_modal(modal)
+
+    async def submit_note(self, interaction: Interaction, situation_id: str) -> None:
+        """The note form was sent: check the rights again, validate, save, refresh pins."""
+        lang = await self.bot.lang(interaction)
+        raw = modal_value(interaction, NOTE_INPUT)
+        result = await self.moderation.set_note(
+            actor(interaction), community(interaction), situation_id, raw or ""
+        )
+        if await self.refuse(interaction, lang, result):
+            return
+        await self.reply(interaction, mod_text(lang, "note.saved"))
+        await self.refresh_server_pins(community(interaction))
+
+    async def remove_note(self, interaction: Interaction, situation_id: str | None) -> None:
+        lang = await self.bot.lang(interaction)
+        result = await self.moderation.remove_note(
+            actor(interaction), community(interaction), situation_id or ""
+        )
+        if await self.refuse(interaction, lang, result):
+            return
+        await self.reply(interaction, mod_text(lang, "note.removed" if result else "note.none"))
+        if result:
+            await self.refresh_server_pins(community(interaction))
+
+    async def list_notes(self, interaction: Interaction) -> None:
+        lang = await self.bot.lang(interaction)
+        notes = await self.moderation.notes(actor(interaction), community(interaction))
+        if await self.refuse(interaction, lang, notes) or isinstance(notes, Refusal):
+            return
+        embed = modembeds.notes_embed(self.core, notes, lang, self.t(lang, "discord.note.list"))
+        choices: list[Choice] = []
+        for note in notes[:12]:
+            title = self.t(lang, f"{note.situation}.title")
+            choices.append(Choice(f"{views.NOTE_EDIT}{note.situation}",
+                                  self.t(lang, "discord.note.edit", title=title), "edit"))
+            choices.append(Choice(tokens.moderator(lang, "note-rm", note.situation),
+                                  self.t(lang, "discord.note.remove", title=title), "remove"))
+        await self.reply(interaction, embed=embed, view=views.buttons(choices))
+
+    # -- stats and log ------------------------------------------------------------------
+    async def stats(self, interaction: Interaction) -> None:
+        lang = await self.bot.lang(interaction)
+        result = await self.bot.in_time(  # defers if storage is slow (3-second window)
+            interaction, self.moderation.stats(actor(interaction), community(interaction)),
+            ephemeral=True,
+        )
+        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
+            return
+        await self.reply(interaction, embed=modembeds.stats_embed(self.core, result, lang))
+
+    async def action_log(self, interaction: Interaction) -> None:
+        lang = await self.bot.lang(interaction)
+        result = await self.moderation.action_log(actor(interaction), community(interaction), 25)
+        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
+            return
+        await self.reply(interaction, embed=modembeds.log_embed(result, lang))
+
+    # -- pins ---------------------------------------------------------------------------
+    async def edit_pin(self, pin: PinRecord) -> pins_mod.EditOutcome:
+        """Edit one recorded pinned answer in place: "gone" if the message was deleted.
+
+        The message keeps its id and its pin. One that was unpinned by hand is forgotten too.
+        """
+        ref = parse_ref(pin)
+        if ref is None:
+            return "gone"
+        channel_id, message_id = ref
+        server = pin.chat_id if "-" in pin.message_id else None
+        note = await note_for(self.repo, PLATFORM, server, pin.situation)
+        answer = self.core.situation(pin.situation, pin.lang, community_note=note)
+        groups = self.bot.embeds.get(answer)
+        view = None if len(groups) > 1 else self.bot.view_for(answer)
+        message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            edited = await message.edit(embeds=groups[0], view=view, allowed_mentions=NO_MENTIONS)
+        except discord.NotFound:  # 10008 Unknown Message, 10003 Unknown Channel
+            return "gone"
+        except discord.HTTPException as exc:
+            log.warning("editing a pinned answer failed",
+                        extra={"status": exc.status, "code": exc.code})
+            return "failed"
+        return "edited" if edited.pinned else "gone"
+
+    async def adopt_channel_pins(self) -> int:
+        """Move pins recorded per channel (before pins were kept per server) under their server.
+
+        Returns how many moved. A channel that no longer exists takes its pins with it.
+        """
+        moved = 0
+        for pin in await self.repo.list_pins(PLATFORM):
+            ref = parse_ref(pin)
+            if "-" in pin.message_id or ref is None:
+                continue
+            try:
+                channel = await self.bot.http.get_channel(ref[0])
+            except discord.NotFound:
+                await pins_mod.forget_deleted(self.repo, pin)
+                continue
+            except discord.HTTPException:
+                continue  # try again at the next start
+            server = channel.get("guild_id")
+            if not server:
+                continue
+            await self.repo.record_pin(
+                PLATFORM, str(server), pin_ref(*ref), pin.situation, pin.lang,
+                pin.content_version, at=pin.pinned_at,
+            )  # fmt: skip
+            await self.repo.forget_pin(PLATFORM, pin.chat_id, pin.message_id)
+            moved += 1
+        return moved
+
+    async def refresh_all_pins(self) -> pins_mod.RefreshReport:
+        """At start-up: bring every pinned answer the bot owns up to date."""
+        if moved := await self.adopt_channel_pins():
+            log.info("pinned answers now recorded per server: %d", moved)
+        report = await pins_mod.refresh(
+            self.repo, PLATFORM, self.core.content_version, self.edit_pin
+        )
+        if report != pins_mod.RefreshReport():
+            log.info("pinned answers refreshed: %s", report)
+        return report
+
+    async def refresh_server_pins(self, server: str | None) -> None:
+        """After a note changed: the server's pins under it show the new note."""
+        if server is not None:
+            await pins_mod.refresh(
+                self.repo, PLATFORM, self.core.content_version, self.edit_pin, server
+            )
+
+    async def server_pins(
+        self, interaction: Interaction, lang: str
+    ) -> list[tuple[PinRecord, int, int]] | None:
+        """The server's recorded pins with (channel, message); None after a refusal."""
+        result = await self.moderation.pins(actor(interaction), community(interaction))
+        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
+            return None
+        out = []
+        for pin in result:
+            ref = parse_ref(pin)
+            if ref is not None:
+                out.append((pin, *ref))
+        return out
+
+    async def list_pins(self, interaction: Interaction, whole_server: bool) -> None:
+        lang = await self.bot.lang(interaction)
+        found = await self.server_pins(interaction, lang)
+        if found is None:
+            return
+        if not whole_server:
+            found = [f for f in found if f[1] == interaction.channel_id]
+        rows = []
+        for pin, channel_id, message_id in found:
+            target = await pins_mod.target_version(self.repo, pin, self.core.content_version)
+            rows.append((pin, channel_id, message_id, pin.content_version != target))
+        title = self.t(lang, "discord.pins.server" if whole_server else "discord.pins.channel")
+        embed = modembeds.pins_embed(
+            self.core, rows, lang, title, self.t(lang, "discord.pins.outdated"),
+            show_channel=whole_server,
+        )
+        choices = [
+            Choice(tokens.moderator(lang, "pin-rm", pin.message_id),
+                   self.t(lang, "discord.pins.unpin", n=n), "remove")
+            for n, (pin, *_rest) in enumerate(rows[:24], 1)
+        ]
+        if any(r[3] for r in rows):
+            choices.append(Choice(tokens.moderator(lang, "pins-refresh"),
+                                  self.t(lang, "discord.pins.refresh"), "walk"))
+        await self.reply(interaction, embed=embed, view=views.buttons(choices))
+
+    async def remove_pin(self, interaction: Interaction, ref: str | None) -> None:
+        """Unpin one of the bot's pinned answers in this server and forget it."""
+        lang = await self.bot.lang(interaction)
+        found = await self.server_pins(interaction, lang)
+        if found is None:
+            return
+        wanted = _message_ref(ref)
+        match = next((f for f in found if wanted in (f[0].message_id, str(f[2]))), None)
+        if match is None:
+            await self.reply(interaction, self.t(lang, "discord.pins.unknown"))
+            return
+        pin, channel_id, message_id = match
+        try:
+            await self.bot.http.unpin_message(channel_id, message_id, reason="sellerbot /pins")
+        except discord.NotFound:
+            pass  # deleted or unpinned by hand already: forget it all the same
+        except discord.HTTPException as exc:
+            log.warning("unpin failed", extra={"status": exc.status, "code": exc.code})
+            await self.reply(interaction, self.t(lang, "discord.pins.unpin_failed"))
+            return
+        result = await self.moderation.forget_pin(
+            actor(interaction), community(interaction), pin.message_id
+        )
+        if await self.refuse(interaction, lang, result):
+            return
+        await self.reply(interaction, mod_text(lang, "pins.forgotten"))
+
+    async def refresh_pins(self, interaction: Interaction) -> None:
+        lang = await self.bot.lang(interaction)
+        if not await self.allowed(interaction, lang, "pins"):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        report = await self.moderation.refresh_pins(
+            actor(interaction), community(interaction), self.edit_pin
+        )
+        if await self.refuse(interaction, lang, report) or isinstance(report, Refusal):
+            return
+        await self.reply(interaction, mod_text(
+            lang, "pins.refreshed", edited=report.edited, forgotten=report.forgotten,
+            failed=report.failed))  # fmt: skip
+
+    async def pin_suggestions(self, interaction: Interaction, current: str) -> list[
+        tuple[str, str]
+    ]:
+        """(label, value) of the server's pins for autocomplete; nothing for non-moderators."""
+        if Moderation.check(actor(interaction), community(interaction), "pins") is not None:
+            return []
+        lang = await self.bot.lang(interaction)
+        pins = await self.repo.list_pins(PLATFORM, community(interaction) or "")
+        out = []
+        for pin in pins:
+            ref = parse_ref(pin)
+            if ref is None:
+                continue
+            label = f"{self.t(lang, f'{pin.situation}.title')} ({pin.lang}) · {ref[1]}"
+            if current.strip().lower() in label.lower():
+                out.append((label[:100], pin.message_id))
+        return out[:25]
+
+    # -- reminders ----------------------------------------------------------------------
+    def remind_choices(self, answer: Answer) -> list[Choice]:
+        """The "remind me" buttons under the cancel-request guide, dated now."""
+        if answer.kind != "situation" or answer.situation != REMIND_SITUATION:
+            return []
+        now = self.reminders.clock.now()
+        return [
+            Choice(tokens.remind(answer.lang, hours, now),
+                   mod_text(answer.lang, "reminder.choice", hours=hours), "remind")
+            for hours in self.reminders.choices
+        ]
+
+    async def remind(self, interaction: Interaction, token: tokens.RemindToken) -> None:
+        lang = token.lang if token.lang in self.core.languages else await self.bot.lang(interaction)
+        result = await self.reminders.schedule(
+            PLATFORM, str(interaction.user.id), token.hours, lang=lang,
+            chat_id=community(interaction), requested_at=token.requested_at,
+        )  # fmt: skip
+        if await self.refuse(interaction, lang, result):
+            return
+        reminder = cast(Reminder, result)
+        cancel = Choice(tokens.cancel(lang, reminder.id),
+                        self.t(lang, "discord.reminder.cancel", id=reminder.id), "remove")
+        when = format_time(reminder.remind_at)
+        await self.reply(interaction, mod_text(lang, "reminder.scheduled", when=when),
+                         view=views.buttons([cancel]))
+        self.reminders.poke()
+
+    async def cancel_reminder(self, interaction: Interaction, token: tokens.CancelToken) -> None:
+        """Cancel the presser's own reminder; anyone else's id is simply not found."""
+        lang = await self.bot.lang(interaction)
+        done = await self.reminders.cancel(PLATFORM, str(interaction.user.id), token.reminder_id)
+        await self.reply(interaction, mod_text(lang, "reminder.cancelled" if done
+                                               else "reminder.not_found"))
+
+    async def list_reminders(self, interaction: Interaction) -> None:
+        lang = await self.bot.lang(interaction)
+        pending = await self.reminders.pending(PLATFORM, str(interaction.user.id))
+        choices = [
+            Choice(tokens.cancel(lang, r.id), self.t(lang, "discord.reminder.cancel", id=r.id),
+                   "remove")
+            for r in pending
+        ]
+        await self.reply(interaction, embed=modembeds.reminders_embed(pending, lang),
+                         view=views.buttons(choices))
+
+    async def deliver(self, reminder: Reminder, late: bool) -> bool:
+        """Send one reminder as a direct message; False if Discord would not deliver it."""
+        body = discord_markdown(reminder_text(reminder, late))
+        deadline = int(reminder.deadline_at.timestamp())
+        content = clip(f"⏰ {body}\n<t:{deadline}:F> (<t:{deadline}:R>)", CONTENT)
+        try:
+            channel = await self.bot.create_dm(discord.Object(int(reminder.user_id)))
+            await channel.send(content=content, allowed_mentions=NO_MENTIONS)
+        except (discord.HTTPException, ValueError) as exc:
+            log.warning("reminder DM failed", extra={"reminder": reminder.id,
+                                                     "error": type(exc).__name__})
+            return False
+        return True
+
+    # -- buttons ------------------------------------------------------------------------
+    async def on_token(
+        self, interaction: Interaction,
+        token: tokens.RemindToken | tokens.CancelToken | tokens.ModToken,
+    ) -> None:
+        """A reminder or moderator button. Moderator ones are checked again, whoever pressed."""
+        if isinstance(token, tokens.RemindToken):
+            await self.remind(interaction, token)
+        elif isinstance(token, tokens.CancelToken):
+            await self.cancel_reminder(interaction, token)
+        elif token.op == "note-rm":
+            await self.remove_note(interaction, token.arg)
+        elif token.op == "pin-rm":
+            await self.remove_pin(interaction, token.arg)
+        elif token.op == "pins-refresh":
+            await self.refresh_pins(interaction)
+        elif token.op == "stats":
+            await self.stats(interaction)
+        else:
+            await self.action_log(interaction)
+
+
+def _message_ref(value: str | None) -> str:
+    """A pin as typed or picked: ``<channel>-<message>``, a message id, or a message link."""
+    raw = (value or "").strip()
+    if "/" in raw:  # https://discord.com/channels/<guild>/<channel>/<message>
+        raw = raw.rstrip("/").rsplit("/", 1)[-1]
+    return raw
+
+
+def modal_value(interaction: Interaction, custom_id: str) -> str | None:
+    """The value of a text input in a modal submit, in either payload shape (rows or labels)."""
+    data = cast(dict[str, Any], interaction.data or {})
+    stack = list(data.get("components") or [])
+    while stack:
+        item = stack.pop(0)
+        if not isinstance(item, dict):
+            continue
+        if item.get("custom_id") == custom_id and "value" in item:
+            return str(item["value"])
+        stack += item.get("components") or []
+        if isinstance(item.get("component"), dict):
+            stack.append(item["component"])
+    return None

@@ -1,0 +1,548 @@
+"""Moderator commands and buttons: pins, the group's language, notes, stats, the action log.
+
+Every action goes through :class:`bot.moderation.Moderation`, which refuses before anything
+changes and logs what was done; this module only asks Telegram who administers the chat
+(getChatMember, for every command and every button press) and turns the results into messages.
+Button tokens carry no rights: a forged or old one is checked like a fresh command, and an
+administrator pressing one that no longer matches anything gets the out-of-date notice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from telegram import Bot, CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes
+
+from bot.adapters.telegram import PLATFORM
+from bot.adapters.telegram.convert import member_of, message_text, place_of
+from bot.adapters.telegram.keyboards import AdapterAction, keyboard
+from bot.adapters.telegram.livepins import pin_editor, refresh_chat
+from bot.adapters.telegram.messages import MAX_TEXT, OutMessage, Renderer, plain
+from bot.adapters.telegram.moderation import actor_for
+from bot.adapters.telegram.sender import edit, reply
+from bot.adapters.telegram.texts import text
+from bot.assistant import Assistant, Member, Place
+from bot.core import situations
+from bot.core.answer import Choice
+from bot.core.escaping import telegram_html as esc
+from bot.moderation import Actor, Moderation, Refusal, render_stats, tokens
+from bot.moderation.notes import NoteProblem
+from bot.moderation.permissions import Need
+from bot.moderation.pins import plan_refresh
+from bot.moderation.texts import text as mod_text
+from bot.storage import ModeratorAction, PinRecord
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+#: Entries of the action log shown at once.
+LOG_ENTRIES = 20
+#: Longest action detail shown, in characters.
+MAX_DETAIL = 160
+#: Unpin buttons on one list (Telegram allows 100 buttons; one is "update all").
+MAX_PIN_BUTTONS = 60
+
+
+def chunk_lines(html: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split a long message on line boundaries into pieces Telegram accepts."""
+    out: list[str] = []
+    current = ""
+    for line in html.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        current = line[:limit]
+    if current:
+        out.append(current)
+    return out or [html[:limit]]
+
+
+def message_link(chat: Chat, message_id: str) -> str | None:
+    """A t.me link to a message of a public group or a supergroup; None for basic groups."""
+    if chat.username:
+        return f"https://t.me/{chat.username}/{message_id}"
+    raw = str(chat.id)
+    return f"https://t.me/c/{raw[4:]}/{message_id}" if raw.startswith("-100") else None
+
+
+def match_situation(word: str) -> str | None:
+    """A situation id from a word: exact, or a prefix that fits only one situation."""
+    word = word.strip().lower()
+    if situations.get(word):
+        return word
+    starts = [s.id for s in situations.SITUATIONS if s.id.startswith(word)] if word else []
+    return starts[0] if len(starts) == 1 else None
+
+
+def refusal_text(refusal: Refusal | NoteProblem, lang: str) -> str:
+    """A refusal as plain text. On Telegram every moderator right is being a chat
+    administrator, so "you need the pin right" reads as "only moderators"."""
+    if isinstance(refusal, Refusal) and refusal.code == "need_pin_right":
+        refusal = Refusal("not_moderator")
+    return refusal.message(lang)
+
+
+def pressed_on(query: CallbackQuery) -> tuple[Message | None, Chat | None]:
+    """The message a button sits on (None if inline or too old to edit) and its chat."""
+    found = query.message
+    if found is None:
+        return None, None
+    return (found if isinstance(found, Message) else None), found.chat
+
+
+async def _edit(bot: Bot, message: Message | None, outs: Sequence[OutMessage]) -> None:
+    """Show ``outs`` in place of the pressed message, when it can still be edited."""
+    if message is not None:
+        await edit(bot, message, outs)
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+class Community:
+    """The moderators' commands and buttons for one assistant."""
+
+    def __init__(self, assistant: Assistant, render: Renderer, moderation: Moderation) -> None:
+        self.assistant = assistant
+        self.core = assistant.core
+        self.render = render
+        self.moderation = moderation
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _title(self, sid: str, lang: str) -> str:
+        return self.core.t(lang, f"{sid}.title") if situations.get(sid) else sid
+
+    def _situation_list(self) -> str:
+        return ", ".join(s.id for s in situations.SITUATIONS)
+
+    async def _lang(self, member: Member, place: Place) -> str:
+        return await self.assistant.language(member, place)
+
+    async def _refresh_pins_quietly(self, bot: Bot, chat_id: str) -> None:
+        """After a note changed, the pinned answers it shows under follow at once."""
+        try:
+            await refresh_chat(self.assistant, self.render, bot, chat_id)
+        except Exception:
+            log.exception("refreshing the pinned answers after a note change failed")
+
+    async def _say(self, bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
+        await reply(bot, message, outs)
+
+    def _problem(self, result: Refusal | NoteProblem, lang: str) -> OutMessage:
+        return plain(refusal_text(result, lang))
+
+    # -- views (also what buttons edit in place) -------------------------------------------
+    async def pins_view(self, chat: Chat, lang: str, pins: list[PinRecord]) -> OutMessage:
+        """The bot's pinned answers in this chat, each with an unpin button."""
+        if not pins:
+            return plain(mod_text(lang, "pins.none"))
+        stale = {p.message_id for p in await plan_refresh(
+            self.assistant.repo, PLATFORM, self.core.content_version, str(chat.id))}  # fmt: skip
+        lines = [f"<b>{esc(mod_text(lang, 'pins.title'))}</b>"]
+        for p in pins:
+            title = esc(self._title(p.situation, p.lang))
+            link = message_link(chat, p.message_id)
+            shown = f'<a href="{esc(link)}">{title}</a>' if link else title
+            state = text(lang, "pins.outdated" if p.message_id in stale else "pins.current")
+            line = (f"• #{esc(p.message_id)} · {shown} · "
+                    f"{esc(self.core.catalogs.language_name(p.lang))} · {esc(state)}")
+            if sum(len(x) + 1 for x in lines) + len(line) > MAX_TEXT - 8:
+                lines.append("…")  # a chat with very many pins: the buttons still list them
+                break
+            lines.append(line)
+        choices = [
+            Choice(tokens.moderator(lang, "pin-rm", p.message_id),
+                   text(lang, "pins.remove", id=p.message_id), "unpin")
+            for p in pins[:MAX_PIN_BUTTONS]
+        ]  # fmt: skip
+        choices.append(
+            Choice(tokens.moderator(lang, "pins-refresh"), text(lang, "pins.refresh"), "refresh")
+        )
+        return OutMessage("\n".join(lines), keyboard(choices))
+
+    def notes_view(self, lang: str, notes: Sequence[tuple[str, str]]) -> OutMessage:
+        """The group's notes, each with a remove button."""
+        if not notes:
+            return plain(text(lang, "notes.none"))
+        lines = [f"<b>{esc(text(lang, 'notes.title'))}</b>"]
+        choices = []
+        for sid, note in notes:
+            title = self._title(sid, lang)
+            lines.append(f"• <b>{esc(title)}</b> (<code>{esc(sid)}</code>): {esc(note)}")
+            choices.append(Choice(tokens.moderator(lang, "note-rm", sid),
+                                  text(lang, "notes.remove", title=title), "note"))
+        lines += ["", esc(text(lang, "notes.edit_hint"))]
+        return OutMessage("\n".join(lines), keyboard(choices))
+
+    def stats_view(self, stats_html: str, lang: str) -> list[OutMessage]:
+        """The stats message(s), with an "update" button on the last."""
+        chunks = chunk_lines(stats_html)
+        button = keyboard([Choice(tokens.moderator(lang, "stats"), text(lang, "update"), "mod")])
+        return [OutMessage(c) for c in chunks[:-1]] + [OutMessage(chunks[-1], button)]
+
+    def log_view(self, lang: str, entries: Sequence[tuple[str, str, str, str]]) -> list[OutMessage]:
+        """The action log (newest first): when, what, detail, who."""
+        if not entries:
+            return [plain(mod_text(lang, "log.none"))]
+        lines = [f"<b>{esc(mod_text(lang, 'log.title'))}</b>"]
+        for when, action, detail, who in entries:
+            row = f"• {esc(when)} · <b>{esc(self._action_name(action, lang))}</b>"
+            if detail:
+                row += f" · {esc(_clip(detail, MAX_DETAIL))}"
+            row += f" · {esc(text(lang, 'log.by', who=who))}"
+            lines.append(row)
+        button = keyboard([Choice(tokens.moderator(lang, "log"), text(lang, "update"), "mod")])
+        chunks = chunk_lines("\n".join(lines))
+        return [OutMessage(c) for c in chunks[:-1]] + [OutMessage(chunks[-1], button)]
+
+    def _action_name(self, action: str, lang: str) -> str:
+        """A logged action's name in ``lang``; the stored name for one without a text."""
+        key = f"telegram.log.action.{action}"
+        return text(lang, f"log.action.{action}") if self.core.catalogs.has("en", key) else action
+
+    @staticmethod
+    def _log_entries(entries: Sequence[ModeratorAction]) -> list[tuple[str, str, str, str]]:
+        return [(e.at.strftime("%Y-%m-%d %H:%M UTC"), e.action, e.detail, e.actor_id)
+                for e in entries]  # fmt: skip
+
+    def language_result(self, result: str | Refusal | NoteProblem | None, lang: str) -> str:
+        """What setting the group's language did, as plain text."""
+        if isinstance(result, Refusal | NoteProblem):
+            return refusal_text(result, lang)
+        if result is None:
+            return mod_text(lang, "lang.community_follow")
+        return mod_text(lang, "lang.community_set",
+                        language=self.core.catalogs.language_name(result))
+
+    def language_chooser(self, lang: str) -> InlineKeyboardMarkup | None:
+        """Buttons: one per language, and "follow each member"."""
+        choices = [Choice(AdapterAction("glang", code).token,
+                          self.core.catalogs.language_name(code), "language")
+                   for code in self.core.languages]  # fmt: skip
+        choices.append(
+            Choice(AdapterAction("glang", "auto").token, text(lang, "grouplang.follow"), "follow")
+        )
+        return keyboard(choices)
+
+    # -- commands --------------------------------------------------------------------------
+    async def _begin(
+        self, update: Update, bot: Bot
+    ) -> tuple[Message, Member, Place, str, Actor] | None:
+        """The command message, who sent it, where, their language, and their rights now."""
+        message = update.effective_message
+        if message is None or message.from_user is None:
+            return None
+        member, place = member_of(message.from_user), place_of(message.chat)
+        actor = await actor_for(bot, message.chat, message.from_user, message)
+        return message, member, place, await self._lang(member, place), actor
+
+    async def pins(self, update: Update, ctx: Context) -> None:
+        """/pins: the answers the bot pinned in this chat, with unpin buttons."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        result = await self.moderation.pins(actor, place.chat_id)
+        if isinstance(result, Refusal):
+            await self._say(bot, message, [self._problem(result, lang)])
+            return
+        await self._say(bot, message, [await self.pins_view(message.chat, lang, result)])
+
+    async def unpin(self, update: Update, ctx: Context) -> None:
+        """/unpin: as a reply to a pinned answer, or with its number from /pins."""
+        bot, args = ctx.bot, ctx.args or ()
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        if (refusal := self.moderation.check(actor, place.chat_id, "pins")) is not None:
+            await self._say(bot, message, [self._problem(refusal, lang)])
+            return
+        target: str | None = None
+        if message.reply_to_message is not None:
+            target = str(message.reply_to_message.message_id)
+        elif args and args[0].lstrip("#").isdigit():
+            target = args[0].lstrip("#")
+        if target is None:
+            await self._say(bot, message, [plain(text(lang, "pins.unpin_usage"))])
+            return
+        result = await self._remove_pin(bot, actor, place.chat_id, target)
+        await self._say(bot, message, [plain(self._removal_text(result, lang))])
+
+    async def _remove_pin(
+        self, bot: Bot, actor: Actor, chat_id: str | None, message_id: str
+    ) -> PinRecord | Refusal | bool:
+        """Unpin one of the bot's pinned answers, then forget it (and log it).
+
+        Returns:
+            The removed pin, a refusal, False when the bot has no such pin here, or True when
+            Telegram would not let the bot unpin it (the pin is kept, to try again).
+        """
+        if (refusal := self.moderation.check(actor, chat_id, "pins")) is not None:
+            return refusal
+        assert chat_id is not None
+        pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
+        pin = next((p for p in pins if p.message_id == message_id), None)
+        if pin is None:
+            return False
+        try:
+            await bot.unpin_chat_message(int(pin.chat_id), message_id=int(pin.message_id))
+        except Forbidden as exc:
+            log.warning("unpinChatMessage refused: %s", exc)
+            return True
+        except BadRequest as exc:
+            if "rights" in str(exc).lower():
+                log.warning("unpinChatMessage refused: %s", exc)
+                return True
+            # already unpinned or deleted by hand: forgetting it is all that is left to do
+            log.info("unpinChatMessage: %s", exc)
+        forgotten = await self.moderation.forget_pin(actor, chat_id, message_id)
+        return forgotten if forgotten is not None else False
+
+    def _removal_text(self, result: PinRecord | Refusal | bool, lang: str) -> str:
+        if isinstance(result, Refusal):
+            return refusal_text(result, lang)
+        if result is True:
+            return text(lang, "pin.grant")
+        if result is False:
+            return text(lang, "pins.unknown")
+        return text(lang, "pins.removed", title=self._title(result.situation, result.lang))
+
+    async def refresh(self, update: Update, ctx: Context) -> None:
+        """/refreshpins: edit this chat's outdated pinned answers in place."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        report = await self.moderation.refresh_pins(
+            actor, place.chat_id, pin_editor(self.assistant, self.render, bot)
+        )
+        if isinstance(report, Refusal):
+            await self._say(bot, message, [self._problem(report, lang)])
+            return
+        done = mod_text(lang, "pins.refreshed", edited=report.edited,
+                        forgotten=report.forgotten, failed=report.failed)  # fmt: skip
+        await self._say(bot, message, [plain(done)])
+
+    async def group_language(self, update: Update, ctx: Context) -> None:
+        """/grouplang [code|auto]: set the group's language, or show it with buttons."""
+        bot, args = ctx.bot, ctx.args or ()
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, member, place, lang, actor = begun
+        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
+            await self._say(bot, message, [self._problem(refusal, lang)])
+            return
+        assert place.chat_id is not None
+        if args:
+            result = await self.moderation.set_language(actor, place.chat_id, " ".join(args))
+            lang = await self._lang(member, place)
+            await self._say(bot, message, [plain(self.language_result(result, lang))])
+            return
+        settings = await self.assistant.repo.get_community(PLATFORM, place.chat_id)
+        current = settings.default_lang if settings else None
+        status = (
+            text(lang, "grouplang.current",
+                 language=self.core.catalogs.language_name(current))
+            if current else text(lang, "grouplang.follows")
+        )  # fmt: skip
+        await self._say(bot, message, [plain(status, self.language_chooser(lang))])
+
+    async def note(self, update: Update, ctx: Context) -> None:
+        """/note <situation> <text>: add or replace the group's note under that answer.
+
+        As a reply, the replied-to message's text is the note. ``/note <situation>`` alone
+        shows the current note.
+        """
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
+            await self._say(bot, message, [self._problem(refusal, lang)])
+            return
+        assert place.chat_id is not None
+        parts = (message_text(message) or "").split(maxsplit=2)
+        usage = text(lang, "note.usage", example=situations.SITUATIONS[0].id,
+                     situations=self._situation_list())  # fmt: skip
+        if len(parts) < 2:
+            await self._say(bot, message, [plain(usage)])
+            return
+        sid = match_situation(parts[1]) or parts[1]
+        raw = parts[2] if len(parts) > 2 else None
+        replied = message.reply_to_message
+        if raw is None and replied is not None:
+            raw = message_text(replied)
+        if raw is None:
+            if not situations.get(sid):
+                await self._say(bot, message, [plain(usage)])
+                return
+            current = await self.assistant.repo.get_note(PLATFORM, place.chat_id, sid)
+            shown = (text(lang, "note.current", title=self._title(sid, lang), note=current)
+                     if current else mod_text(lang, "note.none"))  # fmt: skip
+            await self._say(bot, message, [plain(f"{shown}\n\n{usage}")])
+            return
+        result = await self.moderation.set_note(actor, place.chat_id, sid, raw)
+        if isinstance(result, Refusal | NoteProblem):
+            await self._say(bot, message, [self._problem(result, lang)])
+            return
+        await self._refresh_pins_quietly(bot, place.chat_id)
+        saved = text(lang, "note.saved", title=self._title(sid.strip().lower(), lang))
+        await self._say(bot, message, [plain(saved)])
+
+    async def notes(self, update: Update, ctx: Context) -> None:
+        """/notes: the group's notes, with remove buttons."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        result = await self.moderation.notes(actor, place.chat_id)
+        if isinstance(result, Refusal):
+            await self._say(bot, message, [self._problem(result, lang)])
+            return
+        view = self.notes_view(lang, [(n.situation, n.text) for n in result])
+        await self._say(bot, message, [view])
+
+    async def delete_note(self, update: Update, ctx: Context) -> None:
+        """/delnote <situation>: remove the group's note under that answer."""
+        bot, args = ctx.bot, ctx.args or ()
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
+            await self._say(bot, message, [self._problem(refusal, lang)])
+            return
+        assert place.chat_id is not None
+        sid = match_situation(args[0]) if args else None
+        if sid is None:
+            usage = text(lang, "note.delete_usage", situations=self._situation_list())
+            await self._say(bot, message, [plain(usage)])
+            return
+        removed = await self.moderation.remove_note(actor, place.chat_id, sid)
+        if isinstance(removed, Refusal):
+            await self._say(bot, message, [self._problem(removed, lang)])
+            return
+        if removed:
+            await self._refresh_pins_quietly(bot, place.chat_id)
+        key = "note.removed" if removed else "note.none"
+        await self._say(bot, message, [plain(mod_text(lang, key))])
+
+    async def stats(self, update: Update, ctx: Context) -> None:
+        """/stats: questions per situation and language, helpfulness, unplaced questions."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        result = await self.moderation.stats(actor, place.chat_id)
+        if isinstance(result, Refusal):
+            await self._say(bot, message, [self._problem(result, lang)])
+            return
+        html = render_stats(self.core, result, lang, "telegram")
+        await self._say(bot, message, self.stats_view(html, lang))
+
+    async def action_log(self, update: Update, ctx: Context) -> None:
+        """/modlog: the group's recent moderator actions (who, what, when)."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, _, place, lang, actor = begun
+        result = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
+        if isinstance(result, Refusal):
+            await self._say(bot, message, [self._problem(result, lang)])
+            return
+        await self._say(bot, message, self.log_view(lang, self._log_entries(result)))
+
+    # -- buttons ---------------------------------------------------------------------------
+    async def button(self, update: Update, ctx: Context, token: tokens.ModToken) -> str | None:
+        """A moderator button: the presser's rights are checked now, then the token."""
+        bot = ctx.bot
+        query = update.callback_query
+        assert query is not None
+        message, chat = pressed_on(query)
+        member, place = member_of(query.from_user), place_of(chat)
+        lang = (token.lang if token.lang in self.core.languages
+                else await self._lang(member, place))  # fmt: skip
+        actor = await actor_for(bot, chat, query.from_user)
+        need: Need = "pins" if token.op in ("pin-rm", "pins-refresh") else "manage"
+        if (refusal := self.moderation.check(actor, place.chat_id, need)) is not None:
+            return refusal_text(refusal, lang)
+        assert chat is not None and place.chat_id is not None
+        stale = self.core.t(lang, "ui.stale")
+        if token.op == "note-rm":
+            if not situations.get(token.arg):
+                return stale
+            removed = await self.moderation.remove_note(actor, place.chat_id, token.arg)
+            notes = await self.assistant.repo.list_notes(PLATFORM, place.chat_id)
+            await _edit(bot, message, [self.notes_view(lang, [(n.situation, n.text)
+                                                              for n in notes])])
+            if removed is not True:
+                return stale
+            await self._refresh_pins_quietly(bot, place.chat_id)
+            return mod_text(lang, "note.removed")
+        if token.op == "pin-rm":
+            if not token.arg.isdigit():
+                return stale
+            outcome = await self._remove_pin(bot, actor, place.chat_id, token.arg)
+            pins = await self.assistant.repo.list_pins(PLATFORM, place.chat_id)
+            await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
+            return stale if outcome is False else self._removal_text(outcome, lang)
+        if token.arg:
+            return stale  # the other operations take no argument
+        if token.op == "pins-refresh":
+            report = await self.moderation.refresh_pins(
+                actor, place.chat_id, pin_editor(self.assistant, self.render, bot)
+            )
+            if isinstance(report, Refusal):
+                return refusal_text(report, lang)
+            pins = await self.assistant.repo.list_pins(PLATFORM, place.chat_id)
+            await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
+            return mod_text(lang, "pins.refreshed", edited=report.edited,
+                            forgotten=report.forgotten, failed=report.failed)  # fmt: skip
+        if token.op == "stats":
+            stats = await self.moderation.stats(actor, place.chat_id)
+            if isinstance(stats, Refusal):
+                return refusal_text(stats, lang)
+            outs = self.stats_view(render_stats(self.core, stats, lang, "telegram"), lang)
+            await _edit(bot, message, outs)
+            return None
+        entries = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
+        if isinstance(entries, Refusal):
+            return refusal_text(entries, lang)
+        await _edit(bot, message, self.log_view(lang, self._log_entries(entries)))
+        return None
+
+    async def language_button(self, update: Update, ctx: Context, action: AdapterAction) -> str:
+        """A group-language button (``tg1:glang:<code|auto>``), for administrators only."""
+        bot = ctx.bot
+        query = update.callback_query
+        assert query is not None
+        message, chat = pressed_on(query)
+        member, place = member_of(query.from_user), place_of(chat)
+        lang = await self._lang(member, place)
+        actor = await actor_for(bot, chat, query.from_user)
+        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
+            return refusal_text(refusal, lang)
+        value = None if action.arg == "auto" else action.arg
+        if value is not None and value not in self.core.languages:
+            return self.core.t(lang, "ui.stale")
+        result = await self.moderation.set_language(actor, place.chat_id, value)
+        lang = await self._lang(member, place)
+        done = self.language_result(result, lang)
+        await _edit(bot, message, [plain(done)])
+        return done
