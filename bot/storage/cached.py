@@ -6,9 +6,9 @@ seconds, and writes made through this object clear their entry at once, so a mem
 ``/language`` takes effect immediately. A change made by another process (or through another
 repository object) is seen after at most ``ttl`` seconds.
 
-Question statistics (``record_question``, ``record_unrouted``) are written in the background so
-the answer does not wait for a database commit; :meth:`CachedPreferences.flush` (called when
-the bot closes) waits for the writes still under way.
+Question statistics (``record_question``, ``record_unrouted``) are written in the background, in
+batches, so the answer does not wait for a database commit; :meth:`CachedPreferences.flush`
+(called when the bot closes) waits for the writes still under way.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from bot.storage import CommunitySettings, Repository
+from bot.storage.values import utc_or_now
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,8 @@ class CachedPreferences:
             ttl, size
         )
         self._notes: _TTLCache[tuple[str, str, str], str | None] = _TTLCache(ttl, size)
-        self._writes: set[asyncio.Task[None]] = set()
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._drainer: asyncio.Task[None] | None = None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._repo, name)
@@ -116,34 +117,44 @@ class CachedPreferences:
         self._notes.drop((platform, chat_id, situation))
         return await self._repo.delete_note(platform, chat_id, situation)
 
-    # -- statistics, written in the background -------------------------------------------
-    def _background(self, write: Awaitable[None]) -> None:
-        async def run() -> None:
-            try:
-                await write
-            except Exception:
-                log.exception("statistics write failed")
+    # -- statistics, written in batches in the background -----------------------------------
+    def _queue(self, kind: str, row: tuple[Any, ...]) -> None:
+        # One database round trip per batch instead of one per question: under load the
+        # questions that arrive while a batch is written go into the next one.
+        self._pending.append((kind, row))
+        if self._drainer is None or self._drainer.done():
+            self._drainer = asyncio.get_running_loop().create_task(self._drain())
 
-        task = asyncio.get_running_loop().create_task(run())
-        self._writes.add(task)
-        task.add_done_callback(self._writes.discard)
+    async def _drain(self) -> None:
+        await asyncio.sleep(0)  # let the replies under way queue their rows first
+        while self._pending:
+            batch, self._pending = self._pending, []
+            questions = [row for kind, row in batch if kind == "question"]
+            unrouted = [row for kind, row in batch if kind == "unrouted"]
+            try:
+                if questions:
+                    await self._repo.record_questions(questions)
+                if unrouted:
+                    await self._repo.record_unrouted_many(unrouted)
+            except Exception:
+                log.exception("statistics write failed", extra={"rows": len(batch)})
 
     async def record_question(
         self, platform: str, chat_id: str | None, situation: str | None, lang: str,
         at: datetime | None = None,
     ) -> None:
-        self._background(self._repo.record_question(platform, chat_id, situation, lang, at))
+        self._queue("question", (platform, chat_id, situation, lang, utc_or_now(at)))
 
     async def record_unrouted(
         self, platform: str, chat_id: str | None, text: str, lang: str,
         at: datetime | None = None,
     ) -> None:
-        self._background(self._repo.record_unrouted(platform, chat_id, text, lang, at))
+        self._queue("unrouted", (platform, chat_id, text, lang, utc_or_now(at)))
 
     async def flush(self) -> None:
         """Wait for the statistics writes still under way."""
-        while self._writes:
-            await asyncio.gather(*list(self._writes))
+        while self._drainer is not None and not self._drainer.done():
+            await self._drainer
 
     async def close(self) -> None:
         """Finish the pending statistics writes, then close the real repository."""

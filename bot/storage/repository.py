@@ -17,6 +17,7 @@ PostgreSQL one later) implement it. Conventions shared by every method:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -252,6 +253,22 @@ class Repository(Protocol):
             lang: Language of the answer.
             at: When it was asked; defaults to now.
         """
+        ...
+
+    async def record_questions(
+        self, rows: Sequence[tuple[str, str | None, str | None, str, datetime | None]]
+    ) -> None:
+        """Count many answered questions at once: ``(platform, chat_id, situation, lang, at)``.
+
+        The same as :meth:`record_question` per row, in one round trip (statistics are
+        written in batches off the reply path).
+        """
+        ...
+
+    async def record_unrouted_many(
+        self, rows: Sequence[tuple[str, str | None, str, str, datetime | None]]
+    ) -> None:
+        """:meth:`record_unrouted` for many ``(platform, chat_id, text, lang, at)`` at once."""
         ...
 
     async def record_unrouted(

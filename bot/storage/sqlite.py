@@ -251,6 +251,17 @@ class SqliteRepository(Repository):
             (platform, chat_id, situation, lang, to_db_time(utc_or_now(at))),
         )
 
+    async def record_questions(
+        self, rows: Sequence[tuple[str, str | None, str | None, str, datetime | None]]
+    ) -> None:
+        """See :meth:`Repository.record_questions`."""
+        self._check_open()
+        await self._conn.executemany(
+            "INSERT INTO questions (platform, chat_id, situation, lang, asked_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(p, c, s, lang, to_db_time(utc_or_now(at))) for p, c, s, lang, at in rows],
+        )
+
     async def question_counts(
         self,
         platform: str | None = None,
@@ -283,6 +294,22 @@ class SqliteRepository(Repository):
             "INSERT INTO unrouted (platform, chat_id, text, normalised, lang, asked_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (platform, chat_id, clipped, normalise_text(clipped), lang, to_db_time(utc_or_now(at))),
+        )
+
+    async def record_unrouted_many(
+        self, rows: Sequence[tuple[str, str | None, str, str, datetime | None]]
+    ) -> None:
+        """See :meth:`Repository.record_unrouted_many`."""
+        self._check_open()
+        params = []
+        for platform, chat_id, text, lang, at in rows:
+            clipped = clip_unrouted(text)
+            params.append((platform, chat_id, clipped, normalise_text(clipped), lang,
+                           to_db_time(utc_or_now(at))))
+        await self._conn.executemany(
+            "INSERT INTO unrouted (platform, chat_id, text, normalised, lang, asked_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            params,
         )
 
     async def unrouted_report(
