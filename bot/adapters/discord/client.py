@@ -80,9 +80,9 @@ class SellerBot(discord.AutoShardedClient):
         self.core = assistant.core
         self.defer_after = defer_after
         self.embeds = embeds.EmbedCache(self.core)
-        self._views: OrderedDict[tuple[Answer, Choice | None], discord.ui.View | None] = (
-            OrderedDict()
-        )
+        self._views: OrderedDict[
+            tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
+        ] = OrderedDict()
         self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         for command in [*commands.build(self.core), *modcommands.build(self.core)]:
@@ -240,20 +240,14 @@ class SellerBot(discord.AutoShardedClient):
     def view_for(
         self, answer: Answer, share: Choice | None = None, extra: list[Choice] | None = None
     ) -> discord.ui.View | None:
-        """The (stopped, so reusable) view for an answer, built once per answer and share.
-
-        ``extra`` buttons (reminders, dated) make a view of its own, not cached.
+        """The (stopped, so reusable) view for an answer, built once per answer, share and
+        extra buttons (reminder buttons are dated to the minute, so they repeat too).
         """
-        if extra:
-            return views.answer_view(
-                answer, share=share, extra=extra,
-                placeholder=self.core.t(answer.lang, "ui.situations.title"),
-            )  # fmt: skip
-        key = (answer, share)
+        key = (answer, share, tuple(extra or ()))
         if key in self._views:
             self._views.move_to_end(key)
             return self._views[key]
-        view = views.answer_view(answer, share=share,
+        view = views.answer_view(answer, share=share, extra=extra or (),
                                  placeholder=self.core.t(answer.lang, "ui.situations.title"))
         self._views[key] = view
         if len(self._views) > 512:

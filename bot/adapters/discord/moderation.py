@@ -408,7 +408,9 @@ class Desk:
         """The "remind me" buttons under the cancel-request guide, dated now."""
         if answer.kind != "situation" or answer.situation != REMIND_SITUATION:
             return []
-        now = self.reminders.clock.now()
+        # Minute precision is plenty for "remind me in 12 hours", and lets the same buttons
+        # (and the view built from them) serve every guide shown within that minute.
+        now = self.reminders.clock.now().replace(second=0, microsecond=0)
         return [
             Choice(tokens.remind(answer.lang, hours, now),
                    mod_text(answer.lang, "reminder.choice", hours=hours), "remind")
