@@ -240,23 +240,33 @@ def features(
     buyer_request = False
     for pos in requests:
         before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
-        sent = between(pos - 4, pos + 5, "initiate")
-        if sent and (not before or before[-1][1] == "self"):
+        senders = [p for p in where.get("initiate", ()) if pos - 4 < p < pos + 5]
+        # Who sent it: the agent just before the verb ("the request she sent").
+        sender = next((a[1] for a in reversed(agents) if senders and senders[0] - 4 <= a[0]
+                       < senders[0]), None)
+        sent = bool(senders) and sender != "buyer"
+        if sent and (not before or before[-1][1] == "self" or sender == "self"):
             f["self_cancels"] = 1.0  # "I sent a cancellation request": the seller's own
         else:
             f["buyer_cancels"] = 1.0
             buyer_request = True
     if not buyer_request:
         f.pop("cancel_request", None)
+    if present["self_refund"]:
+        f["self_cancels"] = 1.0
+        f["self_refunds"] = 1.0
+    seller_ends = f["self_cancels"] and not f["buyer_cancels"]
     if cancels or requests:
-        if present["ignore"]:
+        # Whether to ignore or accept a request is the seller's question about the buyer's
+        # cancellation; when the seller cancels, "accept"/"automatic" is about the buyer.
+        if present["ignore"] and not seller_ends:
             f["ignore_cancel"] = 1.0
-        if present["decide"]:
+        if present["decide"] and not seller_ends:
             f["decide_cancel"] = 1.0
         if present["mistake"]:
             f["mistake_cancel"] = 1.0
-        if present["escalate"]:
-            f["escalate_cancel"] = 1.0
+    if present["escalate"] and (cancels or requests or present["refund"]):
+        f["escalate_cancel"] = 1.0  # "he'll go to support if I don't cancel / refund him"
     if present["resolution"] and f["self_cancels"]:
         f["resolution_self"] = 1.0
     if present["resolution"] and f["how_cancel"]:
@@ -296,8 +306,10 @@ def score(f: dict[str, float]) -> dict[str, float]:
     if f["escalate_cancel"] and (not f["self_cancels"] or f["decide_cancel"]):
         scores["buyer-cancel-request"] += 1.0
     if f["escalate_cancel"] and not f["cant_deliver"]:
-        # "the buyer threatens to go to support unless I agree": only buyers threaten that.
-        scores["buyer-cancel-request"] += 1.5
+        # "the buyer threatens support / one star unless I cancel": only buyers threaten
+        # that, and the "I cancel" in it is the buyer's demand, not the seller's wish.
+        scores["buyer-cancel-request"] += 1.5 + 2.5 * f["self_cancels"]
+        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 3.0 * f["self_cancels"])
     if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
     if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"] or mistaken:
