@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-PREFIX = "sb1"
-MAX_BYTES = 64
+from bot.core.actions import MAX_BYTES, PREFIX
+
 #: Moderator operations: note remove, pin forget, pins refresh, stats, log.
 MOD_OPS = ("note-rm", "pin-rm", "pins-refresh", "stats", "log")
 
