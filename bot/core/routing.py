@@ -267,6 +267,9 @@ def features(
             f["mistake_cancel"] = 1.0
     if present["escalate"] and (cancels or requests or present["refund"]):
         f["escalate_cancel"] = 1.0  # "he'll go to support if I don't cancel / refund him"
+        if any(a[1] == "buyer" and any(abs(a[0] - e) <= 3 for e in where["escalate"])
+               for a in agents):
+            f["buyer_threatens"] = 1.0  # "the buyer threatens ...", whatever else is said
     if present["resolution"] and f["self_cancels"]:
         f["resolution_self"] = 1.0
     if present["resolution"] and f["how_cancel"]:
@@ -305,7 +308,7 @@ def score(f: dict[str, float]) -> dict[str, float]:
         scores["buyer-cancel-request"] += 1.0
     if f["escalate_cancel"] and (not f["self_cancels"] or f["decide_cancel"]):
         scores["buyer-cancel-request"] += 1.0
-    if f["escalate_cancel"] and not f["cant_deliver"]:
+    if f["escalate_cancel"] and (not f["cant_deliver"] or f["buyer_threatens"]):
         # "the buyer threatens support / one star unless I cancel": only buyers threaten
         # that, and the "I cancel" in it is the buyer's demand, not the seller's wish.
         scores["buyer-cancel-request"] += 1.5 + 2.5 * f["self_cancels"]
