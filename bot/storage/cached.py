@@ -14,6 +14,7 @@ batches, so the answer does not wait for a database commit; :meth:`CachedPrefere
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import OrderedDict
@@ -60,7 +61,9 @@ class CachedPreferences:
         size: Most entries kept per kind (least recently used go first).
     """
 
-    def __init__(self, repo: Repository, ttl: float = 15.0, size: int = 50_000) -> None:
+    def __init__(
+        self, repo: Repository, ttl: float = 15.0, size: int = 50_000, batch_delay: float = 0.25
+    ) -> None:
         self._repo = repo
         self._members: _TTLCache[tuple[str, str], str | None] = _TTLCache(ttl, size)
         self._communities: _TTLCache[tuple[str, str], CommunitySettings | None] = _TTLCache(
@@ -69,6 +72,8 @@ class CachedPreferences:
         self._notes: _TTLCache[tuple[str, str, str], str | None] = _TTLCache(ttl, size)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._drainer: asyncio.Task[None] | None = None
+        self._batch_delay = batch_delay
+        self._flushing = asyncio.Event()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._repo, name)
@@ -126,7 +131,10 @@ class CachedPreferences:
             self._drainer = asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self) -> None:
-        await asyncio.sleep(0)  # let the replies under way queue their rows first
+        # Gather a few hundred milliseconds of questions into one write (statistics are read
+        # in days, not seconds); a flush or close writes at once.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._flushing.wait(), self._batch_delay)
         while self._pending:
             batch, self._pending = self._pending, []
             questions = [row for kind, row in batch if kind == "question"]
@@ -153,8 +161,12 @@ class CachedPreferences:
 
     async def flush(self) -> None:
         """Wait for the statistics writes still under way."""
-        while self._drainer is not None and not self._drainer.done():
-            await self._drainer
+        self._flushing.set()
+        try:
+            while self._drainer is not None and not self._drainer.done():
+                await self._drainer
+        finally:
+            self._flushing.clear()
 
     async def close(self) -> None:
         """Finish the pending statistics writes, then close the real repository."""
