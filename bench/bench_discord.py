@@ -123,6 +123,20 @@ class Bare(discord.Client):
         self.add_dynamic_items(OkButton)
 
 
+def _questions() -> list[str]:
+    """Members' questions of every kind and language (tests/data), as a real channel sees."""
+    import csv
+
+    out: list[str] = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "tests" / "data").glob("*.tsv")):
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+        out += [r[2][:200] for r in rows if len(r) == 3]
+    return out
+
+
+QUESTIONS = _questions()
+
 OK_MESSAGE: dict[str, Any] = {
     **factory.fixture("member_message"), "author": {"id": "900000000000000001", "username": "b",
                                                     "discriminator": "0", "avatar": None},
@@ -166,7 +180,7 @@ async def main(n: int, concurrency: int, repeat: int) -> None:
             ("/guide situation:<id>", ours,
              lambda i: factory.slash("guide", {"situation": "seller-cancel"})),
             ("/ask question:<text>", ours,
-             lambda i: factory.slash("ask", {"question": "my buyer wants to cancel"})),
+             lambda i: factory.slash("ask", {"question": QUESTIONS[i % len(QUESTIONS)]})),
             ("button: walk step", ours, lambda i: factory.component(walk_msg, "sb1:en:w:buyer")),
             ("autocomplete", ours,
              lambda i: factory.autocomplete("guide", "situation", "cancel")),
