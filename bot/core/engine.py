@@ -66,6 +66,7 @@ class Core:
         self.languages = cats.languages
         self.content_version = _content_version(cats)
         self._answers: dict[tuple[str, str], Answer] = {}
+        self._choices: dict[tuple[str, tuple[str, ...]], tuple[Choice, ...]] = {}
 
     # -- language -----------------------------------------------------------------------
     def choose_language(
@@ -118,7 +119,15 @@ class Core:
         )
 
     def situation_menu(self, lang: str, kind: str = "help") -> Answer:
-        """The situations as choices, plus a way into the decision steps."""
+        """The situations as choices, plus a way into the decision steps (cached)."""
+        key = (f"menu:{kind}", lang)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._situation_menu(lang, kind)
+            self._answers[key] = answer
+        return answer
+
+    def _situation_menu(self, lang: str, kind: str) -> Answer:
         titles = {"help": ("ui.help.title", "ui.help.intro"),
                   "unsure": ("ui.unsure.title", "ui.unsure.intro"),
                   "offtopic": ("ui.offtopic.title", "ui.offtopic.intro"),
@@ -133,6 +142,13 @@ class Core:
         )
 
     def _situation_choices(self, lang: str, only: tuple[str, ...] = ()) -> tuple[Choice, ...]:
+        key = (lang, only)
+        hit = self._choices.get(key)
+        if hit is None:
+            hit = self._choices[key] = self._compose_choices(lang, only)
+        return hit
+
+    def _compose_choices(self, lang: str, only: tuple[str, ...]) -> tuple[Choice, ...]:
         ids = only or tuple(s.id for s in situations.SITUATIONS)
         return (
             *(Choice(actions.situation(lang, sid), self.t(lang, f"{sid}.title")) for sid in ids),
@@ -195,8 +211,12 @@ class Core:
             answer = self.situation_menu(lang, "unsure")
             if route.candidates:  # the likeliest first, then the rest
                 rest = tuple(s.id for s in situations.SITUATIONS if s.id not in route.candidates)
-                ordered = self._situation_choices(lang, route.candidates + rest)
-                answer = replace(answer, choices=ordered)
+                key = (f"unsure:{'.'.join(route.candidates)}", lang)
+                cached = self._answers.get(key)
+                if cached is None:
+                    ordered = self._situation_choices(lang, route.candidates + rest)
+                    cached = self._answers[key] = replace(answer, choices=ordered)
+                answer = cached
         else:
             answer = self.situation_menu(lang, "offtopic")
         return Reply(answer, route, language)

@@ -63,6 +63,7 @@ class Lexicon:
     )
     # two-word phrases whose second word is a stem: first word -> [(stem, concepts)]
     phrase_stems: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    phrase_firsts: frozenset[str] = frozenset()  # words some phrase starts with
     # Two words near each other in either order ("bestelt later opnieuw", "order ulang"):
     # (concept, word a, word b); "*" at the end of a word makes it a stem.
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
@@ -292,6 +293,7 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
             lex.phrases.setdefault((first, rest[0]), []).append(
                 (rest[1:], star, frozenset(concepts))
             )
+    lex.phrase_firsts = frozenset([*lex.phrase_stems, *(first for first, _ in lex.phrases)])
     for bucket in lex.phrases.values():
         bucket.sort(key=lambda p: len(p[0]), reverse=True)
     for word in lex.vocabulary:

@@ -79,18 +79,20 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
     negated: set[int] = set()
     slots: dict[tuple[int, int], list[int]] = {}
     n = len(tokens)
+    firsts, lookup = lex.phrase_firsts, lex.lookup
     for i, tok in enumerate(tokens):
         if tok == BREAK:
             continue
-        concepts, pair_slots = lex.lookup(tok)
-        for c in concepts:
-            found.append((i, c))
-            single.add((i, c))
-        if "negator" in concepts:
-            negated.update((i + 1, i + 2))
+        concepts, pair_slots = lookup(tok)
+        if concepts:
+            for c in concepts:
+                found.append((i, c))
+                single.add((i, c))
+            if "negator" in concepts:
+                negated.update((i + 1, i + 2))
         for slot in pair_slots:
             slots.setdefault(slot, []).append(i)
-        if i + 1 >= n:
+        if i + 1 >= n or tok not in firsts:  # most words start no phrase
             continue
         nxt = tokens[i + 1]
         for stem, phrase_concepts in lex.phrase_stems.get(tok, ()):
