@@ -30,6 +30,7 @@ async def test_walk_with_numbers_back_and_answer(core: Core, tmp_path: Path) -> 
     assert core.t("en", "ordered-by-mistake.title") in out
     assert core.t("en", "buyer-cancel-request.title") in out
     assert core.t("en", "ui.console.bye") in out
+    assert core.t("en", "ui.helpful.question") in out  # the Yes/No choices say what they ask
 
 
 async def test_free_text_language_switch_and_bad_input(core: Core, tmp_path: Path) -> None:

@@ -43,7 +43,10 @@ class ConsoleChannel:
         self.choices = answer.buttons
         if self.choices:
             self.write()
+            first_vote = answer.feedback[0] if answer.feedback else None
             for i, choice in enumerate(self.choices, 1):
+                if choice is first_vote:  # "Was this helpful?" above the Yes/No choices
+                    self.write(f"  {answer.labels.get('helpful', '')}")
                 self.write(f"  [{i}] {choice.label}")
         self.write()
 
