@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 from collections.abc import Coroutine
 from typing import Any, cast
 
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.core.engine import default_core
+from bot.signals import stop_on_signals
 from bot.storage import Repository, open_repository
 from bot.storage.cached import CachedPreferences
 
@@ -44,10 +43,11 @@ async def run(settings: Settings) -> int:
 async def _serve(assistant: Assistant, settings: Settings) -> int:
     """Run the adapters until SIGINT/SIGTERM, or until one of them fails."""
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    with stop_on_signals(stop):
+        return await _serve_until(stop, assistant, settings)
+
+
+async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Settings) -> int:
     jobs: dict[str, Coroutine[Any, Any, None]] = {}
     if settings.telegram_token:
         from bot.adapters.telegram.run import run_telegram
@@ -76,7 +76,4 @@ async def _serve(assistant: Assistant, settings: Settings) -> int:
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         stopper.cancel()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
     return 1 if failed else 0

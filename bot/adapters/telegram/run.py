@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import signal
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,6 +21,7 @@ from bot.adapters.telegram.reminding import reminder_sender
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.moderation import ReminderService
+from bot.signals import stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -50,18 +50,6 @@ async def _initialize(app: App, stop: asyncio.Event, retry_delay: float) -> bool
                 await asyncio.wait_for(stop.wait(), delay)
             delay = min(delay * 2, 60.0)
     return False
-
-
-def _install_signals(stop: asyncio.Event) -> list[signal.Signals]:
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-            installed.append(sig)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass
-    return installed
 
 
 async def _refresh_pins(app: App) -> None:
@@ -140,13 +128,9 @@ async def run_telegram(
         reminders=ReminderService(assistant.repo, platform=PLATFORM),
         base_url=settings.telegram_api_base_url,
     )
-    installed: list[signal.Signals] = []
-    if stop is None:
-        stop = asyncio.Event()
-        installed = _install_signals(stop)
-    try:
+    if stop is not None:
         await serve(app, settings, stop)
-    finally:
-        loop = asyncio.get_running_loop()
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        return
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        await serve(app, settings, stop)
