@@ -70,7 +70,7 @@ class Core:
 
     # -- language -----------------------------------------------------------------------
     def choose_language(
-        self, text: str | list[list[str]] | None, ctx: LanguageContext
+        self, text: str | list[str] | None, ctx: LanguageContext
     ) -> LanguageChoice:
         detected = detect(self.lexicon, text, self.languages)[0] if text else None
         return choose(ctx, self.languages, detected)
@@ -193,13 +193,13 @@ class Core:
             fallback = self.choose_language(None, ctx)
             notice = self.notice(fallback.lang, "ui.too_long", max=MAX_QUESTION)
             return Reply(notice, None, fallback)
-        sentences = self.lexicon.sentences(text)  # split once for language and routing
-        written_in = detect(self.lexicon, sentences, self.languages)[0] if sentences else None
+        words = self.lexicon.scan(text)  # split once for language and routing
+        written_in = detect(self.lexicon, words, self.languages)[0] if words else None
         language = choose(ctx, self.languages, written_in)
         lang = language.lang
-        if not sentences:
+        if not words:
             return Reply(self.notice(lang, "ui.empty"), None, language)
-        route = routing.route(self.lexicon, sentences, written_in)
+        route = routing.route(self.lexicon, words, written_in)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
                                        "confidence": route.confidence, "lang": lang,

@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import cast
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 
-from bot.core.lexicon import Lexicon, split_words
+from bot.core.lexicon import BREAK, Lexicon, split_words
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,11 @@ def match_locale(tag: str | None, available: Sequence[str]) -> str | None:
     """The available language for a locale tag (``en-GB``, ``nl_BE``, ``id``), via Babel."""
     if not tag:
         return None
+    return _match_locale(tag, tuple(available))
+
+
+@lru_cache(maxsize=1024)  # every answer asks; platforms send a few dozen distinct tags
+def _match_locale(tag: str, available: tuple[str, ...]) -> str | None:
     norm = tag.strip().replace("_", "-").lower()
     norm = _ALIASES.get(norm, _ALIASES.get(norm.split("-")[0], norm))
     found = negotiate_locale([norm], list(available), sep="-")
@@ -62,19 +69,26 @@ def match_locale(tag: str | None, available: Sequence[str]) -> str | None:
 
 
 def detect(
-    lex: Lexicon, text: str | list[list[str]], available: Sequence[str]
+    lex: Lexicon, text: str | list[str] | list[list[str]], available: Sequence[str]
 ) -> tuple[str | None, dict[str, float]]:
     """The language a question is written in, or None when the words don't tell.
 
-    ``text`` may be the question or its sentences as :meth:`Lexicon.sentences` splits them.
+    ``text`` may be the question, its :meth:`Lexicon.scan` or its :meth:`Lexicon.sentences`.
     """
-    words = split_words(text) if isinstance(text, str) else [w for s in text for w in s]
+    if isinstance(text, str):
+        words = split_words(text)
+    elif text and isinstance(text[0], list):
+        words = [w for s in text for w in s]
+    else:
+        words = [w for w in cast(list[str], text) if w != BREAK]
     totals = {lang: 0.0 for lang in available if lang in lex.markers}
     index = lex.marker_index
     for w in words:
-        for lang, weight in index.get(w, ()):
-            if lang in totals:
-                totals[lang] += weight
+        hits = index.get(w)
+        if hits:
+            for lang, weight in hits:
+                if lang in totals:
+                    totals[lang] += weight
     if not totals:
         return None, totals
     ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 _SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 _REPEAT = re.compile(r"(\w)\1{2,}")
@@ -22,7 +23,9 @@ _MONEY = re.compile(r"[$€£¥₹]+")
 
 MIN_FUZZY = 5
 BREAK = "\x00"  # sentence boundary token: who-cancels attribution does not look across it
-_SENTENCE = re.compile(r"[.!?;\n]+(?:\s|$)|\n")
+# A sentence ends at . ! ? ; followed by a space or the end (not "3.5", "e.g"), or a newline.
+_SCAN = re.compile(r"[.!?;\n]+(?:\s|$)|\n|\w+")
+_ENDS = frozenset(".!?;\n")
 
 
 class LexiconError(Exception):
@@ -31,14 +34,20 @@ class LexiconError(Exception):
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and apostrophes, and shorten letters typed three times or more."""
+    return _REPEAT.sub(r"\1\1", _fold_chars(text))
+
+
+def _fold_chars(text: str) -> str:
+    """:func:`fold` without shortening repeated letters (done per word, and cached, in scan)."""
     text = text.lower()
     if "$" in text or not text.isascii():
         text = _MONEY.sub(" money ", text)  # "wants his $$ back"
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = _APOSTROPHES.sub("", text)
-    return _REPEAT.sub(r"\1\1", text)
+    if "'" in text or "`" in text or not text.isascii():
+        text = _APOSTROPHES.sub("", text)
+    return text
 
 
 def split_words(text: str) -> list[str]:
@@ -75,48 +84,93 @@ class Lexicon:
         default_factory=dict, repr=False
     )
     _canonical: dict[str, str] = field(default_factory=dict, repr=False)
+    _shortened: dict[str, str] = field(default_factory=dict, repr=False)
+    # language -> raw word -> its canonical tokens (a chat spelling may become several)
+    _tokens: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     quote_openers: tuple[str, ...] = ()  # "said", "bilang", "schreef": buyer <verb>: "..."
     self_words: frozenset[str] = frozenset()
     _quote: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
 
-    def sentences(self, text: str) -> list[list[str]]:
-        """The folded words of each sentence, as typed (before normalisation).
+    def scan(self, text: str) -> list[str]:
+        """The folded words of a message as typed (before normalisation), each sentence
+        followed by ``BREAK``; one regex pass, as this runs for every question.
 
         A buyer's message pasted after "buyer said:" speaks for the buyer, so its first-person
         words are turned into "buyer" (their "I don't need it" is not the member's).
         """
-        out = []
-        folded = fold(text)
+        folded = _fold_chars(text)
         if ":" in folded and self.quote_openers:
-            folded = self._quote.sub(_buyer_voice(self.self_words), folded)
-        for sentence in _SENTENCE.split(folded):
-            words = [t for t in _SPLIT.split(sentence) if t and t != "_"]
-            if words:
-                out.append(words)
+            folded = self._quote.sub(_buyer_voice(self.self_words), _REPEAT.sub(r"\1\1", folded))
+        out: list[str] = []
+        append = out.append
+        shortened = self._shortened
+        last = BREAK  # no BREAK before the first word, nor two in a row
+        for t in _SCAN.findall(folded):
+            if t[0] in _ENDS:
+                if last is not BREAK:
+                    append(BREAK)
+                    last = BREAK
+                continue
+            # "sooo", "plisss": repeats never span words, so each word is shortened alone.
+            word = shortened.get(t)
+            if word is None:
+                word = _REPEAT.sub(r"\1\1", t)
+                if len(shortened) < 100_000:
+                    shortened[t] = word
+            if word != "_":
+                append(word)
+                last = word
+        if last is not BREAK:
+            append(BREAK)
         return out
 
-    def tokens(self, text: str | list[list[str]], lang: str | None = None) -> list[str]:
+    def sentences(self, text: str) -> list[list[str]]:
+        """The folded words of each sentence, as typed (see :meth:`scan`)."""
+        out: list[list[str]] = []
+        words: list[str] = []
+        for t in self.scan(text):
+            if t is BREAK:
+                out.append(words)
+                words = []
+            else:
+                words.append(t)
+        return out
+
+    def tokens(self, text: str | list[str] | list[list[str]], lang: str | None = None
+               ) -> list[str]:
         """Split and normalise a message into canonical tokens; sentences end with ``BREAK``.
 
-        Chat spellings are normalised with every language's table (messages mix languages),
-        except that a word of the message's own language keeps its meaning there: Dutch "ga"
-        (go) is not Indonesian "ga" (not).
+        ``text`` is the message, its :meth:`scan` or its :meth:`sentences`. Chat spellings
+        are normalised with every language's table (messages mix languages), except that a
+        word of the message's own language keeps its meaning there: Dutch "ga" (go) is not
+        Indonesian "ga" (not).
         """
+        if isinstance(text, str):
+            words = self.scan(text)
+        elif text and isinstance(text[0], list):
+            words = [w for sentence in text for w in (*sentence, BREAK)]  # type: ignore[union-attr]
+        else:
+            words = cast(list[str], text)
+        cache = self._tokens.get(lang or "")
+        if cache is None:
+            cache = self._tokens[lang or ""] = {BREAK: (BREAK,)}
         out: list[str] = []
-        norm, canonical = self.normalize, self.canonical
-        own_norm = self.normalize_by_lang.get(lang or "", {})
-        own_words = self.markers.get(lang or "", {})
-        for words in self.sentences(text) if isinstance(text, str) else text:
-            for raw in words:
-                mapped = own_norm.get(raw)
-                if mapped is None and raw not in own_words:
-                    mapped = norm.get(raw)
-                if mapped is None:
-                    out.append(canonical(raw))
-                else:
-                    out.extend(canonical(t) for t in mapped)
-            out.append(BREAK)
+        for raw in words:
+            hit = cache.get(raw)
+            if hit is None:
+                hit = self._normalised(raw, lang)
+                if len(cache) < 100_000:
+                    cache[raw] = hit
+            out += hit
         return out
+
+    def _normalised(self, raw: str, lang: str | None) -> tuple[str, ...]:
+        mapped = self.normalize_by_lang.get(lang or "", {}).get(raw)
+        if mapped is None and raw not in self.markers.get(lang or "", {}):
+            mapped = self.normalize.get(raw)
+        if mapped is None:
+            return (self.canonical(raw),)
+        return tuple(self.canonical(t) for t in mapped)
 
     def canonical(self, token: str) -> str:
         """The token as the lexicon knows it (affixes stripped, typos corrected); cached."""

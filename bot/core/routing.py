@@ -8,8 +8,9 @@ decided by which agent (the member or the buyer) stands nearest before the word 
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import defaultdict
+from operator import itemgetter
+from typing import NamedTuple
 
 from bot.core.lexicon import BREAK, Lexicon
 
@@ -58,12 +59,12 @@ STRONG_OFFTOPIC = 6.0
 CONFIDENT = 0.3
 AGENT_WINDOW = 10
 PAIR_WINDOW = 4
+_second = itemgetter(1)
 NEGATABLE = frozenset({"unhappy", "cant_deliver", "mistake", "refund", "revision"})
 
 
-@dataclass(frozen=True)
-class Route:
-    """The outcome of routing one question."""
+class Route(NamedTuple):
+    """The outcome of routing one question (a tuple: made for every question, so cheap)."""
 
     situation: str | None
     confidence: float
@@ -75,24 +76,22 @@ class Route:
 def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
     """Every (position, concept) found in the tokens: words, stems, phrases and word pairs."""
     found: list[tuple[int, str]] = []
-    single: set[tuple[int, str]] = set()
     negated: set[int] = set()
     slots: dict[tuple[int, int], list[int]] = {}
     n = len(tokens)
-    firsts, lookup = lex.phrase_firsts, lex.lookup
+    firsts, lookup, cached = lex.phrase_firsts, lex.lookup, lex._lookups
     for i, tok in enumerate(tokens):
-        if tok == BREAK:
-            continue
-        concepts, pair_slots = lookup(tok)
+        hit = cached.get(tok)
+        concepts, pair_slots = hit if hit is not None else lookup(tok)
         if concepts:
             for c in concepts:
                 found.append((i, c))
-                single.add((i, c))
             if "negator" in concepts:
                 negated.update((i + 1, i + 2))
-        for slot in pair_slots:
-            slots.setdefault(slot, []).append(i)
-        if i + 1 >= n or tok not in firsts:  # most words start no phrase
+        if pair_slots:
+            for slot in pair_slots:
+                slots.setdefault(slot, []).append(i)
+        if tok not in firsts or i + 1 >= n:  # most words start no phrase
             continue
         nxt = tokens[i + 1]
         for stem, phrase_concepts in lex.phrase_stems.get(tok, ()):
@@ -128,43 +127,66 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
         # "not even late", "niet slecht": a single negated word loses its concept (phrases
         # such as "not happy" carry their own negation and were matched above).
         found = [(i, c) for i, c in found
-                 if not (i in negated and c in NEGATABLE and (i, c) in single
+                 if not (i in negated and c in NEGATABLE and c in lookup(tokens[i])[0]
                          and BREAK not in tokens[max(0, i - 2) : i])]
     return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
 
 
 def features(
-    lex: Lexicon, text: str | list[list[str]], lang: str | None = None
+    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None
 ) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution."""
     tokens = lex.tokens(text, lang)
-    found = concepts_of(lex, tokens)
     by_pos: dict[int, set[str]] = {}
     where: dict[str, list[int]] = {}
-    for pos, c in found:
-        by_pos.setdefault(pos, set()).add(c)
-        where.setdefault(c, []).append(pos)
-    present = Counter({c: len(ps) for c, ps in where.items()})
+    for pos, c in concepts_of(lex, tokens):
+        at = by_pos.get(pos)
+        if at is None:
+            by_pos[pos] = {c}
+        else:
+            at.add(c)
+        ps = where.get(c)
+        if ps is None:
+            where[c] = [pos]
+        else:
+            ps.append(pos)
     f: dict[str, float] = defaultdict(float)
-    for c, count in present.items():
+    for c, ps in where.items():
         if c in COUNTED:
-            f[c] = 1.0 + 0.25 * min(count - 1, 2)
+            f[c] = 1.0 + 0.25 * min(len(ps) - 1, 2)
+    cancels = sorted(set(where.get("cancel", ())))
+    requests = sorted(set(where.get("cancel_request", ())))
+    generic = sorted(set(where.get("cancel_generic", ())))
+    if generic:
+        f["cancel_generic"] = 1.0
+    if "buyer" in where:
+        f["buyer_mentioned"] = 1.0
+    if not (cancels or requests or generic or "completion" in where):
+        f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
+    if cancels or requests or "refund" in where or "self_refund" in where:
+        _attribute(lex, tokens, by_pos, where, f, cancels, requests, generic)
+    return f  # (nobody cancels or refunds: nothing to attribute, the common case for chatter)
 
-    def has(pos: int, concept: str) -> bool:
-        return concept in by_pos.get(pos, ())
+
+def _attribute(
+    lex: Lexicon, tokens: list[str], by_pos: dict[int, set[str]], where: dict[str, list[int]],
+    f: dict[str, float], cancels: list[int], requests: list[int], generic: list[int],
+) -> None:
+    """Who cancels (or refunds): the member, the buyer, or nobody in particular."""
 
     def between(a: int, b: int, *concepts: str) -> bool:
         return any(a < p < b for c in concepts for p in where.get(c, ()))
 
     agents: list[tuple[int, str]] = []
-    for pos in sorted(by_pos):
-        if has(pos, "self"):
+    for pos in sorted({*where.get("self", ()), *where.get("buyer", ())}):
+        if "self" in by_pos[pos]:
             # "buyer saya" / "orderan ane": a pronoun right after a noun is a possessive.
+            before = by_pos.get(pos - 1, ())
             if (pos > 0 and tokens[pos] in lex.self_words
-                    and (has(pos - 1, "buyer") or has(pos - 1, "possessable"))):
+                    and ("buyer" in before or "possessable" in before)):
                 continue
             agents.append((pos, "self"))
-        elif has(pos, "buyer"):
+        else:
             agents.append((pos, "buyer"))
 
     breaks = [i for i, t in enumerate(tokens) if t == BREAK]
@@ -207,11 +229,6 @@ def features(
         previous = [a for a in agents if a[0] < lo]
         return previous[-1][1] if previous else ""
 
-    cancels = sorted(set(where.get("cancel", ())))
-    requests = sorted(set(where.get("cancel_request", ())))
-    generic = sorted(set(where.get("cancel_generic", ())))
-    if generic:
-        f["cancel_generic"] = 1.0
     refusals = sorted(set(where.get("no_cancel", ())))
     for pos in cancels:
         if any(r <= pos <= r + 3 for r in requests):
@@ -254,33 +271,28 @@ def features(
             buyer_request = True
     if not buyer_request:
         f.pop("cancel_request", None)
-    if present["self_refund"]:
+    if "self_refund" in where:
         f["self_cancels"] = 1.0
         f["self_refunds"] = 1.0
-    seller_ends = f["self_cancels"] and not f["buyer_cancels"]
+    seller_ends = f.get("self_cancels") and not f.get("buyer_cancels")
     if cancels or requests:
         # Whether to ignore or accept a request is the seller's question about the buyer's
         # cancellation; when the seller cancels, "accept"/"automatic" is about the buyer.
-        if present["ignore"] and not seller_ends:
+        if "ignore" in where and not seller_ends:
             f["ignore_cancel"] = 1.0
-        if present["decide"] and not seller_ends:
+        if "decide" in where and not seller_ends:
             f["decide_cancel"] = 1.0
-        if present["mistake"]:
+        if "mistake" in where:
             f["mistake_cancel"] = 1.0
-    if present["escalate"] and (cancels or requests or present["refund"]):
+    if "escalate" in where and (cancels or requests or "refund" in where):
         f["escalate_cancel"] = 1.0  # "he'll go to support if I don't cancel / refund him"
         if any(a[1] == "buyer" and any(abs(a[0] - e) <= 3 for e in where["escalate"])
                for a in agents):
             f["buyer_threatens"] = 1.0  # "the buyer threatens ...", whatever else is said
-    if present["resolution"] and f["self_cancels"]:
+    if "resolution" in where and f.get("self_cancels"):
         f["resolution_self"] = 1.0
-    if present["resolution"] and f["how_cancel"]:
+    if "resolution" in where and f.get("how_cancel"):
         f["how_resolution"] = 1.0
-    if present["buyer"]:
-        f["buyer_mentioned"] = 1.0
-    if not (cancels or requests or generic or present["completion"]):
-        f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
-    return f
 
 
 def score(f: dict[str, float]) -> dict[str, float]:
@@ -289,60 +301,65 @@ def score(f: dict[str, float]) -> dict[str, float]:
         for sid, w in _BY_FEATURE.get(name, ()):
             scores[sid] += w * value
     # Interactions the linear weights can't express.
-    mistaken = f["mistake"] or f["reorder"]
-    if f["mistake"] and not (f["cancel_request"] or f["buyer_cancels"] or f["reorder"]
-                             or f["mistake_cancel"]):
+    get = f.get
+    mistake, reorder, refund = get("mistake", 0.0), get("reorder", 0.0), get("refund", 0.0)
+    buyer_cancels, self_cancels = get("buyer_cancels", 0.0), get("self_cancels", 0.0)
+    mistaken = mistake or reorder
+    if mistake and not (get("cancel_request") or buyer_cancels or reorder
+                        or get("mistake_cancel")):
         scores["ordered-by-mistake"] *= 0.5  # "wrong" alone is weak evidence of a mistaken order
-    if mistaken and (f["buyer_cancels"] or f["self_cancels"] or f["cancel_unattributed"]):
+    if mistaken and (buyer_cancels or self_cancels or get("cancel_unattributed")):
         # A mistaken order is cancelled whoever presses the button: the mistake route applies.
         scores["ordered-by-mistake"] += 1.0
         scores["seller-cancel"] *= 0.5
         scores["buyer-cancel-request"] *= 0.5
-    if f["reorder"]:
+    if reorder:
         scores["buyer-cancel-request"] -= 1.5  # "so he can order again": a mistaken order
-    if f["refund"] and f["self_cancels"] and not f["buyer_cancels"]:
+    if refund and self_cancels and not buyer_cancels:
         # "If I cancel, is the buyer refunded?": what happens after the seller cancels.
-        scores["buyer-cancel-request"] -= 2.0 * f["refund"]
+        scores["buyer-cancel-request"] -= 2.0 * refund
         scores["seller-cancel"] += 1.0
-    if f["self_refunds"]:
-        scores["buyer-cancel-request"] -= 2.0 * f["refund"]
-    if f["refund"] and f["buyer_mentioned"] and not f["self_cancels"]:
+    if get("self_refunds"):
+        scores["buyer-cancel-request"] -= 2.0 * refund
+    if refund and get("buyer_mentioned") and not self_cancels:
         scores["buyer-cancel-request"] += 1.0
-    if f["escalate_cancel"] and (not f["self_cancels"] or f["decide_cancel"]):
+    escalate = get("escalate_cancel")
+    if escalate and (not self_cancels or get("decide_cancel")):
         scores["buyer-cancel-request"] += 1.0
-    if f["escalate_cancel"] and (not f["cant_deliver"] or f["buyer_threatens"]):
+    if escalate and (not get("cant_deliver") or get("buyer_threatens")):
         # "the buyer threatens support / one star unless I cancel": only buyers threaten
         # that, and the "I cancel" in it is the buyer's demand, not the seller's wish.
-        scores["buyer-cancel-request"] += 1.5 + 2.5 * f["self_cancels"]
-        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 3.0 * f["self_cancels"])
-    if f["self_cancels"] and (f["unhappy"] or f["revision"]) and not f["cant_deliver"]:
+        scores["buyer-cancel-request"] += 1.5 + 2.5 * self_cancels
+        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 3.0 * self_cancels)
+    if self_cancels and (get("unhappy") or get("revision")) and not get("cant_deliver"):
         scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
-    if f["buyer_cancels"] or f["cancel_request"] or f["self_cancels"] or mistaken:
+    if buyer_cancels or get("cancel_request") or self_cancels or mistaken:
         scores["general-advice"] *= 0.5  # someone in particular cancels: not general advice
-    if f["completion"] and f["cancel_unattributed"] and not mistaken:
+    if get("completion") and get("cancel_unattributed") and not mistaken:
         scores["general-advice"] += 1.0  # "how do cancellations affect my completion rate"
-    if f["how_resolution"]:
+    if get("how_resolution"):
         scores["seller-cancel"] += 1.0  # "how do I cancel through the Resolution Center"
     return {k: max(0.0, v) for k, v in scores.items()}
 
 
-def route(lex: Lexicon, text: str | list[list[str]], lang: str | None = None) -> Route:
+def route(
+    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None
+) -> Route:
     """Route one question to a situation, or say it is unsure or off-topic.
 
     ``lang`` is the language the question is written in, when known (it decides chat
     spellings that mean different things in different languages).
     """
     f = features(lex, text, lang)
-    scores = score(f)
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    ranked = sorted(score(f).items(), key=_second, reverse=True)
     (top, t), (_, s) = ranked[0], ranked[1]
     # Another marketplace or a paid plan: cancellation words there are not about an order.
     off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0) + STRONG_OFFTOPIC * f.get("offtopic_strong", 0)
     confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
-    candidates = tuple(sid for sid, v in ranked if v > 0)[:3]
-    score_items = tuple((k, round(v, 2)) for k, v in ranked)
+    score_items = tuple([(k, round(v, 2)) for k, v in ranked])
     if t <= 0 or (off and off > t):
         return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), score_items)
+    candidates = tuple([sid for sid, v in ranked if v > 0][:3])
     if confidence < CONFIDENT:
         return Route(None, confidence, "unsure", candidates, score_items)
     return Route(top, confidence, "situation", candidates, score_items)
