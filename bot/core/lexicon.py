@@ -78,7 +78,8 @@ class Lexicon:
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
     vocabulary: set[str] = field(default_factory=set)
     plain: set[str] = field(default_factory=set)  # everyday words never "corrected" by fuzzing
-    deletes: dict[str, str] = field(default_factory=dict)
+    # a word with one letter deleted -> every vocabulary word it comes from
+    deletes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_stem: int = 0
     _lookups: dict[str, tuple[frozenset[str], tuple[tuple[int, int], ...]]] = field(
         default_factory=dict, repr=False
@@ -254,12 +255,12 @@ def _fuzzy(lex: Lexicon, token: str) -> list[str]:
     """Vocabulary words one edit away (insert, delete, substitute, swap), best first."""
     found: set[str] = set()
     if token in lex.deletes:  # the member typed a letter too many... or the word lost one
-        found.add(lex.deletes[token])
+        found.update(lex.deletes[token])
     for d in _deletes(token):
         if d in lex.vocabulary and len(d) >= MIN_FUZZY:
             found.add(d)
         if d in lex.deletes:
-            found.add(lex.deletes[d])
+            found.update(lex.deletes[d])
     return sorted(found, key=lambda w: (w[0] != token[0], abs(len(w) - len(token)), w))
 
 
@@ -350,8 +351,12 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
     lex.phrase_firsts = frozenset([*lex.phrase_stems, *(first for first, _ in lex.phrases)])
     for bucket in lex.phrases.values():
         bucket.sort(key=lambda p: len(p[0]), reverse=True)
+    # Every source word is kept (not the first one seen), so which correction wins is decided
+    # by _fuzzy's ranking, the same in every process, not by set order.
+    deletes: dict[str, list[str]] = {}
     for word in lex.vocabulary:
         if len(word) >= MIN_FUZZY:
             for d in _deletes(word):
-                lex.deletes.setdefault(d, word)
+                deletes.setdefault(d, []).append(word)
+    lex.deletes = {d: tuple(sorted(words)) for d, words in deletes.items()}
     return lex
