@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.core import actions, catalogs, flow, lexicon, routing, situations
 from bot.core.answer import Answer, Choice
-from bot.core.language import LanguageChoice, LanguageContext, choose, detect
+from bot.core.language import LanguageChoice, LanguageContext, choose, decide, detect
 from bot.core.render import Renderer
 
 log = logging.getLogger(__name__)
@@ -193,8 +193,9 @@ class Core:
             fallback = self.choose_language(None, ctx)
             notice = self.notice(fallback.lang, "ui.too_long", max=MAX_QUESTION)
             return Reply(notice, None, fallback)
-        words = self.lexicon.scan(text)  # split once for language and routing
-        written_in = detect(self.lexicon, words, self.languages)[0] if words else None
+        reading = self.lexicon.read(text)  # read once for language and routing
+        words = reading.words
+        written_in = decide(reading.marks, self.languages, reading.n_words)[0] if words else None
         language = choose(ctx, self.languages, written_in)
         lang = language.lang
         if not words:

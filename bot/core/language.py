@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import cast
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
@@ -74,6 +75,7 @@ def detect(
     """The language a question is written in, or None when the words don't tell.
 
     ``text`` may be the question, its :meth:`Lexicon.scan` or its :meth:`Lexicon.sentences`.
+    (The core uses :meth:`Lexicon.read` and :func:`decide`, which need no second pass.)
     """
     if isinstance(text, str):
         words = split_words(text)
@@ -81,24 +83,33 @@ def detect(
         words = [w for s in text for w in s]
     else:
         words = [w for w in cast(list[str], text) if w != BREAK]
-    totals = {lang: 0.0 for lang in available if lang in lex.markers}
+    marks = dict.fromkeys(lex.markers, 0.0)
     index = lex.marker_index
     for w in words:
-        hits = index.get(w)
-        if hits:
-            for lang, weight in hits:
-                if lang in totals:
-                    totals[lang] += weight
+        for lang, weight in index.get(w, ()):
+            marks[lang] += weight
+    return decide(marks, available, len(words))
+
+
+def decide(
+    marks: dict[str, float], available: Sequence[str], count: int
+) -> tuple[str | None, dict[str, float]]:
+    """The language that ``marks`` (marker weight per language, over ``count`` words) points
+    to among ``available``, or None; and the weights considered."""
+    totals = {lang: marks[lang] for lang in available if lang in marks}
     if not totals:
         return None, totals
-    ranked = sorted(totals.items(), key=lambda kv: kv[1], reverse=True)
+    ranked = sorted(totals.items(), key=_weight, reverse=True)
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if top >= MIN_EVIDENCE and top - second >= MIN_LEAD:
         return best, totals
-    if top >= MIN_EVIDENCE and top > second and len(words) <= 4:
+    if top >= MIN_EVIDENCE and top > second and count <= 4:
         return best, totals
     return None, totals
+
+
+_weight = itemgetter(1)
 
 
 def choose(

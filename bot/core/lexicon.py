@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 
 _SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 _REPEAT = re.compile(r"(\w)\1{2,}")
@@ -54,6 +54,23 @@ def split_words(text: str) -> list[str]:
     return [t for t in _SPLIT.split(fold(text)) if t and t != "_"]
 
 
+class Reading(NamedTuple):
+    """A message as read: words (sentences end with ``BREAK``), marker weight per language."""
+
+    words: list[str]
+    marks: dict[str, float]
+    n_words: int  # not counting BREAKs
+
+
+class TokenInfo(NamedTuple):
+    """What one canonical token means to the routing."""
+
+    concepts: frozenset[str]
+    slots: tuple[tuple[int, int], ...]  # (pair, side) slots it fills
+    stems: tuple[tuple[str, frozenset[str]], ...]  # two-word phrases ending in a stem
+    nexts: dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]] | None  # phrases
+
+
 @dataclass
 class Lexicon:
     """All languages' routing data, merged for lookup."""
@@ -85,16 +102,28 @@ class Lexicon:
         default_factory=dict, repr=False
     )
     _canonical: dict[str, str] = field(default_factory=dict, repr=False)
-    _shortened: dict[str, str] = field(default_factory=dict, repr=False)
-    # language -> raw word -> its canonical tokens (a chat spelling may become several)
-    _tokens: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    # first word of a phrase -> second word -> [(remaining words, last is a stem, concepts)]
+    phrase_next: dict[str, dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]]] = (
+        field(default_factory=dict)
+    )
+    # Caches for the per-question path, filled as words are first seen:
+    # word as typed -> (word with long repeats shortened, its language markers)
+    _seen: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = field(
+        default_factory=dict, repr=False
+    )
+    # language -> word -> (its canonical tokens, what each token means to the routing)
+    _analysed: dict[str, dict[str, tuple[tuple[str, ...], tuple[TokenInfo | None, ...]]]] = (
+        field(default_factory=dict, repr=False)
+    )
+    _infos: dict[str, TokenInfo | None] = field(default_factory=dict, repr=False)
     quote_openers: tuple[str, ...] = ()  # "said", "bilang", "schreef": buyer <verb>: "..."
     self_words: frozenset[str] = frozenset()
     _quote: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
 
-    def scan(self, text: str) -> list[str]:
+    def read(self, text: str) -> Reading:
         """The folded words of a message as typed (before normalisation), each sentence
-        followed by ``BREAK``; one regex pass, as this runs for every question.
+        followed by ``BREAK``, and the language markers among them; one regex pass and one
+        cached lookup per word, as this runs for every question.
 
         A buyer's message pasted after "buyer said:" speaks for the buyer, so its first-person
         words are turned into "buyer" (their "I don't need it" is not the member's).
@@ -102,9 +131,11 @@ class Lexicon:
         folded = _fold_chars(text)
         if ":" in folded and self.quote_openers:
             folded = self._quote.sub(_buyer_voice(self.self_words), _REPEAT.sub(r"\1\1", folded))
-        out: list[str] = []
-        append = out.append
-        shortened = self._shortened
+        words: list[str] = []
+        append = words.append
+        marks = dict.fromkeys(self.markers, 0.0)
+        seen = self._seen
+        count = 0
         last = BREAK  # no BREAK before the first word, nor two in a row
         for t in _SCAN.findall(folded):
             if t[0] in _ENDS:
@@ -112,21 +143,35 @@ class Lexicon:
                     append(BREAK)
                     last = BREAK
                 continue
-            # "sooo", "plisss": repeats never span words, so each word is shortened alone.
-            word = shortened.get(t)
-            if word is None:
-                word = _REPEAT.sub(r"\1\1", t)
-                if len(shortened) < 100_000:
-                    shortened[t] = word
-            if word != "_":
-                append(word)
-                last = word
+            hit = seen.get(t)
+            if hit is None:
+                hit = self._see(t)
+            word, hits = hit
+            if word == "_":
+                continue
+            append(word)
+            last = word
+            count += 1
+            for lang, weight in hits:
+                marks[lang] += weight
         if last is not BREAK:
             append(BREAK)
-        return out
+        return Reading(words, marks, count)
+
+    def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+        # "sooo", "plisss": repeats never span words, so each word is shortened alone.
+        word = _REPEAT.sub(r"\1\1", typed)
+        hit = (word, self.marker_index.get(word, ()))
+        if len(self._seen) < 100_000:
+            self._seen[typed] = hit
+        return hit
+
+    def scan(self, text: str) -> list[str]:
+        """The folded words of a message, each sentence followed by ``BREAK`` (see :meth:`read`)."""
+        return self.read(text).words
 
     def sentences(self, text: str) -> list[list[str]]:
-        """The folded words of each sentence, as typed (see :meth:`scan`)."""
+        """The folded words of each sentence, as typed (see :meth:`read`)."""
         out: list[list[str]] = []
         words: list[str] = []
         for t in self.scan(text):
@@ -146,24 +191,32 @@ class Lexicon:
         word of the message's own language keeps its meaning there: Dutch "ga" (go) is not
         Indonesian "ga" (not).
         """
+        return self.analyse(text, lang)[0]
+
+    def analyse(self, text: str | list[str] | list[list[str]], lang: str | None = None
+                ) -> tuple[list[str], list[TokenInfo | None]]:
+        """:meth:`tokens`, and beside each token what it means to the routing (see :meth:`info`)."""
         if isinstance(text, str):
             words = self.scan(text)
         elif text and isinstance(text[0], list):
-            words = [w for sentence in text for w in (*sentence, BREAK)]  # type: ignore[union-attr]
+            words = [w for sentence in text for w in (*sentence, BREAK)]
         else:
             words = cast(list[str], text)
-        cache = self._tokens.get(lang or "")
+        cache = self._analysed.get(lang or "")
         if cache is None:
-            cache = self._tokens[lang or ""] = {BREAK: (BREAK,)}
-        out: list[str] = []
+            cache = self._analysed[lang or ""] = {BREAK: ((BREAK,), (None,))}
+        tokens: list[str] = []
+        infos: list[TokenInfo | None] = []
         for raw in words:
             hit = cache.get(raw)
             if hit is None:
-                hit = self._normalised(raw, lang)
+                canonical = self._normalised(raw, lang)
+                hit = (canonical, tuple(self.info(t) for t in canonical))
                 if len(cache) < 100_000:
                     cache[raw] = hit
-            out += hit
-        return out
+            tokens += hit[0]
+            infos += hit[1]
+        return tokens, infos
 
     def _normalised(self, raw: str, lang: str | None) -> tuple[str, ...]:
         mapped = self.normalize_by_lang.get(lang or "", {}).get(raw)
@@ -172,6 +225,20 @@ class Lexicon:
         if mapped is None:
             return (self.canonical(raw),)
         return tuple(self.canonical(t) for t in mapped)
+
+    def info(self, token: str) -> TokenInfo | None:
+        """What a canonical token means to the routing, or None when nothing (most words):
+        its concepts, the word-pair slots it fills, and the phrases it may start."""
+        if token in self._infos:
+            return self._infos[token]
+        concepts, slots = self.lookup(token)
+        stems = tuple(self.phrase_stems.get(token, ()))
+        nexts = self.phrase_next.get(token)
+        found = TokenInfo(concepts, slots, stems, nexts) if (
+            concepts or slots or stems or nexts) else None
+        if len(self._infos) < 100_000:
+            self._infos[token] = found
+        return found
 
     def canonical(self, token: str) -> str:
         """The token as the lexicon knows it (affixes stripped, typos corrected); cached."""
@@ -349,8 +416,9 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
                 (rest[1:], star, frozenset(concepts))
             )
     lex.phrase_firsts = frozenset([*lex.phrase_stems, *(first for first, _ in lex.phrases)])
-    for bucket in lex.phrases.values():
+    for (first, second), bucket in lex.phrases.items():
         bucket.sort(key=lambda p: len(p[0]), reverse=True)
+        lex.phrase_next.setdefault(first, {})[second] = bucket
     # Every source word is kept (not the first one seen), so which correction wins is decided
     # by _fuzzy's ranking, the same in every process, not by set order.
     deletes: dict[str, list[str]] = {}

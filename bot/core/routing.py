@@ -12,7 +12,7 @@ from collections import defaultdict
 from operator import itemgetter
 from typing import NamedTuple
 
-from bot.core.lexicon import BREAK, Lexicon
+from bot.core.lexicon import BREAK, Lexicon, TokenInfo
 
 SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
     "buyer-cancel-request": {
@@ -73,16 +73,23 @@ class Route(NamedTuple):
     scores: tuple[tuple[str, float], ...]
 
 
-def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
-    """Every (position, concept) found in the tokens: words, stems, phrases and word pairs."""
+def concepts_of(
+    lex: Lexicon, tokens: list[str], infos: list[TokenInfo | None] | None = None
+) -> list[tuple[int, str]]:
+    """Every (position, concept) found in the tokens: words, stems, phrases and word pairs.
+
+    ``infos`` is :meth:`Lexicon.analyse`'s per-token meaning, when the caller has it.
+    """
+    if infos is None:
+        infos = [lex.info(t) for t in tokens]
     found: list[tuple[int, str]] = []
     negated: set[int] = set()
     slots: dict[tuple[int, int], list[int]] = {}
     n = len(tokens)
-    firsts, lookup, cached = lex.phrase_firsts, lex.lookup, lex._lookups
-    for i, tok in enumerate(tokens):
-        hit = cached.get(tok)
-        concepts, pair_slots = hit if hit is not None else lookup(tok)
+    for i, info in enumerate(infos):
+        if info is None:  # most words mean nothing to the routing
+            continue
+        concepts, pair_slots, stems, nexts = info
         if concepts:
             for c in concepts:
                 found.append((i, c))
@@ -91,13 +98,16 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
         if pair_slots:
             for slot in pair_slots:
                 slots.setdefault(slot, []).append(i)
-        if tok not in firsts or i + 1 >= n:  # most words start no phrase
+        if i + 1 >= n:
             continue
-        nxt = tokens[i + 1]
-        for stem, phrase_concepts in lex.phrase_stems.get(tok, ()):
-            if nxt.startswith(stem):
-                found += [(i, c) for c in phrase_concepts]
-        for rest, star, phrase_concepts in lex.phrases.get((tok, nxt), ()):
+        if stems:
+            nxt = tokens[i + 1]
+            for stem, phrase_concepts in stems:
+                if nxt.startswith(stem):
+                    found += [(i, c) for c in phrase_concepts]
+        if not nexts:
+            continue
+        for rest, star, phrase_concepts in nexts.get(tokens[i + 1], ()):
             m = len(rest)
             if not m:
                 found += [(i, c) for c in phrase_concepts]
@@ -127,19 +137,23 @@ def concepts_of(lex: Lexicon, tokens: list[str]) -> list[tuple[int, str]]:
         # "not even late", "niet slecht": a single negated word loses its concept (phrases
         # such as "not happy" carry their own negation and were matched above).
         found = [(i, c) for i, c in found
-                 if not (i in negated and c in NEGATABLE and c in lookup(tokens[i])[0]
+                 if not (i in negated and c in NEGATABLE and c in _concepts(infos[i])
                          and BREAK not in tokens[max(0, i - 2) : i])]
     return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
+
+
+def _concepts(info: TokenInfo | None) -> frozenset[str]:
+    return info.concepts if info is not None else frozenset()
 
 
 def features(
     lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None
 ) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution."""
-    tokens = lex.tokens(text, lang)
+    tokens, infos = lex.analyse(text, lang)
     by_pos: dict[int, set[str]] = {}
     where: dict[str, list[int]] = {}
-    for pos, c in concepts_of(lex, tokens):
+    for pos, c in concepts_of(lex, tokens, infos):
         at = by_pos.get(pos)
         if at is None:
             by_pos[pos] = {c}
@@ -181,9 +195,9 @@ def _attribute(
     for pos in sorted({*where.get("self", ()), *where.get("buyer", ())}):
         if "self" in by_pos[pos]:
             # "buyer saya" / "orderan ane": a pronoun right after a noun is a possessive.
-            before = by_pos.get(pos - 1, ())
+            prev = by_pos.get(pos - 1, ())
             if (pos > 0 and tokens[pos] in lex.self_words
-                    and ("buyer" in before or "possessable" in before)):
+                    and ("buyer" in prev or "possessable" in prev)):
                 continue
             agents.append((pos, "self"))
         else:

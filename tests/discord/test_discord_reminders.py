@@ -186,3 +186,20 @@ async def test_no_remind_buttons_on_public_or_other_guides(
     public = await sent(bot, inject, standin, factory.component(guide, share))
     assert not public["flags"] & 64
     assert not [i for i in factory.custom_ids(public) if ":r:" in i]
+
+
+async def test_remind_buttons_are_dated_to_the_current_minute(
+    rbot: SellerBot, inject: Any, standin: StandIn, clock: ManualClock
+) -> None:
+    """The buttons are made once a minute (and reused within it), never left on an old time."""
+
+    async def remind_ids() -> list[str]:
+        guide = await sent(rbot, inject, standin, factory.slash(
+            "guide", {"situation": "buyer-cancel-request"}))
+        return [i for i in factory.custom_ids(guide) if ":r:" in i]
+
+    first = await remind_ids()
+    assert first == await remind_ids() == [tokens.remind("en", h, START) for h in (12, 24, 36, 46)]
+    clock.advance(timedelta(seconds=61))
+    later = START + timedelta(minutes=1)
+    assert await remind_ids() == [tokens.remind("en", h, later) for h in (12, 24, 36, 46)]

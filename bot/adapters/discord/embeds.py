@@ -7,6 +7,7 @@ is escaped here, the footer names the sources (footers show no Markdown, so it s
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import Any
 
 import discord
 
@@ -24,6 +25,21 @@ FOOTER = 2048
 TOTAL = 6000
 EMBEDS_PER_MESSAGE = 10
 CONTENT = 2000
+
+
+class SentEmbed(discord.Embed):
+    """An embed built once and sent many times (guides are static): after :meth:`freeze`,
+    its payload is made once instead of on every send."""
+
+    _payload: dict[str, Any] | None = None
+
+    def freeze(self) -> SentEmbed:
+        self._payload = super().to_dict()  # type: ignore[assignment]
+        return self
+
+    def to_dict(self) -> Any:
+        # discord.py only reads the payload (into the request's JSON), so one dict serves all.
+        return self._payload if self._payload is not None else super().to_dict()
 
 
 def clip(value: str, limit: int) -> str:
@@ -61,18 +77,18 @@ def build(core: Core, answer: Answer) -> list[list[discord.Embed]]:
         footer = clip(f"{labels.get('sources', 'Sources')}: {'; '.join(answer.sources)}", FOOTER)
 
     parts = split_message(body, DESCRIPTION) if body else []
-    embeds: list[discord.Embed] = []
+    embeds: list[SentEmbed] = []
     for part in parts or [""]:
-        embeds.append(discord.Embed(description=part or None, colour=COLOUR))
+        embeds.append(SentEmbed(description=part or None, colour=COLOUR))
     if title:
         embeds[0].title = title
     if footer:
         last = embeds[-1]
         if embed_length(last) + len(footer) > TOTAL:
-            last = discord.Embed(colour=COLOUR)
+            last = SentEmbed(colour=COLOUR)
             embeds.append(last)
         last.set_footer(text=footer)
-    return _group(embeds)
+    return _group([e.freeze() for e in embeds])
 
 
 def _group(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:

@@ -15,6 +15,7 @@ answers and the server's notes count in the version a pin shows. Records made be
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -93,6 +94,7 @@ class Desk:
         self.repo: Repository = bot.assistant.repo
         self.moderation = Moderation(self.core, self.repo, now=reminders.clock.now)
         self.reminders = reminders
+        self._remind_choices: dict[tuple[str, datetime], list[Choice]] = {}
 
     # -- replies ------------------------------------------------------------------------
     def t(self, lang: str, key: str, **params: object) -> str:
@@ -411,11 +413,17 @@ class Desk:
         # Minute precision is plenty for "remind me in 12 hours", and lets the same buttons
         # (and the view built from them) serve every guide shown within that minute.
         now = self.reminders.clock.now().replace(second=0, microsecond=0)
-        return [
-            Choice(tokens.remind(answer.lang, hours, now),
-                   mod_text(answer.lang, "reminder.choice", hours=hours), "remind")
-            for hours in self.reminders.choices
-        ]
+        key = (answer.lang, now)
+        found = self._remind_choices.get(key)
+        if found is None:
+            if len(self._remind_choices) > 64:  # only the current minute's are ever asked for
+                self._remind_choices.clear()
+            found = self._remind_choices[key] = [
+                Choice(tokens.remind(answer.lang, hours, now),
+                       mod_text(answer.lang, "reminder.choice", hours=hours), "remind")
+                for hours in self.reminders.choices
+            ]
+        return found
 
     async def remind(self, interaction: Interaction, token: tokens.RemindToken) -> None:
         lang = token.lang if token.lang in self.core.languages else await self.bot.lang(interaction)

@@ -58,6 +58,21 @@ _STYLE = {
 _EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️"}
 
 
+class SentView(ui.View):
+    """A stopped view sent many times (an answer's buttons): after :meth:`freeze`, its
+    components are made once instead of on every send."""
+
+    _components: list[dict[str, Any]] | None = None
+
+    def freeze(self) -> SentView:
+        self._components = super().to_components()
+        return self
+
+    def to_components(self) -> list[dict[str, Any]]:
+        # discord.py only reads them (into the request's JSON), so one list serves all.
+        return self._components if self._components is not None else super().to_components()
+
+
 def _clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
@@ -85,7 +100,7 @@ def answer_view(
     situations). Returns None when the answer has nothing to press. The view is stopped
     before it is returned, so discord.py keeps no reference to it: :class:`Router` answers.
     """
-    view = ui.View(timeout=None)
+    view = SentView(timeout=None)
     choices = _unique(answer.choices)
     row = 0
     if len(choices) > ROW:
@@ -112,7 +127,7 @@ def answer_view(
     for c in last[:ROW]:
         view.add_item(_button(c, min(row, ROWS - 1)))
     view.stop()
-    return view if view.children else None
+    return view.freeze() if view.children else None
 
 
 def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
