@@ -8,6 +8,7 @@ decided by which agent (the member or the buyer) stands nearest before the word 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from operator import itemgetter
 from typing import NamedTuple
@@ -189,7 +190,11 @@ def _attribute(
     """Who cancels (or refunds): the member, the buyer, or nobody in particular."""
 
     def between(a: int, b: int, *concepts: str) -> bool:
-        return any(a < p < b for c in concepts for p in where.get(c, ()))
+        for c in concepts:
+            for p in where.get(c, ()):
+                if a < p < b:
+                    return True
+        return False
 
     agents: list[tuple[int, str]] = []
     for pos in sorted({*where.get("self", ()), *where.get("buyer", ())}):
@@ -204,11 +209,13 @@ def _attribute(
             agents.append((pos, "buyer"))
 
     breaks = [i for i, t in enumerate(tokens) if t == BREAK]
+    end = len(tokens)
 
     def sentence(pos: int) -> tuple[int, int]:
-        lo = max((b for b in breaks if b < pos), default=-1)
-        hi = min((b for b in breaks if b > pos), default=len(tokens))
-        return lo, hi
+        """The BREAKs around ``pos`` (-1 and the end when there is none)."""
+        i = bisect_left(breaks, pos)
+        j = bisect_right(breaks, pos, i)
+        return (breaks[i - 1] if i else -1), (breaks[j] if j < len(breaks) else end)
 
     def who_cancels(pos: int) -> str:
         lo, hi = sentence(pos)

@@ -83,6 +83,7 @@ class SellerBot(discord.AutoShardedClient):
         self._views: OrderedDict[
             tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
         ] = OrderedDict()
+        self._share: dict[tuple[str, str], Choice] = {}  # languages × situations: small
         self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         for command in [*commands.build(self.core), *modcommands.build(self.core)]:
@@ -182,8 +183,13 @@ class SellerBot(discord.AutoShardedClient):
         """The "Share in channel" button for a guide, or None for other answers."""
         if answer.situation is None or answer.kind != "situation":
             return None
-        token = actions.situation(answer.lang, answer.situation)
-        return Choice(f"{views.SHARE}{token}", self.text(answer.lang, "discord.share"), "share")
+        key = (answer.lang, answer.situation)
+        found = self._share.get(key)
+        if found is None:
+            token = actions.situation(answer.lang, answer.situation)
+            found = self._share[key] = Choice(
+                f"{views.SHARE}{token}", self.text(answer.lang, "discord.share"), "share")
+        return found
 
     async def send(
         self,
