@@ -83,13 +83,8 @@ class Lexicon:
     suffixes: tuple[str, ...] = ()
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     stems: dict[str, frozenset[str]] = field(default_factory=dict)
-    # (first, second word) -> [(remaining words, last is a stem, concepts)]
-    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], bool, frozenset[str]]]] = field(
-        default_factory=dict
-    )
     # two-word phrases whose second word is a stem: first word -> [(stem, concepts)]
     phrase_stems: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
-    phrase_firsts: frozenset[str] = frozenset()  # words some phrase starts with
     # Two words near each other in either order ("bestelt later opnieuw", "order ulang"):
     # (concept, word a, word b); "*" at the end of a word makes it a stem.
     pairs: list[tuple[str, str, str]] = field(default_factory=list)
@@ -412,13 +407,12 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
         if len(rest) == 1 and star:
             lex.phrase_stems.setdefault(first, []).append((rest[0], frozenset(concepts)))
         else:
-            lex.phrases.setdefault((first, rest[0]), []).append(
+            lex.phrase_next.setdefault(first, {}).setdefault(rest[0], []).append(
                 (rest[1:], star, frozenset(concepts))
             )
-    lex.phrase_firsts = frozenset([*lex.phrase_stems, *(first for first, _ in lex.phrases)])
-    for (first, second), bucket in lex.phrases.items():
-        bucket.sort(key=lambda p: len(p[0]), reverse=True)
-        lex.phrase_next.setdefault(first, {})[second] = bucket
+    for nexts in lex.phrase_next.values():
+        for bucket in nexts.values():
+            bucket.sort(key=lambda p: len(p[0]), reverse=True)  # longest phrase first
     # Every source word is kept (not the first one seen), so which correction wins is decided
     # by _fuzzy's ranking, the same in every process, not by set order.
     deletes: dict[str, list[str]] = {}

@@ -178,9 +178,10 @@ def features(
         f["buyer_mentioned"] = 1.0
     if not (cancels or requests or generic or "completion" in where):
         f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
+    # Only when someone cancels or refunds is there anything to attribute (most chatter not).
     if cancels or requests or "refund" in where or "self_refund" in where:
         _attribute(lex, tokens, by_pos, where, f, cancels, requests, generic)
-    return f  # (nobody cancels or refunds: nothing to attribute, the common case for chatter)
+    return f
 
 
 def _attribute(
