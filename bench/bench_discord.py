@@ -46,6 +46,7 @@ from dc_standin import StandIn  # noqa: E402
 from bot.adapters.discord.client import SellerBot  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
+from bot.heap import settle  # noqa: E402
 from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
@@ -302,6 +303,7 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
             walk_msg.update(await standin.response_message(payload["id"]))
 
         await prepare_walk()
+        settle()  # as `sellerbot run` does once start-up is done (bot/heap.py)
         cases: list[tuple[str, discord.Client, Payload]] = [
             ("bare /ok (discord.py only)", bare, lambda i: factory.slash("ok")),
             ("bare button (discord.py only)", bare,

@@ -7,7 +7,7 @@ get back; the core itself stays pure and synchronous.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.core import actions
 from bot.core.answer import Answer
@@ -19,17 +19,18 @@ from bot.storage import Repository
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Member:
-    """Who is asking. ``locale`` is the platform's hint (language_code, interaction.locale)."""
+class Member(NamedTuple):
+    """Who is asking. ``locale`` is the platform's hint (language_code, interaction.locale).
+
+    (Members, places and language contexts are made for every message: tuples are cheapest.)
+    """
 
     platform: str
     user_id: str
     locale: str | None = None
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where: a Discord server or Telegram group (``chat_id``), or None for a private chat."""
 
     platform: str

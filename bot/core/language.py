@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import cast
+from typing import NamedTuple, cast
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 
@@ -31,8 +30,7 @@ MIN_LEAD = 1.0
 _ALIASES = {"in": "id", "nl-be": "nl", "nb": "no"}
 
 
-@dataclass(frozen=True)
-class LanguageContext:
+class LanguageContext(NamedTuple):
     """What we know about a member's language besides their question."""
 
     explicit: str | None = None  # command option, this message only
@@ -42,8 +40,7 @@ class LanguageContext:
     community_default: str | None = None  # the configured default for communities
 
 
-@dataclass(frozen=True)
-class LanguageChoice:
+class LanguageChoice(NamedTuple):
     lang: str
     reason: str
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import tg_html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -13,7 +15,7 @@ from bot.adapters.telegram.keyboards import keyboard
 from bot.adapters.telegram.messages import plain, render
 from bot.adapters.telegram.sender import send
 from bot.assistant import Assistant
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Choice
 
 CHAT = 222222222
 
@@ -97,7 +99,7 @@ async def test_long_answers_are_split_on_paragraphs(
 ) -> None:
     base = assistant.core.situation("general-advice", "nl")
     long_steps = tuple(f"Stap {i} <met> & zonder " + "woord " * 150 for i in range(12))
-    answer = Answer(**{**base.__dict__, "steps": long_steps})
+    answer = replace(base, steps=long_steps)
     outs = render(assistant, answer)
     assert len(outs) >= 3
     assert all(o.markup is None for o in outs[:-1]) and outs[-1].markup is not None

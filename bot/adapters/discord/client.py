@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.utils import MISSING
 
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
+from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
@@ -78,7 +79,7 @@ class SellerBot(discord.AutoShardedClient):
             assistant.core, cast(Repository, self.preferences), assistant.default_lang
         )
         self.core = assistant.core
-        self.defer_after = defer_after
+        self.late = LateWatch(defer_after)
         self.embeds = embeds.EmbedCache(self.core)
         self._views: OrderedDict[
             tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
@@ -150,6 +151,15 @@ class SellerBot(discord.AutoShardedClient):
     def text(self, lang: str, key: str) -> str:
         return texts.text(self.core, lang, key)
 
+    @property
+    def defer_after(self) -> float:
+        """Seconds to wait for an answer before deferring the interaction."""
+        return self.late.after
+
+    @defer_after.setter
+    def defer_after(self, seconds: float) -> None:
+        self.late.after = seconds
+
     # -- answering ----------------------------------------------------------------------
     async def in_time(
         self, interaction: discord.Interaction[Any], work: Awaitable[T], *,
@@ -158,7 +168,8 @@ class SellerBot(discord.AutoShardedClient):
         """Await ``work``; if it takes longer than ``defer_after``, defer the interaction first.
 
         Fast answers cost one request (the reply itself); slow ones are deferred in time.
-        A timer, not a task, watches the clock, so the fast path stays cheap.
+        One timer watches every interaction under way (see :class:`LateWatch`), so the fast
+        path stays cheap.
         """
         loop = asyncio.get_running_loop()
         deferring: list[asyncio.Task[Any]] = []
@@ -170,12 +181,11 @@ class SellerBot(discord.AutoShardedClient):
                 else:
                     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
 
-        timer = loop.call_later(self.defer_after, lambda: deferring.append(
-            loop.create_task(defer())))
+        key = self.late.begin(lambda: deferring.append(loop.create_task(defer())))
         try:
             return await work
         finally:
-            timer.cancel()
+            self.late.end(key)
             if deferring:
                 await deferring[0]
 
