@@ -193,20 +193,33 @@ async def one(client: discord.Client, clock: Clock, payload: dict[str, Any]) -> 
 
 
 async def measure(client: discord.Client, standin: StandInProcess, make: Payload, n: int,
-                  concurrency: int) -> dict[str, float]:
+                  concurrency: int, pair: tuple[discord.Client, Payload] | None = None
+                  ) -> dict[str, float]:
+    """Median and p99 latency one at a time, then throughput with ``concurrency`` in flight.
+
+    With ``pair`` (the bare client and its payloads), each interaction is followed by one of
+    the bare command, so both meet the same moment's machine; ``ratio`` is then the case's
+    median over the bare median of the same block.
+    """
     await standin.reset()  # forget what earlier cases recorded, so every case starts alike
     gc.collect()
     clock = Clock(standin)
     latencies: list[float] = []
+    bare: list[float] = []
     # Payloads are made and registered with the stand-in before the clock starts, in chunks
     # (an interaction is only valid for 3 seconds after its id was made).
     for start in range(-min(100, n), n, 200):  # negative: warm-up of caches and connections
         chunk = [make(i) for i in range(start, min(start + 200, n))]
-        await standin.expect(chunk)
+        others = [pair[1](i) for i in range(start, min(start + 200, n))] if pair else []
+        await standin.expect(chunk + others)
         for i, payload in enumerate(chunk, start):
             took = await one(client, clock, payload)
+            if pair:
+                other = await one(pair[0], clock, others[i - start])
             if i >= 0:
                 latencies.append(took)
+                if pair:
+                    bare.append(other)
     loaded = [make(i) for i in range(n)]
     await standin.expect(loaded)
     sem = asyncio.Semaphore(concurrency)
@@ -219,11 +232,15 @@ async def measure(client: discord.Client, standin: StandInProcess, make: Payload
     await asyncio.gather(*(limited(p) for p in loaded))
     elapsed = time.perf_counter() - t0
     latencies.sort()
-    return {
+    out = {
         "per_s": n / elapsed,
         "median_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
     }
+    if pair:
+        out["ratio"] = statistics.median(latencies) / statistics.median(bare)
+        out["bare_ms"] = statistics.median(bare) * 1000
+    return out
 
 
 class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ok:(?P<n>\d+)"):
@@ -316,25 +333,30 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
             ("autocomplete", ours,
              lambda i: factory.autocomplete("guide", "situation", "cancel")),
         ]
+        bare_for = {  # what each of our cases is paired with
+            name: (bare, cases[1][2] if "button" in name else cases[0][2])
+            for name, client, _ in cases if client is ours
+        }
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in cases}
         for _ in range(repeat):  # interleaved, so drift in machine load hits every case alike
             for name, client, make in cases:
-                rounds[name].append(await measure(client, standin, make, n, concurrency))
+                rounds[name].append(
+                    await measure(client, standin, make, n, concurrency, bare_for.get(name)))
         results = [
             (name, {k: statistics.median(r[k] for r in runs) for k in runs[0]})
             for name, runs in rounds.items()
         ]
-        bare_cmd, bare_button = results[0][1], results[1][1]
         where = "in the bot's process" if in_process else "in its own process"
         print(f"{n} interactions per case and round, {repeat} rounds (medians of rounds); "
               f"throughput with {concurrency} in flight; stand-in {where}")
-        print("ratio: median against the bare command (buttons: against the bare button)")
-        print(f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6}")
+        print("ratio: median latency over the bare command's (buttons: the bare button's), "
+              "each of our interactions followed by a bare one; spread: lowest-highest round")
+        print(f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} "
+              f"{'spread':>12}")
         for name, r in results:
-            base = bare_button if "button" in name else bare_cmd
-            ratio = r["median_ms"] / base["median_ms"]
+            ratios = sorted(x["ratio"] for x in rounds[name]) if "ratio" in r else [1.0]
             print(f"{name:<30} {r['per_s']:>8.0f} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
-                  f"{ratio:>5.2f}x")
+                  f"{r.get('ratio', 1.0):>5.2f}x {ratios[0]:>5.2f}-{ratios[-1]:.2f}x")
         await ours.close()
         await bare.close()
         await repo.close()

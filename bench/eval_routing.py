@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
             per[(lang, "wrong")] += (not ok) and r.kind != "unsure"
             if verbose and not ok:
                 print(f"  MISS {lang} want={want} got={got} ({r.kind} {r.confidence}) "
-                      f"{r.scores[:2]} | {q}")
+                      f"{[(k, round(v, 2)) for k, v in r.scores[:2]]} | {q}")
         for lang in sorted({k[0] for k in per}):
             n = per[(lang, "n")]
             print(f"{path.name:28} {lang}: {per[(lang, 'ok')]}/{n} routed right "

@@ -106,16 +106,21 @@ class Assistant:
             )
         return await self._in_community(answer, place)
 
+    async def _chosen(self, member: Member, place: Place, lang: str | None) -> str:
+        """The answer language: ``lang`` when it is one of ours (an explicit choice comes
+        first in the language order, so nothing stored can change it), else as chosen."""
+        if lang in self.core.languages:
+            return lang
+        return self.core.choose_language(None, await self.context(member, place, lang)).lang
+
     async def situation(
         self, situation_id: str, member: Member, place: Place, lang: str | None = None
     ) -> Answer:
-        ctx = await self.context(member, place, lang)
-        answer = self.core.situation(situation_id, self.core.choose_language(None, ctx).lang)
+        answer = self.core.situation(situation_id, await self._chosen(member, place, lang))
         return await self._in_community(answer, place)
 
     async def start_walk(self, member: Member, place: Place, lang: str | None = None) -> Answer:
-        ctx = await self.context(member, place, lang)
-        answer = self.core.walk((), self.core.choose_language(None, ctx).lang)
+        answer = self.core.walk((), await self._chosen(member, place, lang))
         assert answer is not None
         return answer
 

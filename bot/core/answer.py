@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A button: its label and the token it carries (see :mod:`bot.core.actions`)."""
+class Choice(NamedTuple):
+    """A button: its label and the token it carries (see :mod:`bot.core.actions`).
+
+    (A tuple: adapters key their cached views by answer and buttons, looked up per message.)
+    """
 
     token: str
     label: str

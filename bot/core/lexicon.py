@@ -26,6 +26,7 @@ BREAK = "\x00"  # sentence boundary token: who-cancels attribution does not look
 # A sentence ends at . ! ? ; followed by a space or the end (not "3.5", "e.g"), or a newline.
 _SCAN = re.compile(r"[.!?;\n]+(?:\s|$)|\n|\w+")
 _ENDS = frozenset(".!?;\n")
+_SPECIAL = frozenset((BREAK, "_"))  # what read() does not keep as a word
 
 
 class LexiconError(Exception):
@@ -130,33 +131,33 @@ class Lexicon:
         append = words.append
         marks = dict.fromkeys(self.markers, 0.0)
         seen = self._seen
-        count = 0
-        last = BREAK  # no BREAK before the first word, nor two in a row
+        breaks = 0
         for t in _SCAN.findall(folded):
-            if t[0] in _ENDS:
-                if last is not BREAK:
-                    append(BREAK)
-                    last = BREAK
-                continue
             hit = seen.get(t)
             if hit is None:
                 hit = self._see(t)
             word, hits = hit
-            if word == "_":
+            if word in _SPECIAL:  # a sentence end, or a lone "_" (\w counts it as a letter)
+                if word is BREAK and words and words[-1] is not BREAK:
+                    append(BREAK)  # no BREAK before the first word, nor two in a row
+                    breaks += 1
                 continue
             append(word)
-            last = word
-            count += 1
-            for lang, weight in hits:
-                marks[lang] += weight
-        if last is not BREAK:
+            if hits:
+                for lang, weight in hits:
+                    marks[lang] += weight
+        if words and words[-1] is not BREAK:
             append(BREAK)
-        return Reading(words, marks, count)
+            breaks += 1
+        return Reading(words, marks, len(words) - breaks)
 
     def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...]]:
-        # "sooo", "plisss": repeats never span words, so each word is shortened alone.
-        word = _REPEAT.sub(r"\1\1", typed)
-        hit = (word, self.marker_index.get(word, ()))
+        if typed[0] in _ENDS:
+            hit: tuple[str, tuple[tuple[str, float], ...]] = (BREAK, ())
+        else:
+            # "sooo", "plisss": repeats never span words, so each word is shortened alone.
+            word = _REPEAT.sub(r"\1\1", typed)
+            hit = (word, self.marker_index.get(word, ()))
         if len(self._seen) < 100_000:
             self._seen[typed] = hit
         return hit

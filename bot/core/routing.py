@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -71,7 +72,7 @@ class Route(NamedTuple):
     confidence: float
     kind: str  # "situation", "unsure" or "offtopic"
     candidates: tuple[str, ...]
-    scores: tuple[tuple[str, float], ...]
+    scores: tuple[tuple[str, float], ...]  # every situation's score, highest first
 
 
 def concepts_of(
@@ -87,10 +88,8 @@ def concepts_of(
     negated: set[int] = set()
     slots: dict[tuple[int, int], list[int]] = {}
     n = len(tokens)
-    for i, info in enumerate(infos):
-        if info is None:  # most words mean nothing to the routing
-            continue
-        concepts, pair_slots, stems, nexts = info
+    for i in compress(range(n), infos):  # skips, in C, the words that mean nothing here
+        concepts, pair_slots, stems, nexts = infos[i]  # type: ignore[misc]
         if concepts:
             for c in concepts:
                 found.append((i, c))
@@ -143,6 +142,18 @@ def concepts_of(
     return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
 
 
+def _positions(items: list[str], item: str) -> list[int]:
+    """Where ``item`` occurs in ``items`` (list.index scans in C; sentences are few)."""
+    found: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = items.index(item, i + 1)
+            found.append(i)
+    except ValueError:
+        return found
+
+
 def _concepts(info: TokenInfo | None) -> frozenset[str]:
     return info.concepts if info is not None else frozenset()
 
@@ -152,14 +163,8 @@ def features(
 ) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution."""
     tokens, infos = lex.analyse(text, lang)
-    by_pos: dict[int, set[str]] = {}
     where: dict[str, list[int]] = {}
     for pos, c in concepts_of(lex, tokens, infos):
-        at = by_pos.get(pos)
-        if at is None:
-            by_pos[pos] = {c}
-        else:
-            at.add(c)
         ps = where.get(c)
         if ps is None:
             where[c] = [pos]
@@ -180,12 +185,12 @@ def features(
         f.pop("tips", None)  # tips about something else (or a buyer's tip) are not ours
     # Only when someone cancels or refunds is there anything to attribute (most chatter not).
     if cancels or requests or "refund" in where or "self_refund" in where:
-        _attribute(lex, tokens, by_pos, where, f, cancels, requests, generic)
+        _attribute(lex, tokens, where, f, cancels, requests, generic)
     return f
 
 
 def _attribute(
-    lex: Lexicon, tokens: list[str], by_pos: dict[int, set[str]], where: dict[str, list[int]],
+    lex: Lexicon, tokens: list[str], where: dict[str, list[int]],
     f: dict[str, float], cancels: list[int], requests: list[int], generic: list[int],
 ) -> None:
     """Who cancels (or refunds): the member, the buyer, or nobody in particular."""
@@ -198,18 +203,18 @@ def _attribute(
         return False
 
     agents: list[tuple[int, str]] = []
-    for pos in sorted({*where.get("self", ()), *where.get("buyer", ())}):
-        if "self" in by_pos[pos]:
+    selves = set(where.get("self", ()))
+    owners = {*where.get("buyer", ()), *where.get("possessable", ())}
+    for pos in sorted({*selves, *where.get("buyer", ())}):
+        if pos in selves:
             # "buyer saya" / "orderan ane": a pronoun right after a noun is a possessive.
-            prev = by_pos.get(pos - 1, ())
-            if (pos > 0 and tokens[pos] in lex.self_words
-                    and ("buyer" in prev or "possessable" in prev)):
+            if pos > 0 and tokens[pos] in lex.self_words and pos - 1 in owners:
                 continue
             agents.append((pos, "self"))
         else:
             agents.append((pos, "buyer"))
 
-    breaks = [i for i, t in enumerate(tokens) if t == BREAK]
+    breaks = _positions(tokens, BREAK)
     end = len(tokens)
 
     def sentence(pos: int) -> tuple[int, int]:
@@ -373,15 +378,15 @@ def route(
     spellings that mean different things in different languages).
     """
     f = features(lex, text, lang)
-    ranked = sorted(score(f).items(), key=_second, reverse=True)
+    ranked = tuple(sorted(score(f).items(), key=_second, reverse=True))
     (top, t), (_, s) = ranked[0], ranked[1]
     # Another marketplace or a paid plan: cancellation words there are not about an order.
     off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0) + STRONG_OFFTOPIC * f.get("offtopic_strong", 0)
     confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
-    score_items = tuple([(k, round(v, 2)) for k, v in ranked])
     if t <= 0 or (off and off > t):
-        return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), score_items)
-    candidates = tuple([sid for sid, v in ranked if v > 0][:3])
+        return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), ranked)
+    # ranked is highest first, so the positive scores lead
+    candidates = tuple([sid for sid, v in ranked[:3] if v > 0])
     if confidence < CONFIDENT:
-        return Route(None, confidence, "unsure", candidates, score_items)
-    return Route(top, confidence, "situation", candidates, score_items)
+        return Route(None, confidence, "unsure", candidates, ranked)
+    return Route(top, confidence, "situation", candidates, ranked)

@@ -131,12 +131,12 @@ class SellerBot(discord.AutoShardedClient):
         if custom_id.startswith(views.NOTE_MODAL):
             await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
             return
-        member, place = await self.who(interaction)
+        member, place = self.who(interaction)
         await self.send(interaction, await self.assistant.press(custom_id, member, place),
                         ephemeral=True)
 
     # -- who and where ------------------------------------------------------------------
-    async def who(self, interaction: discord.Interaction[Any]) -> tuple[Member, Place]:
+    def who(self, interaction: discord.Interaction[Any]) -> tuple[Member, Place]:
         """The member (with their Discord locale) and the server (None in a DM).
 
         A server's chosen language outranks the member's locale in the core's language order.
@@ -145,7 +145,7 @@ class SellerBot(discord.AutoShardedClient):
         return Member(PLATFORM, str(interaction.user.id), str(interaction.locale)), place
 
     async def lang(self, interaction: discord.Interaction[Any]) -> str:
-        member, place = await self.who(interaction)
+        member, place = self.who(interaction)
         return await self.assistant.language(member, place)
 
     def text(self, lang: str, key: str) -> str:
@@ -260,9 +260,10 @@ class SellerBot(discord.AutoShardedClient):
         extra buttons (reminder buttons are dated to the minute, so they repeat too).
         """
         key = (answer, share, tuple(extra or ()))
-        if key in self._views:
+        found = self._views.get(key, MISSING)
+        if found is not MISSING:
             self._views.move_to_end(key)
-            return self._views[key]
+            return found
         view = views.answer_view(answer, share=share, extra=extra or (),
                                  placeholder=self.core.t(answer.lang, "ui.situations.title"))
         self._views[key] = view
@@ -294,7 +295,7 @@ class SellerBot(discord.AutoShardedClient):
             await self.pin(interaction, values[0] if values else None, lang or None)
             return
         token = values[0] if custom_id == views.MENU and values else custom_id
-        member, place = await self.who(interaction)
+        member, place = self.who(interaction)
         action = actions.parse(token)
         feedback = action is not None and action.verb == "f"
         message = interaction.message
@@ -313,7 +314,7 @@ class SellerBot(discord.AutoShardedClient):
 
     async def share(self, interaction: discord.Interaction[Any], token: str) -> None:
         """Post the guide ``token`` shows in the channel, for everyone."""
-        member, place = await self.who(interaction)
+        member, place = self.who(interaction)
         answer = await self.assistant.press(token, member, place)
         if answer.kind != "situation" or interaction.guild_id is None:
             await self.send(interaction, answer, ephemeral=True)
@@ -328,7 +329,7 @@ class SellerBot(discord.AutoShardedClient):
         lang_option: str | None,
     ) -> None:
         """Post a guide publicly and pin it; needs Pin Messages, for the member and the bot."""
-        member, place = await self.who(interaction)
+        member, place = self.who(interaction)
         lang = await self.assistant.language(member, place)
         if interaction.guild_id is None:
             await self.notice(interaction, self.text(lang, "discord.guild_only"))

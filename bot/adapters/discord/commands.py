@@ -120,14 +120,14 @@ def _language_choices(core: Core) -> list[app_commands.Choice[str]]:
 async def guide(interaction: Interaction, situation: str | None = None) -> None:
     """Walk the decision steps, or open the situation chosen in the option."""
     bot = _bot(interaction)
-    member, place = await bot.who(interaction)
+    member, place = bot.who(interaction)
 
     async def work() -> Any:
         lang = await bot.assistant.language(member, place)
         sid = resolve_situation(bot.core, lang, situation)
         if sid is None:
-            return await bot.assistant.start_walk(member, place)
-        return await bot.assistant.situation(sid, member, place)
+            return await bot.assistant.start_walk(member, place, lang)
+        return await bot.assistant.situation(sid, member, place, lang)
 
     answer = await bot.in_time(interaction, work(), ephemeral=True)
     await bot.send(interaction, answer, ephemeral=True, share=True)
@@ -140,7 +140,7 @@ async def ask(
 ) -> None:
     """Answer a free-text question privately."""
     bot = _bot(interaction)
-    member, place = await bot.who(interaction)
+    member, place = bot.who(interaction)
     answer = await bot.in_time(
         interaction, bot.assistant.ask(question, member, place), ephemeral=True
     )
@@ -152,7 +152,7 @@ async def ask(
 async def language(interaction: Interaction, language: str | None = None) -> None:
     """Show the member's language, or save (``auto``: clear) their choice."""
     bot = _bot(interaction)
-    member, place = await bot.who(interaction)
+    member, place = bot.who(interaction)
     if language is None:
         answer = await bot.assistant.language_status(member, place)
     else:
@@ -185,7 +185,7 @@ async def pin(interaction: Interaction, situation: str, language: str | None = N
 async def answer_message(interaction: Interaction, message: discord.Message) -> None:
     """Answer someone's message with the guide, publicly, linking the message answered."""
     bot = _bot(interaction)
-    member, place = await bot.who(interaction)
+    member, place = bot.who(interaction)
     answer = await bot.in_time(
         interaction, bot.assistant.ask(message.content, member, place), ephemeral=False
     )
