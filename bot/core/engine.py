@@ -200,7 +200,8 @@ class Core:
         lang = language.lang
         if not words:
             return Reply(self.notice(lang, "ui.empty"), None, language)
-        route = routing.route(self.lexicon, words, written_in)
+        route = routing.route(self.lexicon, words, written_in,
+                              self.lexicon.analyse_reading(reading, written_in))
         if log.isEnabledFor(logging.DEBUG):
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
                                        "confidence": route.confidence, "lang": lang,

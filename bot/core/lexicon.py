@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, cast
 
@@ -45,10 +46,20 @@ def _fold_chars(text: str) -> str:
         text = _MONEY.sub(" money ", text)  # "wants his $$ back"
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        marks = [ch for ch in set(text).difference(_ASCII) if _is_combining(ch)]
+        if marks:  # accents, split off by NFKD; emoji and the like stay
+            text = text.translate(dict.fromkeys(map(ord, marks)))
     if "'" in text or "`" in text or not text.isascii():
         text = _APOSTROPHES.sub("", text)
     return text
+
+
+_ASCII = frozenset(map(chr, range(128)))
+
+
+@lru_cache(maxsize=4096)
+def _is_combining(ch: str) -> bool:
+    return unicodedata.combining(ch) != 0
 
 
 def split_words(text: str) -> list[str]:
@@ -61,6 +72,9 @@ class Reading(NamedTuple):
     words: list[str]
     marks: dict[str, float]
     n_words: int  # not counting BREAKs
+    # per word, its tokens and their meanings when those are the same in every language
+    # (nearly all words), else None: see Lexicon.analyse_reading
+    parts: Sequence[Analysis | None] = ()
 
 
 class TokenInfo(NamedTuple):
@@ -70,6 +84,11 @@ class TokenInfo(NamedTuple):
     slots: tuple[tuple[int, int], ...]  # (pair, side) slots it fills
     stems: tuple[tuple[str, frozenset[str]], ...]  # two-word phrases ending in a stem
     nexts: dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]] | None  # phrases
+
+
+#: A word's canonical tokens, and what each means to the routing.
+Analysis = tuple[tuple[str, ...], tuple["TokenInfo | None", ...]]
+_BREAK_PART: Analysis = ((BREAK,), (None,))
 
 
 @dataclass
@@ -103,8 +122,9 @@ class Lexicon:
         field(default_factory=dict)
     )
     # Caches for the per-question path, filled as words are first seen:
-    # word as typed -> (word with long repeats shortened, its language markers)
-    _seen: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = field(
+    # word as typed -> (word with long repeats shortened, its language markers, its analysis
+    # when the same in every language)
+    _seen: dict[str, tuple[str, tuple[tuple[str, float], ...], Analysis | None]] = field(
         default_factory=dict, repr=False
     )
     # language -> word -> (its canonical tokens, what each token means to the routing)
@@ -129,6 +149,8 @@ class Lexicon:
             folded = self._quote.sub(_buyer_voice(self.self_words), _REPEAT.sub(r"\1\1", folded))
         words: list[str] = []
         append = words.append
+        parts: list[Analysis | None] = []
+        add_part = parts.append
         marks = dict.fromkeys(self.markers, 0.0)
         seen = self._seen
         breaks = 0
@@ -136,31 +158,56 @@ class Lexicon:
             hit = seen.get(t)
             if hit is None:
                 hit = self._see(t)
-            word, hits = hit
+            word, hits, part = hit
             if word in _SPECIAL:  # a sentence end, or a lone "_" (\w counts it as a letter)
                 if word is BREAK and words and words[-1] is not BREAK:
                     append(BREAK)  # no BREAK before the first word, nor two in a row
+                    add_part(_BREAK_PART)
                     breaks += 1
                 continue
             append(word)
+            add_part(part)
             if hits:
                 for lang, weight in hits:
                     marks[lang] += weight
         if words and words[-1] is not BREAK:
             append(BREAK)
+            add_part(_BREAK_PART)
             breaks += 1
-        return Reading(words, marks, len(words) - breaks)
+        return Reading(words, marks, len(words) - breaks, parts)
 
-    def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...]]:
+    def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...], Analysis | None]:
+        hit: tuple[str, tuple[tuple[str, float], ...], Analysis | None]
         if typed[0] in _ENDS:
-            hit: tuple[str, tuple[tuple[str, float], ...]] = (BREAK, ())
+            hit = (BREAK, (), _BREAK_PART)
         else:
             # "sooo", "plisss": repeats never span words, so each word is shortened alone.
             word = _REPEAT.sub(r"\1\1", typed)
-            hit = (word, self.marker_index.get(word, ()))
+            hit = (word, self.marker_index.get(word, ()), self._shared_analysis(word))
         if len(self._seen) < 100_000:
             self._seen[typed] = hit
         return hit
+
+    def _shared_analysis(self, word: str) -> Analysis | None:
+        """The word's analysis when every language (and none) gives the same, else None."""
+        first = self._analysis(word, None)
+        for lang in {*self.markers, *self.normalize_by_lang}:
+            if self._analysis(word, lang) != first:
+                return None  # Dutch "ga" (go) is not Indonesian "ga" (not)
+        return first
+
+    def analyse_reading(self, reading: Reading, lang: str | None = None
+                        ) -> tuple[list[str], list[TokenInfo | None]]:
+        """:meth:`analyse` of what :meth:`read` read, mostly from what it already looked up."""
+        parts = reading.parts
+        if len(parts) != len(reading.words) or None in parts:
+            return self.analyse(reading.words, lang)
+        tokens: list[str] = []
+        infos: list[TokenInfo | None] = []
+        for word_tokens, word_infos in cast(Sequence[Analysis], parts):
+            tokens += word_tokens
+            infos += word_infos
+        return tokens, infos
 
     def scan(self, text: str) -> list[str]:
         """The folded words of a message, each sentence followed by ``BREAK`` (see :meth:`read`)."""
@@ -200,19 +247,29 @@ class Lexicon:
             words = cast(list[str], text)
         cache = self._analysed.get(lang or "")
         if cache is None:
-            cache = self._analysed[lang or ""] = {BREAK: ((BREAK,), (None,))}
+            cache = self._analysed[lang or ""] = {BREAK: _BREAK_PART}
         tokens: list[str] = []
         infos: list[TokenInfo | None] = []
         for raw in words:
             hit = cache.get(raw)
             if hit is None:
-                canonical = self._normalised(raw, lang)
-                hit = (canonical, tuple(self.info(t) for t in canonical))
-                if len(cache) < 100_000:
-                    cache[raw] = hit
+                hit = self._analysis(raw, lang)
             tokens += hit[0]
             infos += hit[1]
         return tokens, infos
+
+    def _analysis(self, raw: str, lang: str | None) -> Analysis:
+        """A word's tokens and their meanings in ``lang`` (cached per language)."""
+        cache = self._analysed.get(lang or "")
+        if cache is None:
+            cache = self._analysed[lang or ""] = {BREAK: _BREAK_PART}
+        hit = cache.get(raw)
+        if hit is None:
+            canonical = self._normalised(raw, lang)
+            hit = (canonical, tuple(self.info(t) for t in canonical))
+            if len(cache) < 100_000:
+                cache[raw] = hit
+        return hit
 
     def _normalised(self, raw: str, lang: str | None) -> tuple[str, ...]:
         mapped = self.normalize_by_lang.get(lang or "", {}).get(raw)

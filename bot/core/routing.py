@@ -75,24 +75,39 @@ class Route(NamedTuple):
     scores: tuple[tuple[str, float], ...]  # every situation's score, highest first
 
 
-def concepts_of(
+def concept_positions(
     lex: Lexicon, tokens: list[str], infos: list[TokenInfo | None] | None = None
-) -> list[tuple[int, str]]:
-    """Every (position, concept) found in the tokens: words, stems, phrases and word pairs.
+) -> dict[str, list[int]]:
+    """Where each concept occurs in the tokens (words, stems, phrases and word pairs), in the
+    order found: each word's own concepts, then the phrases it starts, then the word pairs.
 
     ``infos`` is :meth:`Lexicon.analyse`'s per-token meaning, when the caller has it.
     """
     if infos is None:
         infos = [lex.info(t) for t in tokens]
-    found: list[tuple[int, str]] = []
+    where: dict[str, list[int]] = {}
+    get = where.get
+
+    def add(i: int, concepts: frozenset[str]) -> None:
+        for c in concepts:
+            ps = get(c)
+            if ps is None:
+                where[c] = [i]
+            elif i not in ps:  # a word can match as itself and as a phrase: count once
+                ps.append(i)
+
     negated: set[int] = set()
     slots: dict[tuple[int, int], list[int]] = {}
     n = len(tokens)
     for i in compress(range(n), infos):  # skips, in C, the words that mean nothing here
         concepts, pair_slots, stems, nexts = infos[i]  # type: ignore[misc]
         if concepts:
-            for c in concepts:
-                found.append((i, c))
+            for c in concepts:  # a word's first concepts at i: nothing at i yet
+                ps = get(c)
+                if ps is None:
+                    where[c] = [i]
+                else:
+                    ps.append(i)
             if "negator" in concepts:
                 negated.update((i + 1, i + 2))
         if pair_slots:
@@ -104,13 +119,13 @@ def concepts_of(
             nxt = tokens[i + 1]
             for stem, phrase_concepts in stems:
                 if nxt.startswith(stem):
-                    found += [(i, c) for c in phrase_concepts]
+                    add(i, phrase_concepts)
         if not nexts:
             continue
         for rest, star, phrase_concepts in nexts.get(tokens[i + 1], ()):
             m = len(rest)
             if not m:
-                found += [(i, c) for c in phrase_concepts]
+                add(i, phrase_concepts)
                 continue
             if i + 1 + m >= n:
                 continue
@@ -120,7 +135,7 @@ def concepts_of(
             else:
                 ok = tuple(tokens[i + 2 : i + 2 + m]) == rest
             if ok:
-                found += [(i, c) for c in phrase_concepts]
+                add(i, phrase_concepts)
     for (k, side), pa in slots.items():
         if side != 0:
             continue
@@ -132,14 +147,19 @@ def concepts_of(
             for j in pb:
                 lo, hi = min(i, j), max(i, j)
                 if i != j and hi - lo <= PAIR_WINDOW and BREAK not in tokens[lo:hi]:
-                    found.append((lo, concept))
+                    add(lo, frozenset((concept,)))
     if negated:
         # "not even late", "niet slecht": a single negated word loses its concept (phrases
         # such as "not happy" carry their own negation and were matched above).
-        found = [(i, c) for i, c in found
-                 if not (i in negated and c in NEGATABLE and c in _concepts(infos[i])
-                         and BREAK not in tokens[max(0, i - 2) : i])]
-    return list(dict.fromkeys(found))  # a word can match as itself and as a stem: count once
+        for c in NEGATABLE.intersection(where):
+            kept = [i for i in where[c]
+                    if not (i in negated and c in _concepts(infos[i])
+                            and BREAK not in tokens[max(0, i - 2) : i])]
+            if kept:
+                where[c] = kept
+            else:
+                del where[c]
+    return where
 
 
 def _positions(items: list[str], item: str) -> list[int]:
@@ -159,17 +179,15 @@ def _concepts(info: TokenInfo | None) -> frozenset[str]:
 
 
 def features(
-    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None
+    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None,
+    analysed: tuple[list[str], list[TokenInfo | None]] | None = None,
 ) -> dict[str, float]:
-    """Situation features of a question: concept counts plus who-cancels attribution."""
-    tokens, infos = lex.analyse(text, lang)
-    where: dict[str, list[int]] = {}
-    for pos, c in concepts_of(lex, tokens, infos):
-        ps = where.get(c)
-        if ps is None:
-            where[c] = [pos]
-        else:
-            ps.append(pos)
+    """Situation features of a question: concept counts plus who-cancels attribution.
+
+    ``analysed`` is the question's :meth:`Lexicon.analyse` in ``lang``, when the caller has it.
+    """
+    tokens, infos = analysed if analysed is not None else lex.analyse(text, lang)
+    where = concept_positions(lex, tokens, infos)
     f: dict[str, float] = defaultdict(float)
     for c, ps in where.items():
         if c in COUNTED:
@@ -370,14 +388,15 @@ def score(f: dict[str, float]) -> dict[str, float]:
 
 
 def route(
-    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None
+    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None,
+    analysed: tuple[list[str], list[TokenInfo | None]] | None = None,
 ) -> Route:
     """Route one question to a situation, or say it is unsure or off-topic.
 
     ``lang`` is the language the question is written in, when known (it decides chat
     spellings that mean different things in different languages).
     """
-    f = features(lex, text, lang)
+    f = features(lex, text, lang, analysed)
     ranked = tuple(sorted(score(f).items(), key=_second, reverse=True))
     (top, t), (_, s) = ranked[0], ranked[1]
     # Another marketplace or a paid plan: cancellation words there are not about an order.
