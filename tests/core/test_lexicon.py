@@ -72,3 +72,36 @@ def test_typo_correction_is_the_same_in_every_process() -> None:
                               capture_output=True, text=True, check=True, timeout=120)
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1] and len(outputs[0]) > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "buyer minta cancel gimana gan, udah dikerjain 50%",
+    "ik ga het annuleren, de koper reageert niet",  # "ga": Dutch "go", Indonesian "not"
+    "gw ga mau cancel tp buyer maksa",
+    "Mijn koper wil annuleren. Wat nu?",
+    "buyer said: I don't need it anymore 😩 what now",
+])  # fmt: skip
+def test_what_read_looked_up_gives_the_same_tokens_as_a_fresh_analysis(
+    core: Core, text: str
+) -> None:
+    lex = core.lexicon
+    reading = lex.read(text)
+    assert len(reading.parts) == len(reading.words)
+    for lang in (None, *core.languages):
+        assert lex.analyse_reading(reading, lang) == lex.analyse(reading.words, lang)
+
+
+def test_a_word_that_means_different_things_per_language_is_analysed_per_language(
+    core: Core,
+) -> None:
+    lex = core.lexicon
+    reading = lex.read("ik ga het annuleren")
+    assert None in reading.parts  # "ga" is not shared, so the language decides it
+    assert lex.tokens(["ga"], "nl") != lex.tokens(["ga"], "id")
+
+
+def test_accents_go_and_emoji_stay() -> None:
+    from bot.core.lexicon import fold
+
+    assert fold("Café naïve coördinatie ÉCOLE ﬁnish") == "cafe naive coordinatie ecole finish"
+    assert fold("done 😩🙏 x\u0301\u0302y") == "done 😩🙏 xy"

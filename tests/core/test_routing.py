@@ -114,3 +114,24 @@ def test_dev_set_accuracy(core: Core, lang: str) -> None:
 def test_confidence_is_reported(core: Core) -> None:
     sure = core.ask("my buyer wants to cancel the order", LanguageContext())
     assert sure.route is not None and 0.3 <= sure.route.confidence <= 1.0
+
+
+def test_a_route_ranks_every_situation_highest_first(core: Core) -> None:
+    from bot.core import situations
+
+    r = routing.route(core.lexicon, "my buyer wants to cancel, what do I do?", "en")
+    values = [v for _, v in r.scores]
+    assert values == sorted(values, reverse=True)
+    assert {sid for sid, _ in r.scores} == {s.id for s in situations.SITUATIONS}
+    assert r.scores[0][0] == r.situation == r.candidates[0]
+    assert all(v > 0 for sid, v in r.scores if sid in r.candidates)
+
+
+def test_routing_from_what_was_read_matches_routing_the_text(core: Core) -> None:
+    lex = core.lexicon
+    for text in ("gw ga mau cancel tp buyer maksa", "ik ga het annuleren, koper reageert niet",
+                 "buyer said: I don't need it anymore"):
+        reading = lex.read(text)
+        for lang in (None, "en", "id", "nl"):
+            assert (routing.route(lex, text, lang)
+                    == routing.route(lex, reading.words, lang, lex.analyse_reading(reading, lang)))
