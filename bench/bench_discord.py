@@ -14,7 +14,10 @@ process on the same monotonic clock (CLOCK_MONOTONIC is system-wide).
                                             [--in-process]
 
 Cases run in interleaved rounds and each figure is the median over rounds, because a shared
-two-core machine drifts; compare figures from one run only.
+two-core machine drifts; compare figures from one run only. The ratio pairs each of our
+interactions with a bare one right after it (same moment, same machine), and is the median
+over rounds of each round's median against the bare median of that round; the spread column
+gives the lowest and highest round. Start-up objects are frozen as `sellerbot run` does.
 """
 
 from __future__ import annotations
@@ -239,7 +242,6 @@ async def measure(client: discord.Client, standin: StandInProcess, make: Payload
     }
     if pair:
         out["ratio"] = statistics.median(latencies) / statistics.median(bare)
-        out["bare_ms"] = statistics.median(bare) * 1000
     return out
 
 
