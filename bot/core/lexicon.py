@@ -245,9 +245,7 @@ class Lexicon:
             words = [w for sentence in text for w in (*sentence, BREAK)]
         else:
             words = cast(list[str], text)
-        cache = self._analysed.get(lang or "")
-        if cache is None:
-            cache = self._analysed[lang or ""] = {BREAK: _BREAK_PART}
+        cache = self._analysed.get(lang or "") or self._analysis_cache(lang)
         tokens: list[str] = []
         infos: list[TokenInfo | None] = []
         for raw in words:
@@ -260,9 +258,7 @@ class Lexicon:
 
     def _analysis(self, raw: str, lang: str | None) -> Analysis:
         """A word's tokens and their meanings in ``lang`` (cached per language)."""
-        cache = self._analysed.get(lang or "")
-        if cache is None:
-            cache = self._analysed[lang or ""] = {BREAK: _BREAK_PART}
+        cache = self._analysed.get(lang or "") or self._analysis_cache(lang)
         hit = cache.get(raw)
         if hit is None:
             canonical = self._normalised(raw, lang)
@@ -270,6 +266,9 @@ class Lexicon:
             if len(cache) < 100_000:
                 cache[raw] = hit
         return hit
+
+    def _analysis_cache(self, lang: str | None) -> dict[str, Analysis]:
+        return self._analysed.setdefault(lang or "", {BREAK: _BREAK_PART})
 
     def _normalised(self, raw: str, lang: str | None) -> tuple[str, ...]:
         mapped = self.normalize_by_lang.get(lang or "", {}).get(raw)
