@@ -3,14 +3,13 @@
     python bench/bench_core.py
 
 A free-text answer is the whole path an adapter takes: language choice, routing, composing and
-rendering the reply (Telegram HTML). Questions cycle through the labelled sets in tests/data, so
+rendering the reply (Telegram HTML). Questions cycle through the labelled corpus in corpus/, so
 every language and situation is exercised. Prints median and p99 per answer and per step,
 answers per second on one core, peak memory, and the cold start of `sellerbot ask`.
 """
 
 from __future__ import annotations
 
-import csv
 import gc
 import resource
 import statistics
@@ -19,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.core import actions, flow
+from bot.core import actions, corpus, flow
 from bot.core.engine import default_core
 from bot.core.language import LanguageContext
 
@@ -27,11 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def questions() -> list[str]:
-    out: list[str] = []
-    for path in sorted((ROOT / "tests" / "data").glob("questions_*.tsv")):
-        with path.open(encoding="utf-8") as fh:
-            out += [r[2] for r in list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]]
-    return out
+    """Every question of the labelled corpus: short chat lines and long real posts."""
+    return [item.text for item in corpus.load()]
 
 
 def percentile(values: list[float], p: float) -> float:

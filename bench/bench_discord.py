@@ -273,15 +273,10 @@ class Bare(discord.Client):
 
 
 def _questions() -> list[str]:
-    """Members' questions of every kind and language (tests/data), as a real channel sees."""
-    import csv
+    """Members' questions of every kind and language (the corpus), as a real channel sees."""
+    from bot.core import corpus
 
-    out: list[str] = []
-    for path in sorted((Path(__file__).resolve().parents[1] / "tests" / "data").glob("*.tsv")):
-        with path.open(encoding="utf-8") as fh:
-            rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
-        out += [r[2][:200] for r in rows if len(r) == 3]
-    return out
+    return [item.text[:200] for item in corpus.load()]
 
 
 QUESTIONS = _questions()

@@ -7,16 +7,20 @@ get back; the core itself stays pure and synchronous.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import NamedTuple
 
 from bot.core import actions
 from bot.core.answer import Answer
 from bot.core.engine import Core
-from bot.core.language import LanguageContext, match_locale
+from bot.core.language import QUESTION, LanguageContext, match_locale
 from bot.moderation.notes import with_community_note
 from bot.storage import Repository
 
 log = logging.getLogger(__name__)
+
+#: Private conversations whose last question's language is remembered (least recent dropped).
+RECENT_CONVERSATIONS = 10_000
 
 
 class Member(NamedTuple):
@@ -44,6 +48,9 @@ class Assistant:
         self.core = core
         self.repo = repo
         self.default_lang = default_lang
+        # (platform, user id) -> language of their last question in a private chat; in memory
+        # only: it carries a conversation, not a preference (that is stored)
+        self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
 
     async def context(
         self, member: Member, place: Place, explicit: str | None = None
@@ -59,7 +66,16 @@ class Assistant:
             community_choice=community,
             platform_locale=member.locale,
             community_default=self.default_lang,
+            previous=self._recent.get((member.platform, member.user_id))
+            if place.chat_id is None else None,
         )
+
+    def _remember(self, member: Member, lang: str) -> None:
+        key = (member.platform, member.user_id)
+        self._recent[key] = lang
+        self._recent.move_to_end(key)
+        if len(self._recent) > RECENT_CONVERSATIONS:
+            self._recent.popitem(last=False)
 
     async def language(self, member: Member, place: Place, text: str | None = None) -> str:
         ctx = await self.context(member, place)
@@ -77,6 +93,8 @@ class Assistant:
         """Answer a free-text question and record it for the moderators' statistics."""
         ctx = await self.context(member, place, explicit_lang)
         reply = self.core.ask(text, ctx)
+        if place.chat_id is None and reply.language.reason == QUESTION:
+            self._remember(member, reply.language.lang)
         if reply.route is not None:
             lang = reply.language.lang
             await self.repo.record_question(

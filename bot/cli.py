@@ -107,6 +107,8 @@ def _ask(args: argparse.Namespace) -> int:
                 "confidence": route.confidence if route else 0.0,
                 "kind": reply.answer.kind,
                 "candidates": list(route.candidates) if route else [],
+                "also": route.also if route else None,
+                "elsewhere": route.elsewhere if route else False,
                 "text": text,
             },
             ensure_ascii=False,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.core import catalogs
+from bot.core import catalogs, situations
 
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
@@ -150,4 +150,4 @@ def test_ask_text_lists_what_it_can_help_with(capsys: pytest.CaptureFixture[str]
     assert "- Buyer salah order" in out and "- Kamu perlu cancel order" in out
     assert main(["ask", "cancel?"]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("- ")]
-    assert len(lines) == 5
+    assert len(lines) == len(situations.SITUATIONS)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.adapters.console import ConsoleChannel
 from bot.assistant import Assistant
 from bot.core.engine import Core
@@ -60,3 +62,59 @@ def test_sellerbot_with_no_tokens_starts_the_console(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Your buyer wants to cancel" in proc.stdout or "cancel" in proc.stdout
     assert (tmp_path / "data" / "sellerbot.db").exists()
+
+
+async def test_a_pasted_multi_line_post_is_one_question(core: Core, tmp_path: Path) -> None:
+    """At a real terminal (a pseudo-terminal here), the lines of a paste are one question."""
+    import pty
+
+    master, replica = pty.openpty()
+    repo = await SqliteRepository.open(tmp_path / "c.db")
+    out = io.StringIO()
+    with open(replica, encoding="utf-8", closefd=True) as stdin:
+        channel = ConsoleChannel(Assistant(core, repo), stdin, out)
+        assert channel.interactive
+        post = ("I delivered the logo on day 2 and the buyer was happy at first.\n"
+                "Today he opened a cancellation request and wants his money back.\n"
+                "Should I accept or decline?\n")
+        os.write(master, post.encode())
+        first = await channel.readline()
+        os.write(master, b"quit\n")
+        second = await channel.readline()
+        os.write(master, b"\x04")  # Ctrl-D at the start of a line: the end of input
+        end = await channel.readline()
+    os.close(master)
+    await repo.close()
+    assert first == post.rstrip("\n")  # all three lines, in one question
+    assert second == "quit" and end is None
+
+
+async def test_a_short_follow_up_keeps_the_conversation_language(
+    core: Core, tmp_path: Path
+) -> None:
+    out = await _session(core, tmp_path, ["buyer mau batalin order gmn", "ok", "quit"])
+    # "ok" says nothing about its language: the reply stays Indonesian
+    assert core.t("id", "buyer-cancel-request.title") in out
+    after = out.split(core.t("id", "buyer-cancel-request.title"), 1)[1]
+    assert core.t("id", "ui.console.bye") in after
+    assert core.t("en", "ui.console.bye") not in after
+
+
+async def test_help_words_get_the_help_text_in_their_language(core: Core, tmp_path: Path) -> None:
+    for word, lang in (("tolong", "id"), ("hulp", "nl"), ("help", "en")):
+        out = await _session(core, tmp_path / lang, [word, "quit"])
+        assert core.t(lang, "ui.help.title") in out
+
+
+async def test_also_about_is_a_numbered_choice(
+    core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(core.model.thresholds, "also", 0.0)  # offer it whenever there is one
+    question = "my buyer cancelled the order, will it hurt my completion rate?"
+    route = core.route(question)
+    assert route.kind == "situation" and route.also
+    label = core.t("en", "ui.also_about", title=core.t("en", f"{route.also}.title"))
+    out = await _session(core, tmp_path, [question, "1", "quit"])
+    assert f"[1] {label}" in out  # first among the choices
+    opened = out.split(f"[1] {label}", 1)[1]
+    assert core.t("en", f"{route.also}.intro") in opened

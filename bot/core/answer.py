@@ -14,7 +14,7 @@ class Choice(NamedTuple):
 
     token: str
     label: str
-    kind: str = "situation"  # situation, walk, back, restart, feedback, help
+    kind: str = "situation"  # situation, also ("Also about"), walk, back, restart, feedback, help
 
 
 @dataclass(frozen=True)

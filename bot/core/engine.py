@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from bot.core import actions, catalogs, flow, lexicon, routing, situations
+from bot.core import actions, catalogs, classifier, flow, lexicon, routing, situations
 from bot.core.answer import Answer, Choice
 from bot.core.language import LanguageChoice, LanguageContext, choose, decide, detect
 from bot.core.render import Renderer
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION = 2000
+MAX_QUESTION = 4096  # characters: a long pasted forum post still fits
 LABEL_KEYS = {
     "sources": "ui.sources",
     "community_note": "ui.community_note",
@@ -34,6 +34,7 @@ UI_KEYS = (
     "ui.help.title", "ui.help.intro", "ui.situations.title", "ui.lang.current", "ui.lang.saved",
     "ui.lang.reset", "ui.lang.unknown", "ui.lang.choose", "ui.community_note",
     "ui.console.welcome", "ui.console.hint", "ui.console.invalid", "ui.console.bye",
+    "ui.other_marketplace", "ui.also_about",
 )  # fmt: skip
 
 
@@ -59,10 +60,12 @@ class Core:
         cats: catalogs.Catalogs,
         lex: lexicon.Lexicon,
         renderer: Renderer,
+        model: classifier.Model,
     ) -> None:
         self.catalogs = cats
         self.lexicon = lex
         self.renderer = renderer
+        self.model = model
         self.languages = cats.languages
         self.content_version = _content_version(cats)
         self._answers: dict[tuple[str, str], Answer] = {}
@@ -167,7 +170,7 @@ class Core:
         assert pos.node is not None
         node = pos.node
         choices = [
-            Choice(actions.walk(lang, (*path, o.id)), self.t(lang, f"flow.{node.id}.{o.id}"),
+            Choice(actions.walk(lang, (*path, o.id)), self.t(lang, f"flow.{node.text_key}.{o.id}"),
                    "walk")
             for o in node.options
         ]
@@ -176,7 +179,7 @@ class Core:
         return Answer(
             kind="step",
             lang=lang,
-            title=self.t(lang, f"flow.{node.id}.question"),
+            title=self.t(lang, f"flow.{node.text_key}.question"),
             choices=tuple(choices),
             labels=self._labels(lang),
         )
@@ -187,41 +190,80 @@ class Core:
 
     # -- events -------------------------------------------------------------------------
     def ask(self, text: str, ctx: LanguageContext) -> Reply:
-        """Answer a free-text question."""
+        """Answer a free-text question (at most :data:`MAX_QUESTION` characters)."""
         text = (text or "").strip()
-        if len(text) > MAX_QUESTION:
-            fallback = self.choose_language(None, ctx)
-            notice = self.notice(fallback.lang, "ui.too_long", max=MAX_QUESTION)
-            return Reply(notice, None, fallback)
-        reading = self.lexicon.read(text)  # read once for language and routing
+        too_long = len(text) > MAX_QUESTION
+        reading = self.lexicon.read(text[:MAX_QUESTION])  # read once for language and routing
         words = reading.words
         written_in = decide(reading.marks, self.languages, reading.n_words)[0] if words else None
         language = choose(ctx, self.languages, written_in)
         lang = language.lang
+        if too_long:
+            return Reply(self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language)
         if not words:
             return Reply(self.notice(lang, "ui.empty"), None, language)
-        route = routing.route(self.lexicon, words, written_in,
-                              self.lexicon.analyse_reading(reading, written_in))
+        asked_help = self.lexicon.help_language(words)
+        if asked_help is not None:  # "help", "tolong", "hulp": the menu, in that language
+            language = choose(ctx, self.languages, asked_help)
+            return Reply(self.situation_menu(language.lang, "help"), None, language)
+        route = self._route(reading, written_in)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
+                                       "also": route.also, "elsewhere": route.elsewhere,
                                        "confidence": route.confidence, "lang": lang,
                                        "lang_reason": language.reason})
         # (How sure the routing was travels in Reply.route, so cached answers are reused as is.)
+        return Reply(self._routed(route, lang), route, language)
+
+    def route(self, text: str) -> routing.Route:
+        """Which answer a question needs, without composing it (autocomplete, inline mode)."""
+        reading = self.lexicon.read(text[:MAX_QUESTION])
+        written_in = decide(reading.marks, self.languages, reading.n_words)[0]
+        return self._route(reading, written_in)
+
+    def _route(self, reading: lexicon.Reading, written_in: str | None) -> routing.Route:
+        feats = classifier.featurize(self.lexicon, reading, written_in)
+        return classifier.decide(self.model.predict(feats), feats, self.model.thresholds,
+                                 reading.n_words)
+
+    def _routed(self, route: routing.Route, lang: str) -> Answer:
+        """The answer for a route (cached per shape: guides and menus are static)."""
         if route.situation is not None:
-            answer = self.situation(route.situation, lang)
-        elif route.kind == "unsure":
+            if not (route.also or route.elsewhere):
+                return self.situation(route.situation, lang)
+            key = (f"guide:{route.situation}:{route.also}:{route.elsewhere}", lang)
+            answer = self._answers.get(key)
+            if answer is None:
+                answer = self._answers[key] = self._guide_for(route, lang)
+            return answer
+        if route.kind == "unsure":
             answer = self.situation_menu(lang, "unsure")
-            if route.candidates:  # the likeliest first, then the rest
+            if not route.candidates:
+                return answer
+            key = (f"unsure:{'.'.join(route.candidates)}", lang)
+            cached = self._answers.get(key)
+            if cached is None:  # the likeliest first, then the rest
                 rest = tuple(s.id for s in situations.SITUATIONS if s.id not in route.candidates)
-                key = (f"unsure:{'.'.join(route.candidates)}", lang)
-                cached = self._answers.get(key)
-                if cached is None:
-                    ordered = self._situation_choices(lang, route.candidates + rest)
-                    cached = self._answers[key] = replace(answer, choices=ordered)
-                answer = cached
-        else:
-            answer = self.situation_menu(lang, "offtopic")
-        return Reply(answer, route, language)
+                ordered = self._situation_choices(lang, route.candidates + rest)
+                cached = self._answers[key] = replace(answer, choices=ordered)
+            return cached
+        return self.situation_menu(lang, "offtopic")
+
+    def _guide_for(self, route: routing.Route, lang: str) -> Answer:
+        """A guide with "Also about: <the second answer>" first among its buttons, and, for
+        another marketplace or a direct client, the line saying what the guides cover."""
+        assert route.situation is not None
+        answer = self.situation(route.situation, lang)
+        if route.also:
+            also = Choice(actions.situation(lang, route.also),
+                          self.t(lang, "ui.also_about", title=self.t(lang, f"{route.also}.title")),
+                          "also")
+            related = tuple(c for c in answer.choices if c.token != also.token)
+            answer = replace(answer, choices=(also, *related))
+        if route.elsewhere:
+            answer = replace(answer, intro=f"{self.t(lang, 'ui.other_marketplace')}\n\n"
+                                           f"{answer.intro}")
+        return answer
 
     def act(self, token: str, ctx: LanguageContext) -> Answer:
         """Answer a button press. A stale or forged token gets a notice and a fresh menu."""
@@ -261,11 +303,12 @@ def _content_version(cats: catalogs.Catalogs) -> str:
     return h.hexdigest()[:12]
 
 
-def build(locales: Path | None = None, templates: Path | None = None) -> Core:
-    """Load catalogs, lexicons and templates and return a ready core."""
+def build(locales: Path | None = None, templates: Path | None = None,
+          model: Path | None = None) -> Core:
+    """Load catalogs, lexicons, the router model and templates and return a ready core."""
     cats = catalogs.load(locales)
     lex = lexicon.load(cats.directory, cats.languages)
-    return Core(cats, lex, Renderer(templates))
+    return Core(cats, lex, Renderer(templates), classifier.load(model))
 
 
 @lru_cache(maxsize=1)

@@ -24,8 +24,17 @@ class Option:
 
 @dataclass(frozen=True)
 class Node:
+    """A question with its choices. ``ask`` names the catalog text when two nodes ask the
+    same question but lead to different places (``flow.<ask>.question``, ``flow.<ask>.<id>``).
+    """
+
     id: str
     options: tuple[Option, ...]
+    ask: str = ""
+
+    @property
+    def text_key(self) -> str:
+        return self.ask or self.id
 
     def option(self, choice: str) -> Option | None:
         return next((o for o in self.options if o.id == choice), None)
@@ -40,6 +49,7 @@ NODES: dict[str, Node] = {
                 Option("buyer", node="why"),
                 Option("me", situation="seller-cancel"),
                 Option("unhappy", node="delivered"),
+                Option("stats", situation="completion-rate"),
                 Option("other", situation="general-advice"),
             ),
         ),
@@ -47,15 +57,35 @@ NODES: dict[str, Node] = {
             "why",
             (
                 Option("mistake", situation="ordered-by-mistake"),
-                Option("unhappy", node="delivered"),
+                Option("unhappy", node="buyer-delivered"),
                 Option("other", situation="buyer-cancel-request"),
             ),
         ),
+        # The buyer wants to cancel because they are unhappy: keep going with revisions, or
+        # let the order go by accepting the buyer's request (not a cancellation of your own).
+        Node(
+            "buyer-delivered",
+            (
+                Option("yes", node="buyer-continue"),
+                Option("no", situation="buyer-cancel-request"),
+            ),
+            ask="delivered",
+        ),
+        Node(
+            "buyer-continue",
+            (
+                Option("yes", situation="unhappy-with-delivery"),
+                Option("no", situation="buyer-cancel-request"),
+            ),
+            ask="continue",
+        ),
+        # The buyer is unhappy but has not asked to cancel. Before delivery their feedback on
+        # the work so far is still a revision conversation, not a cancellation request.
         Node(
             "delivered",
             (
                 Option("yes", node="continue"),
-                Option("no", situation="buyer-cancel-request"),
+                Option("no", situation="unhappy-with-delivery"),
             ),
         ),
         Node(
@@ -96,9 +126,9 @@ def message_ids() -> list[str]:
     """Every catalog message id the decision steps need."""
     ids: list[str] = []
     for node in NODES.values():
-        ids.append(f"flow.{node.id}.question")
-        ids += [f"flow.{node.id}.{o.id}" for o in node.options]
-    return ids
+        ids.append(f"flow.{node.text_key}.question")
+        ids += [f"flow.{node.text_key}.{o.id}" for o in node.options]
+    return list(dict.fromkeys(ids))
 
 
 def all_paths() -> list[tuple[str, ...]]:
@@ -121,7 +151,7 @@ def mermaid() -> str:
     """The graph as a Mermaid flowchart (node and situation ids, language-neutral)."""
     lines = ["flowchart TD"]
     for node in NODES.values():
-        lines.append(f'    {node.id}{{"{node.id}?"}}')
+        lines.append(f'    {node.id}{{"{node.text_key}?"}}')
         for o in node.options:
             target = o.node if o.node is not None else f"S_{o.situation}"
             lines.append(f"    {node.id} -->|{o.id}| {target}")

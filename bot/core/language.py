@@ -1,10 +1,12 @@
 """Which language to answer in, and why.
 
 Order (first that applies wins): an explicit choice (command option or saved preference),
-the language the question is written in, the language the community's moderators chose, the
-platform's locale hint, the community's default (configured), English. A moderator's choice
-ranks above the platform locale because on Discord every interaction carries a locale, so a
-server's choice would otherwise never apply. Locale strings are parsed and matched with Babel.
+the language the question is written in, the language of the member's previous question in a
+private conversation (a short follow-up says too little), the language the community's
+moderators chose, the platform's locale hint, the community's default (configured), English.
+A moderator's choice ranks above the platform locale because on Discord every interaction
+carries a locale, so a server's choice would otherwise never apply. Locale strings are parsed
+and matched with Babel.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.core.lexicon import BREAK, Lexicon, split_words
 log = logging.getLogger(__name__)
 
 FALLBACK = "en"
+QUESTION = "question language"  # the reason given when the question's own language decided
 #: A question needs at least this much marker weight, and a lead over the runner-up,
 #: before we trust its language over the member's locale.
 MIN_EVIDENCE = 1.5
@@ -38,6 +41,7 @@ class LanguageContext(NamedTuple):
     community_choice: str | None = None  # set by the community's moderators
     platform_locale: str | None = None  # e.g. Telegram language_code, Discord interaction.locale
     community_default: str | None = None  # the configured default for communities
+    previous: str | None = None  # the language of the member's last question in this chat
 
 
 class LanguageChoice(NamedTuple):
@@ -123,7 +127,10 @@ def choose(
         if lang:
             return _log(LanguageChoice(lang, reason))
     if detected is not None and detected in available:
-        return _log(LanguageChoice(detected, "question language"))
+        return _log(LanguageChoice(detected, QUESTION))
+    if ctx.previous in available:
+        # a short follow-up ("terus gimana?", "ok and now") keeps the conversation's language
+        return _log(LanguageChoice(cast(str, ctx.previous), "previous question"))
     for value, reason in (
         (ctx.community_choice, "community choice"),
         (ctx.platform_locale, "platform locale"),

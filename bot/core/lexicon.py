@@ -134,6 +134,8 @@ class Lexicon:
     _infos: dict[str, TokenInfo | None] = field(default_factory=dict, repr=False)
     quote_openers: tuple[str, ...] = ()  # "said", "bilang", "schreef": buyer <verb>: "..."
     self_words: frozenset[str] = frozenset()
+    # a whole question that only asks for help ("help", "tolong", "hulp") -> its language
+    help_requests: dict[tuple[str, ...], str] = field(default_factory=dict)
     _quote: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
 
     def read(self, text: str) -> Reading:
@@ -208,6 +210,15 @@ class Lexicon:
             tokens += word_tokens
             infos += word_infos
         return tokens, infos
+
+    def help_language(self, words: list[str]) -> str | None:
+        """The language of a question that only asks for help ("tolong", "hulp"), else None.
+
+        ``words`` is :attr:`Reading.words`.
+        """
+        if len(words) > 6:
+            return None
+        return self.help_requests.get(tuple(w for w in words if w is not BREAK))
 
     def scan(self, text: str) -> list[str]:
         """The folded words of a message, each sentence followed by ``BREAK`` (see :meth:`read`)."""
@@ -415,6 +426,8 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
         quote_openers += [fold(w) for w in data.get("quote_openers", [])]
         self_words += [fold(w) for w in data.get("concepts", {}).get("self", []) if " " not in w]
         suffixes += data.get("suffixes", [])
+        for request in data.get("help_requests", []):
+            lex.help_requests.setdefault(tuple(split_words(request)), lang)
         for concept, pairs in data.get("pairs", {}).items():
             for pair in pairs:
                 if not (isinstance(pair, list) and len(pair) == 2):

@@ -1,9 +1,10 @@
-"""Free-text routing: which situation a question describes, and how sure we are.
+"""The routing lexicon's reading of a question: concepts and who-cancels features.
 
 Questions are turned into language-neutral *concepts* (cancel, buyer, mistake, delivered, ...)
-with the merged lexicons, so Indonesian with English words mixed in routes as well as either
-language alone. Concepts are scored per situation with the weights below; who cancels is
-decided by which agent (the member or the buyer) stands nearest before the word "cancel".
+with the merged lexicons, so Indonesian with English words mixed in reads as well as either
+language alone; who cancels is decided by which agent (the member or the buyer) stands nearest
+before the word "cancel". These are features of the trained router (:mod:`bot.core.classifier`),
+which weighs them with the words themselves; :class:`Route` is what it decides.
 """
 
 from __future__ import annotations
@@ -16,49 +17,12 @@ from typing import NamedTuple
 
 from bot.core.lexicon import BREAK, Lexicon, TokenInfo
 
-SITUATION_WEIGHTS: dict[str, dict[str, float]] = {
-    "buyer-cancel-request": {
-        "buyer_cancels": 2.6,
-        "cancel_request": 2.6,
-        "refund": 2.0,
-        "not_needed": 1.8,
-        "partial_pay": 1.5,
-        "ignore_cancel": 1.4,
-        "decide_cancel": 1.2,
-        "cancel_unattributed": 0.9,
-        "buyer_unresponsive_cancel": 0.0,
-    },
-    "ordered-by-mistake": {"mistake": 2.6, "reorder": 2.8, "mistake_cancel": 0.8},
-    "unhappy-with-delivery": {
-        "unhappy": 2.0,
-        "revision": 2.0,
-        "delivered": 1.1,
-        "redeliver": 2.6,
-        "scope": 1.8,
-    },
-    "seller-cancel": {
-        "self_cancels": 3.0,
-        "cant_deliver": 3.0,
-        "unresponsive": 1.4,
-        "resolution_self": 0.8,
-        "how_cancel": 0.9,
-    },
-    "general-advice": {"tips": 2.0, "completion": 0.9, "cancel_generic": 2.2},
-}
-_BY_FEATURE: dict[str, tuple[tuple[str, float], ...]] = {}
-for _sid, _weights in SITUATION_WEIGHTS.items():
-    for _name, _w in _weights.items():
-        _BY_FEATURE[_name] = (*_BY_FEATURE.get(_name, ()), (_sid, _w))
 #: Concepts whose presence is itself a feature (a repeated one counts a little more).
 COUNTED = frozenset({
     "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
     "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
     "cancel_request", "offtopic_strong", "partial_pay",
 })
-OFFTOPIC_WEIGHT = 2.0
-STRONG_OFFTOPIC = 6.0
-#: Below this confidence the core offers the situations as choices instead of guessing.
-CONFIDENT = 0.3
 AGENT_WINDOW = 10
 PAIR_WINDOW = 4
 _second = itemgetter(1)
@@ -72,7 +36,9 @@ class Route(NamedTuple):
     confidence: float
     kind: str  # "situation", "unsure" or "offtopic"
     candidates: tuple[str, ...]
-    scores: tuple[tuple[str, float], ...]  # every situation's score, highest first
+    scores: tuple[tuple[str, float], ...]  # every answer's score, highest first
+    also: str | None = None  # a second answer nearly as likely ("Also about: ...")
+    elsewhere: bool = False  # about another marketplace or a direct client
 
 
 def concept_positions(
@@ -338,74 +304,3 @@ def _attribute(
         f["resolution_self"] = 1.0
     if "resolution" in where and f.get("how_cancel"):
         f["how_resolution"] = 1.0
-
-
-def score(f: dict[str, float]) -> dict[str, float]:
-    scores = dict.fromkeys(SITUATION_WEIGHTS, 0.0)
-    for name, value in f.items():
-        for sid, w in _BY_FEATURE.get(name, ()):
-            scores[sid] += w * value
-    # Interactions the linear weights can't express.
-    get = f.get
-    mistake, reorder, refund = get("mistake", 0.0), get("reorder", 0.0), get("refund", 0.0)
-    buyer_cancels, self_cancels = get("buyer_cancels", 0.0), get("self_cancels", 0.0)
-    mistaken = mistake or reorder
-    if mistake and not (get("cancel_request") or buyer_cancels or reorder
-                        or get("mistake_cancel")):
-        scores["ordered-by-mistake"] *= 0.5  # "wrong" alone is weak evidence of a mistaken order
-    if mistaken and (buyer_cancels or self_cancels or get("cancel_unattributed")):
-        # A mistaken order is cancelled whoever presses the button: the mistake route applies.
-        scores["ordered-by-mistake"] += 1.0
-        scores["seller-cancel"] *= 0.5
-        scores["buyer-cancel-request"] *= 0.5
-    if reorder:
-        scores["buyer-cancel-request"] -= 1.5  # "so he can order again": a mistaken order
-    if refund and self_cancels and not buyer_cancels:
-        # "If I cancel, is the buyer refunded?": what happens after the seller cancels.
-        scores["buyer-cancel-request"] -= 2.0 * refund
-        scores["seller-cancel"] += 1.0
-    if get("self_refunds"):
-        scores["buyer-cancel-request"] -= 2.0 * refund
-    if refund and get("buyer_mentioned") and not self_cancels:
-        scores["buyer-cancel-request"] += 1.0
-    escalate = get("escalate_cancel")
-    if escalate and (not self_cancels or get("decide_cancel")):
-        scores["buyer-cancel-request"] += 1.0
-    if escalate and (not get("cant_deliver") or get("buyer_threatens")):
-        # "the buyer threatens support / one star unless I cancel": only buyers threaten
-        # that, and the "I cancel" in it is the buyer's demand, not the seller's wish.
-        scores["buyer-cancel-request"] += 1.5 + 2.5 * self_cancels
-        scores["seller-cancel"] = max(0.0, scores["seller-cancel"] - 3.0 * self_cancels)
-    if self_cancels and (get("unhappy") or get("revision")) and not get("cant_deliver"):
-        scores["seller-cancel"] += 0.5  # the seller gives up on a demanding buyer
-    if buyer_cancels or get("cancel_request") or self_cancels or mistaken:
-        scores["general-advice"] *= 0.5  # someone in particular cancels: not general advice
-    if get("completion") and get("cancel_unattributed") and not mistaken:
-        scores["general-advice"] += 1.0  # "how do cancellations affect my completion rate"
-    if get("how_resolution"):
-        scores["seller-cancel"] += 1.0  # "how do I cancel through the Resolution Center"
-    return {k: max(0.0, v) for k, v in scores.items()}
-
-
-def route(
-    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None,
-    analysed: tuple[list[str], list[TokenInfo | None]] | None = None,
-) -> Route:
-    """Route one question to a situation, or say it is unsure or off-topic.
-
-    ``lang`` is the language the question is written in, when known (it decides chat
-    spellings that mean different things in different languages).
-    """
-    f = features(lex, text, lang, analysed)
-    ranked = tuple(sorted(score(f).items(), key=_second, reverse=True))
-    (top, t), (_, s) = ranked[0], ranked[1]
-    # Another marketplace or a paid plan: cancellation words there are not about an order.
-    off = OFFTOPIC_WEIGHT * f.get("offtopic", 0.0) + STRONG_OFFTOPIC * f.get("offtopic_strong", 0)
-    confidence = 0.0 if t <= 0 else round((t - s) / (t + 1.0) * min(1.0, t / 2.0), 3)
-    if t <= 0 or (off and off > t):
-        return Route(None, round(min(1.0, off / 4.0), 3), "offtopic", (), ranked)
-    # ranked is highest first, so the positive scores lead
-    candidates = tuple([sid for sid, v in ranked[:3] if v > 0])
-    if confidence < CONFIDENT:
-        return Route(None, confidence, "unsure", candidates, ranked)
-    return Route(top, confidence, "situation", candidates, ranked)

@@ -64,6 +64,13 @@ SITUATIONS: tuple[Situation, ...] = (
         related=("ordered-by-mistake", "general-advice"),
     ),
     Situation(
+        id="completion-rate",
+        steps=5,
+        notes=2,
+        sources=("004", "003", "000", "002"),
+        related=("ordered-by-mistake", "buyer-cancel-request", "seller-cancel"),
+    ),
+    Situation(
         id="general-advice",
         steps=7,
         notes=0,

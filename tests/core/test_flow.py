@@ -43,8 +43,14 @@ def test_paths_reach_expected_situations(core: Core, lang: str) -> None:
         ("buyer", "mistake"): "ordered-by-mistake",
         ("buyer", "other"): "buyer-cancel-request",
         ("buyer", "unhappy", "yes", "yes"): "unhappy-with-delivery",
-        ("buyer", "unhappy", "yes", "no"): "seller-cancel",
-        ("unhappy", "no"): "buyer-cancel-request",
+        # the buyer wants out because they are unhappy: accepting their request ends it
+        ("buyer", "unhappy", "yes", "no"): "buyer-cancel-request",
+        ("buyer", "unhappy", "no"): "buyer-cancel-request",
+        ("unhappy", "yes", "yes"): "unhappy-with-delivery",
+        ("unhappy", "yes", "no"): "seller-cancel",
+        # unhappy before delivery, no cancellation asked for: still a revision conversation
+        ("unhappy", "no"): "unhappy-with-delivery",
+        ("stats",): "completion-rate",
         ("other",): "general-advice",
     }
     for path, sid in expected.items():

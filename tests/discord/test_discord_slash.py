@@ -6,7 +6,7 @@ from typing import Any
 
 import dc_factory as factory
 import pytest
-from dc_harness import T, ephemeral, ids, reply
+from dc_harness import T, ephemeral, ids, reply, sent
 from dc_standin import StandIn
 
 from bot.adapters.discord.client import SellerBot
@@ -148,3 +148,29 @@ async def test_autocomplete_in_a_dm_and_for_pin(bot: SellerBot, inject: Any) -> 
     assert kind == 8 and data["choices"]
     assert all(c["name"] in {T("nl", f"{s.id}.title") for s in situations.SITUATIONS}
                for c in data["choices"])
+
+
+async def test_ask_about_two_things_offers_the_second_as_a_button(
+    bot: SellerBot, inject: Any, standin: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # whenever a second answer is offered (here: always), it is a button that opens it
+    monkeypatch.setitem(bot.core.model.thresholds, "also", 0.0)
+    question = "my buyer cancelled the order, will it hurt my completion rate?"
+    route = bot.core.route(question)
+    assert route.kind == "situation" and route.also
+    data = await sent(bot, inject, standin, factory.slash("ask", {"question": question}))
+    buttons = [c for row in data["components"] for c in row["components"]]
+    also = next(b for b in buttons if b.get("custom_id") == f"sb1:en:s:{route.also}")
+    assert also["label"] == T("en", "ui.also_about", title=T("en", f"{route.also}.title"))
+    _kind, opened = reply(await inject(bot, factory.component(data, also["custom_id"])))
+    assert opened["embeds"][0]["title"] == T("en", f"{route.also}.title")
+
+
+async def test_ask_about_another_marketplace_gets_general_advice_saying_so(
+    bot: SellerBot, inject: Any
+) -> None:
+    question = "client on upwork cancelled the contract and wants a refund, what do i do"
+    _kind, data = reply(await inject(bot, factory.slash("ask", {"question": question})))
+    embed = data["embeds"][0]
+    assert embed["title"] == T("en", "general-advice.title")
+    assert T("en", "ui.other_marketplace")[:60] in embed["description"]

@@ -144,3 +144,39 @@ async def test_edited_question_gets_a_fresh_answer_quoting_it(
     [msg] = feed.sent()
     assert assistant.core.t("nl", "buyer-cancel-request.title") in msg["text"]
     assert msg["reply_parameters"]["message_id"] == 42
+
+
+async def test_a_post_about_two_things_offers_the_second_answer(
+    feed: Feeder, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tg_fixtures import callback_on
+
+    core = assistant.core
+    monkeypatch.setitem(core.model.thresholds, "also", 0.0)  # offer it whenever there is one
+    question = "my buyer cancelled the order, will it hurt my completion rate?"
+    route = core.route(question)
+    assert route.kind == "situation" and route.also
+    await feed("private_text", text=question)
+    msg = feed.last_message(int(feed.sent()[0]["chat_id"]))
+    label = core.t("en", "ui.also_about", title=core.t("en", f"{route.also}.title"))
+    pressed = {b["text"]: b["callback_data"] for row in msg["reply_markup"]["inline_keyboard"]
+               for b in row}[label]
+    assert pressed == f"sb1:en:s:{route.also}"
+    user = {"id": USERS["en"], "is_bot": False, "first_name": "M", "language_code": "en"}
+    await feed(callback_on(msg, pressed, user, 990))
+    assert core.t("en", f"{route.also}.title") in feed.sent()[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("klien di projects.co.id batalin project, duit gw ga dibayar, gimana ya", "id"),
+     ("mijn directe klant wil de opdracht annuleren en zijn aanbetaling terug", "nl")],
+)
+async def test_another_marketplace_gets_general_advice_saying_so(
+    feed: Feeder, assistant: Assistant, question: str, lang: str
+) -> None:
+    await feed("private_text", text=question, lang=lang)
+    [msg] = feed.sent()
+    core = assistant.core
+    assert core.t(lang, "general-advice.title") in msg["text"]
+    assert core.t(lang, "ui.other_marketplace")[:50] in msg["text"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import select
 import sys
 from typing import TextIO
 
@@ -10,6 +12,8 @@ from bot.assistant import Assistant, Member, Place
 from bot.core.answer import Answer, Choice
 
 PLATFORM = "console"
+#: Lines that reach a terminal within this many seconds of each other are one paste.
+PASTE_GAP = 0.05
 
 
 class ConsoleChannel:
@@ -54,8 +58,28 @@ class ConsoleChannel:
         if self.interactive:
             self.stdout.write("> ")
             self.stdout.flush()
+        if self.interactive:
+            return await asyncio.to_thread(self._read_paste, self.stdin.fileno())
         line = await asyncio.to_thread(self.stdin.readline)
         return None if line == "" else line.rstrip("\n")
+
+    @staticmethod
+    def _read_paste(fd: int) -> str | None:
+        """One typed line, or a whole pasted post: a terminal hands over one line per read,
+        and the lines of a paste arrive together, so whatever follows within ``PASTE_GAP``
+        belongs to the same question. None at the end of input (Ctrl-D)."""
+        chunks: list[bytes] = []
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            ready, _, _ = select.select([fd], [], [], PASTE_GAP)
+            if not ready:
+                break
+        if not chunks:
+            return None
+        return b"".join(chunks).decode("utf-8", errors="replace").rstrip("\n")
 
     async def run(self) -> None:
         a = self.assistant
@@ -98,7 +122,7 @@ class ConsoleChannel:
             else:
                 self.show(await a.language_status(m, p))
             return True
-        if command in ("help", "bantuan", "hulp", "?"):
+        if command == "?":
             self.show(await a.help(m, p))
             return True
         if command in ("start", "guide", "menu", "mulai"):

@@ -16,7 +16,7 @@ from discord import app_commands
 from discord.utils import MISSING
 
 from bot.adapters.discord.texts import L
-from bot.core import routing, situations
+from bot.core import situations
 from bot.core.engine import MAX_QUESTION, Core
 
 if TYPE_CHECKING:
@@ -68,11 +68,9 @@ def rank(
     query = _fold(query).strip()[:100]
     boost: dict[str, float] = {}
     if query:
-        found = routing.route(core.lexicon, query)
-        for sid in found.candidates:
-            boost[sid] = 0.6
-        if found.situation:
-            boost[found.situation] = 1.0
+        # answers the router finds likelier than not (a few typed words are too short for a
+        # guide of their own, but the probabilities still say which title is meant)
+        boost.update((sid, p) for sid, p in core.route(query).scores if p >= 0.5)
     scored = []
     for i, s in enumerate(situations.SITUATIONS):
         title = core.t(lang, f"{s.id}.title")

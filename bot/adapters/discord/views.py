@@ -46,6 +46,7 @@ OPTIONS = 25
 
 _STYLE = {
     "walk": discord.ButtonStyle.primary,
+    "also": discord.ButtonStyle.primary,  # "Also about: ...": the post's second question
     "situation": discord.ButtonStyle.secondary,
     "back": discord.ButtonStyle.secondary,
     "restart": discord.ButtonStyle.secondary,
@@ -55,7 +56,7 @@ _STYLE = {
     "remove": discord.ButtonStyle.danger,
     "edit": discord.ButtonStyle.secondary,
 }
-_EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️"}
+_EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️", "also": "➕"}
 
 
 class SentView(ui.View):

@@ -1,0 +1,225 @@
+"""The trained question router: a linear model over a question's words and concepts.
+
+A question becomes a set of string features (:func:`featurize`): the words as typed, their
+neighbours, character 4-grams (so "membatalkan", "batalin" and "cancelled" share pieces with
+what was seen in training), and the language-neutral concepts and who-cancels features of the
+routing lexicon (:mod:`bot.core.routing`), which carry what was learnt in one language to the
+others. A multinomial logistic regression, trained by ``tools/train_router.py`` on the labelled
+corpus in ``corpus/``, weighs them; this module only evaluates it, in pure Python.
+
+Model file (JSON, ``model/router.json``)::
+
+    {"classes": ["buyer-cancel-request", ..., "none"],
+     "bias": [float per class],
+     "link": "softmax" | "sigmoid", "norm": 0.5,
+     "weights": {"feature": [float per class], ...},
+     "thresholds": {"unsure": float, "also": float, "offtopic": float},
+     "trained": {...}}           # provenance: when, corpus size, cross-validated figures
+
+``none`` is the off-topic class.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core import routing
+from bot.core.lexicon import BREAK, Lexicon, Reading
+
+OFFTOPIC = "none"
+GRAM = 4
+
+
+def default_model_path() -> Path:
+    """``model/router.json`` beside ``bot/`` (the file ``tools/train_router.py`` writes)."""
+    return Path(__file__).resolve().parents[2] / "model" / "router.json"
+
+
+def featurize(lex: Lexicon, reading: Reading, lang: str | None) -> list[str]:
+    """The features of one question, as read by :meth:`Lexicon.read` (no duplicates).
+
+    Shapes: ``w:<word>``, ``b:<word> <word>`` (neighbours in one sentence), ``g:<4 letters>``
+    (of ``<word>`` with its ends marked), ``c:<concept>``, ``l:<concept>`` (in the last two
+    sentences)) and ``f:<routing feature>``.
+    """
+    words = reading.words
+    feats: set[str] = set()
+    add = feats.add
+    prev = ""
+    for w in words:
+        if w is BREAK:
+            prev = ""
+            continue
+        add("w:" + w)
+        if prev:
+            add(f"b:{prev} {w}")
+        prev = w
+        marked = f"<{w}>"
+        for i in range(len(marked) - GRAM + 1):
+            add("g:" + marked[i:i + GRAM])
+    analysed = lex.analyse_reading(reading, lang)
+    tokens = analysed[0]
+    where = routing.concept_positions(lex, *analysed)
+    # What the member asks about is usually in the last sentences ("several problems in one
+    # post": the last question decides), so concepts there count once more on their own.
+    ends = [i for i, t in enumerate(tokens) if t is BREAK]
+    tail = ends[-3] if len(ends) >= 3 else -1
+    for concept, positions in where.items():
+        add("c:" + concept)
+        if positions[-1] > tail:
+            add("l:" + concept)
+    for name, value in routing.features(lex, words, lang, analysed).items():
+        if value > 0:
+            add("f:" + name)
+    return sorted(feats)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Probabilities per class, highest first (``none`` is off-topic)."""
+
+    ranked: tuple[tuple[str, float], ...]
+
+    @property
+    def top(self) -> tuple[str, float]:
+        return self.ranked[0]
+
+    def situations(self) -> tuple[tuple[str, float], ...]:
+        """The ranking without the off-topic class."""
+        return tuple(r for r in self.ranked if r[0] != OFFTOPIC)
+
+
+@dataclass
+class Model:
+    """A loaded router model (see the module docstring for the file's shape)."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[float, ...]]
+    thresholds: dict[str, float] = field(default_factory=dict)
+    trained: dict[str, Any] = field(default_factory=dict)
+    link: str = "softmax"  # or "sigmoid": each answer's own probability of being acceptable
+    norm: float = 0.5  # features are scaled by (their count) ** -norm, as in training
+
+    def predict(self, feats: list[str]) -> Prediction:
+        """Probabilities for a question's features: with the softmax link, which answer is
+        best (they sum to 1); with the sigmoid link, whether each answer is acceptable.
+
+        Features are binary, scaled by their count to the power ``-norm`` as in training.
+        """
+        scores = list(self.bias)
+        n = len(self.classes)
+        get = self.weights.get
+        found = [w for w in map(get, feats) if w is not None]
+        scale = len(feats) ** -self.norm if feats else 0.0
+        for w in found:
+            for k in range(n):
+                scores[k] += w[k] * scale
+        if self.link == "sigmoid":
+            probs = [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, s)))) for s in scores]
+        else:
+            top = max(scores)
+            exps = [math.exp(s - top) for s in scores]
+            total = sum(exps)
+            probs = [e / total for e in exps]
+        ranked = sorted(zip(self.classes, probs, strict=True),
+                        key=lambda cp: cp[1], reverse=True)
+        return Prediction(tuple(ranked))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"classes": list(self.classes), "bias": list(self.bias), "link": self.link,
+                "norm": self.norm,
+                "weights": {k: list(v) for k, v in sorted(self.weights.items())},
+                "thresholds": self.thresholds, "trained": self.trained}
+
+
+class ModelError(Exception):
+    """The router model file is missing or malformed."""
+
+
+def from_json(data: dict[str, Any]) -> Model:
+    """A model from its JSON form.
+
+    Raises:
+        ModelError: a key is missing, or a weight row has the wrong length.
+    """
+    try:
+        classes = tuple(data["classes"])
+        bias = tuple(float(b) for b in data["bias"])
+        weights = {k: tuple(float(x) for x in v) for k, v in data["weights"].items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"malformed router model: {exc}") from exc
+    if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
+        raise ModelError("router model: every weight row needs one value per class")
+    link = data.get("link", "softmax")
+    if link not in ("softmax", "sigmoid"):
+        raise ModelError(f"router model: unknown link {link!r}")
+    return Model(classes, bias, weights, dict(data.get("thresholds", {})),
+                 dict(data.get("trained", {})), link, float(data.get("norm", 0.5)))
+
+
+def load(path: Path | None = None) -> Model:
+    """Load the model file (default :func:`default_model_path`).
+
+    Raises:
+        ModelError: the file is missing or not a valid model.
+    """
+    path = path or default_model_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read the router model {path}: {exc}") from exc
+    return from_json(data)
+
+
+#: Concepts that say the order is not on the marketplace our guides describe.
+ELSEWHERE = "elsewhere"
+#: Concepts that make an off-topic-looking post about another marketplace a cancellation,
+#: refund or rejected-delivery question after all (the spec: never off-topic then).
+CANCELISH = frozenset({"cancel", "cancel_request", "refund", "unhappy", "revision", "scope",
+                       "resolution", "cancel_generic", "not_needed"})
+#: The one guide whose steps hold on any marketplace and with direct clients.
+ANYWHERE = "general-advice"
+#: A question of this many words or fewer ("cancel?", "refund", "koper") says too little for
+#: the model's probabilities to mean much (they are mostly its priors): it gets a guide only
+#: when the model is nearly certain ("revisi"), else the likeliest answers to choose from.
+SHORT_WORDS = 2
+SHORT_CONFIDENT = 0.9
+
+
+def decide(prediction: Prediction, feats: list[str] | set[str],
+           thresholds: dict[str, float], words: int = SHORT_WORDS + 1) -> routing.Route:
+    """Turn class probabilities into an answer: a guide, choices when unsure, or off-topic.
+
+    ``thresholds`` (chosen by ``tools/train_router.py`` by cross-validation on real posts):
+    ``unsure``, the least probability of the top guide to give it outright; ``offtopic``, the
+    least probability of the off-topic class to decline; ``also``, the least ratio of the
+    second guide's probability to the first's to offer it as "Also about". ``words`` is the
+    question's length in words (see :data:`SHORT_WORDS`).
+    """
+    fs = feats if isinstance(feats, set) else set(feats)
+    elsewhere = "c:" + ELSEWHERE in fs
+    ranked = prediction.ranked
+    sits = prediction.situations()
+    scores = tuple((sid, round(p, 4)) for sid, p in ranked)
+    top, p = ranked[0]
+    candidates = tuple(sid for sid, _ in sits[:3])
+    if elsewhere and (top != OFFTOPIC or any("c:" + c in fs for c in CANCELISH)):
+        # Another marketplace or a direct client: only the general advice holds there.
+        return routing.Route(ANYWHERE, round(max(p, dict(ranked)[ANYWHERE]), 3), "situation",
+                             (ANYWHERE, *(c for c in candidates if c != ANYWHERE))[:3], scores,
+                             None, True)
+    if top == OFFTOPIC:
+        if p >= thresholds.get("offtopic", 0.0):
+            return routing.Route(None, round(p, 3), "offtopic", (), scores)
+        return routing.Route(None, round(sits[0][1], 3), "unsure", candidates, scores)
+    least = thresholds.get("unsure", 0.0)
+    if p < (max(least, SHORT_CONFIDENT) if words <= SHORT_WORDS else least):
+        return routing.Route(None, round(p, 3), "unsure", candidates, scores)
+    second, q = sits[1]
+    also = second if q >= thresholds.get("also", 1.0) * p else None
+    return routing.Route(top, round(p, 3), "situation", candidates, scores, also)
