@@ -131,3 +131,16 @@ async def test_community_note_shows_only_in_its_community(
     assert elsewhere.community_note is None
     private = await assistant.situation("buyer-cancel-request", ALICE, PRIVATE)
     assert private.community_note is None
+
+
+async def test_a_private_conversation_keeps_its_language_for_short_follow_ups(
+    assistant: Assistant,
+) -> None:
+    first = await assistant.ask("buyer mau batalin order gimana", ALICE, PRIVATE)
+    assert first.lang == "id"
+    follow_up = await assistant.ask("ok", ALICE, PRIVATE)  # says nothing of its language
+    assert follow_up.lang == "id"  # not ALICE's en-GB locale
+    # in a group, a short message is not a conversation with the bot: the locale decides
+    assert (await assistant.ask("ok", ALICE, GROUP)).lang == "en"
+    other = Member("telegram", "1002", locale="nl")
+    assert (await assistant.ask("ok", other, PRIVATE)).lang == "nl"  # per member

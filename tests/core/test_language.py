@@ -62,6 +62,11 @@ def test_community_default_then_english() -> None:
         ("udh deliver tp buyer minta revisi terus", "id"),
         ("mijn koper wil de bestelling annuleren", "nl"),
         ("wat moet ik doen als de klant niet tevreden is", "nl"),
+        # short code-mixed Indonesian: English marketplace words around a few Indonesian ones
+        ("buyer salah order", "id"),
+        ("buyer ga puas", "id"),
+        ("buyer mau batalin order", "id"),
+        ("klant heeft geannuleerd", "nl"),
     ],
 )
 def test_question_language_is_detected(core: Core, question: str, lang: str) -> None:
@@ -80,3 +85,11 @@ def test_reason_is_logged_at_debug(core: Core, caplog: pytest.LogCaptureFixture)
         core.ask("mijn koper wil annuleren", LanguageContext(platform_locale="en-GB"))
     reasons = [getattr(r, "reason", None) for r in caplog.records]
     assert "question language" in reasons
+
+
+def test_previous_question_language_carries_a_short_follow_up(core: Core) -> None:
+    ctx = LanguageContext(platform_locale="en-US", previous="id")
+    assert core.ask("ok", ctx).language == ("id", "previous question")
+    # a follow-up that does say its language wins, and a saved preference beats both
+    assert core.ask("mijn koper wil annuleren", ctx).language.lang == "nl"
+    assert core.ask("ok", ctx._replace(saved="nl")).language.lang == "nl"
