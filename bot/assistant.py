@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from dataclasses import replace
 from typing import NamedTuple
 
 from bot.core import actions
 from bot.core.answer import Answer
 from bot.core.engine import Core
-from bot.core.language import QUESTION, LanguageContext, match_locale
+from bot.core.language import LanguageContext, match_locale
+from bot.core.unicode import clean
 from bot.moderation.notes import with_community_note
 from bot.storage import Repository
 
@@ -91,10 +93,12 @@ class Assistant:
         self, text: str, member: Member, place: Place, explicit_lang: str | None = None
     ) -> Answer:
         """Answer a free-text question and record it for the moderators' statistics."""
+        text = clean(text)  # a lone surrogate would fail the reply and the statistics write
         ctx = await self.context(member, place, explicit_lang)
         reply = self.core.ask(text, ctx)
-        if place.chat_id is None and reply.language.reason == QUESTION:
-            self._remember(member, reply.language.lang)
+        if place.chat_id is None and reply.written_in is not None:
+            # (also under a saved language: after "lang auto" the member is followed from here)
+            self._remember(member, reply.written_in)
         if reply.route is not None:
             lang = reply.language.lang
             await self.repo.record_question(
@@ -107,11 +111,12 @@ class Assistant:
     async def press(
         self, token: str, member: Member, place: Place, answer_ref: str | None = None
     ) -> Answer:
-        """Answer a button. Feedback buttons store one changeable vote per member and answer."""
+        """Answer a button. Feedback buttons store one changeable vote per member and answer;
+        "not helpful" is answered with the other answers and the decision steps."""
         ctx = await self.context(member, place)
         answer = self.core.act(token, ctx)
         action = actions.parse(token)
-        if action is not None and action.verb == "f" and answer.kind == "notice":
+        if action is not None and action.verb == "f" and answer.kind != "stale":
             sid, _, vote = action.arg.rpartition(".")
             await self.repo.record_feedback(
                 member.platform,
@@ -146,8 +151,20 @@ class Assistant:
         ctx = await self.context(member, place, lang)
         return self.core.situation_menu(self.core.choose_language(None, ctx).lang, "help")
 
-    async def set_language(self, member: Member, place: Place, value: str | None) -> Answer:
-        """Save (or with None, clear) the member's language; unknown values are refused."""
+    async def set_language(
+        self, member: Member, place: Place, value: str | None, undo: str | None = None
+    ) -> Answer:
+        """Save (or with None or "auto", clear) the member's language; unknown values are
+        refused. A saved choice is confirmed with how to undo it: ``undo`` is the platform's
+        way of saying "auto" (``lang auto``, ``/language auto``)."""
+        answer = await self._save_language(member, place, value)
+        chose = value is not None and value.strip().lower() not in ("", "auto", "reset")
+        if undo and chose and match_locale(value, self.core.languages) is not None:
+            remembered = self.core.t(answer.lang, "ui.lang.remembered", undo=undo)
+            answer = replace(answer, title=f"{answer.title} {remembered}")
+        return answer
+
+    async def _save_language(self, member: Member, place: Place, value: str | None) -> Answer:
         if value is None or value.strip().lower() in ("", "auto", "reset"):
             await self.repo.set_member_language(member.platform, member.user_id, None)
             current = await self.language(member, place)
@@ -155,19 +172,20 @@ class Assistant:
         lang = match_locale(value, self.core.languages)
         if lang is None:
             current = await self.language(member, place)
-            names = ", ".join(
-                f"{code} ({self.core.catalogs.language_name(code)})" for code in self.core.languages
-            )
+            # where a member picks a language: each under its own name too ("nl – Nederlands
+            # (Dutch)"), so one who does not read ``current`` still finds theirs
+            names = ", ".join(f"{code} – {self.core.catalogs.language_label(code, current)}"
+                              for code in self.core.languages)  # fmt: skip
             return self.core.notice(current, "ui.lang.unknown", languages=names)
         await self.repo.set_member_language(member.platform, member.user_id, lang)
         log.info("language saved", extra={"platform": member.platform, "lang": lang})
         return self.core.notice(lang, "ui.lang.saved",
-                                language=self.core.catalogs.language_name(lang))
+                                language=self.core.catalogs.language_name(lang, lang))
 
     async def language_status(self, member: Member, place: Place) -> Answer:
         lang = await self.language(member, place)
         return self.core.notice(lang, "ui.lang.current",
-                                language=self.core.catalogs.language_name(lang))
+                                language=self.core.catalogs.language_name(lang, lang))
 
     def render(self, answer: Answer, fmt: str) -> list[str]:
         return self.core.render(answer, fmt)

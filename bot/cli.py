@@ -8,11 +8,25 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from typing import Any
 
-from bot.core.language import LanguageContext
+from bot.core.language import LanguageContext, match_locale
 
 log = logging.getLogger(__name__)
+
+PLATFORMS = ("telegram", "discord", "console")
+#: Exit code when the data folder or database cannot be used (as for a usage error: the
+#: setting, not the bot, needs changing).
+EXIT_STORAGE = 2
+
+
+def version() -> str:
+    """The installed package's version (its metadata), or a note when it is not installed."""
+    try:
+        return metadata.version("sellerbot")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed; pip install -e .)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -21,11 +35,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Step-by-step guidance for marketplace sellers, in English, Indonesian "
         "and Dutch.",
     )
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
+    verbose = ("show log messages (-vv: debug messages too); otherwise the console shows only "
+               "the conversation")
+    p.add_argument("-v", "--verbose", action="count", default=0, help=verbose)
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="start the configured adapters, or the console channel")
+    run = sub.add_parser("run", help="start the configured adapters, or the console channel")
+    run.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=verbose)
     ask = sub.add_parser("ask", help="answer one question (or one per line with '-')")
     ask.add_argument("question", help="the question, or '-' to read one per line from stdin")
-    ask.add_argument("--lang", help="answer in this language (en, id, nl)")
+    ask.add_argument("--lang", help="answer in this language (en, id, nl; or a locale: nl-BE)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument(
         "--format", choices=("text", "discord", "telegram"), default="text",
@@ -34,12 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate catalogs, decision steps and platform limits")
     sits = sub.add_parser("situations", help="list the situations")
     sits.add_argument("--json", action="store_true")
-    sits.add_argument("--lang", default="en")
+    sits.add_argument("--lang", help="language of the titles (default: en)")
     sub.add_parser("graph", help="print the decision steps as a Mermaid diagram")
     stats = sub.add_parser("stats", help="questions, helpful votes and unrouted questions")
-    stats.add_argument("--platform", help="telegram, discord or console (default: all)")
+    stats.add_argument("--platform", choices=PLATFORMS, help="one platform (default: all)")
     stats.add_argument("--chat", help="one community's chat or server id (default: all)")
-    stats.add_argument("--lang", default="en", help="language of the report (default: en)")
+    stats.add_argument("--lang", help="language of the report (default: en)")
     dsc = sub.add_parser("discord", help="Discord tools")
     dsub = dsc.add_subparsers(dest="discord_command", required=True)
     dsync = dsub.add_parser("sync", help="register the slash commands with Discord")
@@ -68,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(flow.mermaid())
             return 0
-        return _run()
+        return _run(args.verbose)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -81,16 +100,24 @@ def _core() -> Any:
     return default_core()
 
 
+def _language(core: Any, value: str | None, command: str) -> str | None:
+    """The language a ``--lang`` value names (``en``, ``EN``, ``nl-BE``, ``id_ID``: parsed with
+    Babel, as platform locales are), English without one; None (after saying so) if unknown."""
+    if value is None:
+        return "en"
+    lang = match_locale(value, core.languages)
+    if lang is None:
+        print(f"sellerbot {command}: unknown language {value!r}; choose one of: "
+              f"{', '.join(core.languages)}", file=sys.stderr)
+    return lang
+
+
 def _ask(args: argparse.Namespace) -> int:
     core = _core()
-    if args.lang and args.lang not in core.languages:
-        print(
-            f"sellerbot: unknown language {args.lang!r}; choose one of: "
-            f"{', '.join(core.languages)}",
-            file=sys.stderr,
-        )
+    lang = _language(core, args.lang, "ask") if args.lang else None
+    if args.lang and lang is None:
         return 2
-    ctx = LanguageContext(explicit=args.lang)
+    ctx = LanguageContext(explicit=lang)
 
     def one(question: str) -> str:
         reply = core.ask(question, ctx)
@@ -115,9 +142,20 @@ def _ask(args: argparse.Namespace) -> int:
         )
 
     if args.question == "-":
+        first = True
         for line in sys.stdin:
-            question = line.rstrip("\n")
+            question = line.rstrip("\r\n")
+            if args.json:  # one object per line, blank lines included
+                print(one(question), flush=True)
+                continue
+            if not question.strip():
+                continue
+            # Plain text: each answer under its question, a blank line between them.
+            if not first:
+                print()
+            print(f"> {question.strip()}")
             print(one(question), flush=True)
+            first = False
         return 0
     print(one(args.question))
     return 0
@@ -151,7 +189,9 @@ def _situations(args: argparse.Namespace) -> int:
     from bot.core import situations
 
     core = _core()
-    lang = args.lang if args.lang in core.languages else "en"
+    lang = _language(core, args.lang, "situations")
+    if lang is None:
+        return 2
     rows = [
         {"id": s.id, "title": core.t(lang, f"{s.id}.title"), "sources": list(s.sources)}
         for s in situations.SITUATIONS
@@ -169,15 +209,19 @@ def _stats(args: argparse.Namespace) -> int:
 
     from bot.config import load_settings
     from bot.moderation.stats import community_stats, render_stats
-    from bot.storage import StorageError, open_repository
+    from bot.storage import MissingDatabase, StorageError, open_repository
 
     settings = load_settings()
     core = _core()
-    lang = args.lang if args.lang in core.languages else "en"
+    lang = _language(core, args.lang, "stats")
+    if lang is None:
+        return 2
 
     async def report() -> str:
+        # A report reads: it creates no folder or database and migrates nothing.
         repo = await open_repository(
-            settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value()
+            settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value(),
+            read_only=True,
         )
         try:
             stats = await community_stats(repo, args.platform, args.chat, datetime.now(UTC))
@@ -187,21 +231,39 @@ def _stats(args: argparse.Namespace) -> int:
 
     try:
         print(asyncio.run(report()))
+    except MissingDatabase as exc:
+        print(f"sellerbot stats: no statistics yet ({exc})")
+        return 0
     except StorageError as exc:
         print(f"sellerbot stats: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_STORAGE
     return 0
 
 
-def _run() -> int:
+def _log_level(settings: Any, verbose: int) -> str:
+    """``-v``/``-vv``, else the log level setting, else INFO when serving platforms and
+    WARNING in the console channel (its log lines would land inside the conversation)."""
+    if verbose:
+        return "DEBUG" if verbose > 1 else "INFO"
+    if settings.sellerbot_log_level:
+        return str(settings.sellerbot_log_level)
+    return "INFO" if settings.telegram_token or settings.discord_token else "WARNING"
+
+
+def _run(verbose: int = 0) -> int:
     from bot.config import load_settings
     from bot.logging_setup import setup
+    from bot.storage import StorageError
 
     settings = load_settings()
-    setup(settings.sellerbot_log_level, settings.sellerbot_log_format)
+    setup(_log_level(settings, verbose), settings.sellerbot_log_format)
     from bot.runner import run
 
-    return asyncio.run(run(settings))
+    try:
+        return asyncio.run(run(settings))
+    except StorageError as exc:  # one line, no traceback: the setting needs changing
+        print(f"sellerbot: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ class Settings(BaseSettings):
     sellerbot_data_dir: Path = Field(default=Path("data"))
     sellerbot_database_url: str | None = None
     sellerbot_default_lang: str = "en"
-    sellerbot_log_level: str = "INFO"
+    #: None: INFO when serving Telegram or Discord, WARNING in the console channel.
+    sellerbot_log_level: str | None = None
     sellerbot_log_format: str = "text"
     sellerbot_hash_salt: SecretStr = SecretStr("")
 

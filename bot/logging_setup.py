@@ -24,7 +24,9 @@ class TextFormatter(logging.Formatter):
         return base + ("  " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
 
 
-def setup(level: str = "INFO", fmt: str = "text") -> None:
+def setup(level: str | None = "INFO", fmt: str = "text") -> None:
+    """Log to stderr at ``level`` (INFO when None), as text or JSON lines."""
+    level = level or "INFO"
     handler = logging.StreamHandler()
     text = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler.setFormatter(JsonFormatter() if fmt == "json" else text)

@@ -19,8 +19,13 @@ log = logging.getLogger(__name__)
 
 
 async def run(settings: Settings) -> int:
+    """Serve until stopped; 0 on a clean stop, 1 when an adapter failed.
+
+    Raises:
+        StorageError: When the data folder or database cannot be used (nothing is left
+            running: the database's worker thread is closed before this is raised).
+    """
     core = default_core()
-    settings.sellerbot_data_dir.mkdir(parents=True, exist_ok=True)
     store = await open_repository(
         settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value()
     )
@@ -34,7 +39,9 @@ async def run(settings: Settings) -> int:
             from bot.adapters.console import ConsoleChannel
 
             log.info("no platform token configured: starting the console channel")
-            await ConsoleChannel(assistant).run()
+            stop = asyncio.Event()
+            with stop_on_signals(stop):  # Ctrl-C leaves the chat at once, cleanly
+                await ConsoleChannel(assistant).run(stop)
             return 0
         return await _serve(assistant, settings)
     finally:

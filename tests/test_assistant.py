@@ -53,7 +53,7 @@ async def test_reset_language_returns_to_question_language(assistant: Assistant)
 
 async def test_unknown_language_is_refused_clearly(assistant: Assistant, repo: Repository) -> None:
     answer = await assistant.set_language(ALICE, PRIVATE, "klingon")
-    assert "en (English)" in answer.title and "nl (Nederlands)" in answer.title
+    assert "en – English" in answer.title and "nl – Nederlands (Dutch)" in answer.title
     assert await repo.get_member_language("telegram", "1001") is None
 
 
@@ -144,3 +144,36 @@ async def test_a_private_conversation_keeps_its_language_for_short_follow_ups(
     assert (await assistant.ask("ok", ALICE, GROUP)).lang == "en"
     other = Member("telegram", "1002", locale="nl")
     assert (await assistant.ask("ok", other, PRIVATE)).lang == "nl"  # per member
+
+
+async def test_reset_follows_what_the_member_wrote_under_a_saved_language(
+    assistant: Assistant,
+) -> None:
+    """Saved Dutch, then Indonesian questions (answered in Dutch), then "auto": the reset is
+    confirmed in Indonesian, and a short follow-up stays Indonesian."""
+    await assistant.set_language(ALICE, PRIVATE, "nl")
+    fresh = Assistant(assistant.core, assistant.repo, default_lang="en")  # a restart
+    answer = await fresh.ask("buyer minta cancel gimana gan", ALICE, PRIVATE)
+    assert answer.lang == "nl"
+    reset = await fresh.set_language(ALICE, PRIVATE, "auto")
+    assert reset.lang == "id" and reset.title == assistant.core.t("id", "ui.lang.reset")
+    assert (await fresh.ask("ok", ALICE, PRIVATE)).lang == "id"
+
+
+async def test_a_saved_language_is_confirmed_with_how_to_undo_it(assistant: Assistant) -> None:
+    t = assistant.core.t
+    saved = await assistant.set_language(ALICE, PRIVATE, "id_ID", undo="lang auto")
+    assert saved.title.endswith(t("id", "ui.lang.remembered", undo="lang auto"))
+    for value in ("auto", "klingon"):  # no choice was saved: nothing to undo
+        answer = await assistant.set_language(ALICE, PRIVATE, value, undo="lang auto")
+        assert "lang auto" not in answer.title
+
+
+async def test_not_helpful_is_recorded_and_answered_with_the_others(
+    assistant: Assistant, repo: Repository
+) -> None:
+    answer = await assistant.press(actions.feedback("en", "seller-cancel", False), ALICE, GROUP,
+                                   answer_ref="-100200:7")
+    assert answer.kind == "unhelpful"
+    [s] = await repo.feedback_summary()
+    assert (s.situation, s.helpful, s.not_helpful) == ("seller-cancel", 0, 1)

@@ -151,3 +151,125 @@ def test_ask_text_lists_what_it_can_help_with(capsys: pytest.CaptureFixture[str]
     assert main(["ask", "cancel?"]) == 0
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("- ")]
     assert len(lines) == len(situations.SITUATIONS)
+
+
+def _fresh(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A fresh checkout's environment: no tokens or sellerbot settings, data in tmp_path."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.endswith("_TOKEN") and not k.startswith("SELLERBOT_")}
+    return {**env, "SELLERBOT_DATA_DIR": str(tmp_path / "data"), **extra}
+
+
+def _bare(*args: str, env: dict[str, str], stdin: str | None = None,
+          ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(("tag", "lang"), [("EN", "en"), ("nl-BE", "nl"), ("id_ID", "id"),
+                                           ("in", "id")])
+def test_ask_lang_takes_locales_as_platforms_send_them(
+    capsys: pytest.CaptureFixture[str], tag: str, lang: str
+) -> None:
+    assert main(["ask", "--json", "--lang", tag, "my buyer wants to cancel"]) == 0
+    assert json.loads(capsys.readouterr().out)["lang"] == lang
+
+
+@pytest.mark.parametrize("args", [["situations", "--lang", "xx"], ["stats", "--lang", "xx"],
+                                  ["ask", "--lang", "fr", "hello"]])
+def test_unknown_languages_are_refused_with_the_valid_ones(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"sellerbot {args[0]}: unknown language" in err and "en, id, nl" in err
+
+
+def test_situations_lang_takes_a_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["situations", "--json", "--lang", "NL"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["title"] == catalogs.shared().gettext("nl", f"{rows[0]['id']}.title")
+
+
+def test_stats_refuses_an_unknown_platform(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["stats", "--platform", "foo"])
+    assert exit_.value.code == 2
+    assert "'telegram', 'discord', 'console'" in capsys.readouterr().err
+
+
+def test_stats_on_a_missing_data_folder_creates_nothing(tmp_path: Path) -> None:
+    proc = _bare("stats", env=_fresh(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "no statistics yet" in proc.stdout and "sellerbot.db" in proc.stdout
+    assert list(tmp_path.iterdir()) == []  # no folder, no database
+
+
+def test_stats_reads_without_changing_the_database(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import SqliteRepository
+
+    db = tmp_path / "data" / "sellerbot.db"
+
+    async def fill() -> None:
+        repo = await SqliteRepository.open(db)
+        await repo.record_question("console", None, "seller-cancel", "en")
+        await repo.close()
+
+    asyncio.run(fill())
+    before = db.read_bytes()
+    proc = _bare("stats", "--lang", "nl_NL", env=_fresh(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in db.parent.iterdir()) == ["sellerbot.db"]  # no -wal, -shm
+
+
+def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"sellerbot {metadata.version('sellerbot')}"
+
+
+def test_plain_text_batch_separates_the_answers() -> None:
+    questions = ["my buyer wants to cancel", "", "de klant is ontevreden over de levering"]
+    proc = run("ask", "-", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    t = catalogs.shared().gettext
+    first, second = out.split("\n\n> de klant is ontevreden over de levering\n")
+    assert first.startswith("> my buyer wants to cancel\n" + t("en", "buyer-cancel-request.title"))
+    assert second.startswith(t("nl", "unhappy-with-delivery.title"))
+    assert out.count("\n> ") == 1  # the blank line is no question
+    assert t("en", "ui.empty") not in out
+
+
+def _unusable(tmp_path: Path, kind: str) -> tuple[dict[str, str], str]:
+    """An unusable data folder, and what the message must name."""
+    if kind == "a file in the path":
+        (tmp_path / "afile").write_text("x")
+        return _fresh(tmp_path, SELLERBOT_DATA_DIR=str(tmp_path / "afile" / "data")), "afile"
+    data = tmp_path / "data"
+    data.mkdir()
+    if kind == "a folder where the database goes":
+        (data / "sellerbot.db").mkdir()
+        return _fresh(tmp_path), "is a folder"
+    (data / "sellerbot.db").write_bytes(b"not a database, just some bytes" * 100)
+    return _fresh(tmp_path), "not a SQLite database"
+
+
+@pytest.mark.parametrize(
+    "kind", ["a file in the path", "a folder where the database goes", "not a database"]
+)
+def test_an_unusable_data_folder_is_one_clear_line(tmp_path: Path, kind: str) -> None:
+    env, named = _unusable(tmp_path, kind)
+    proc = _bare(env=env, stdin="quit\n")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    [line] = proc.stderr.splitlines()  # no tracebacks, no "Event loop is closed"
+    assert line.startswith("sellerbot: cannot ") and named in line
+    stats = _bare("stats", env=env)
+    assert stats.returncode == 2 and len(stats.stderr.splitlines()) == 1, stats.stderr

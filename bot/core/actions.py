@@ -53,5 +53,12 @@ def parse(token: str | None) -> Action | None:
     return Action(m.group(1), m.group(2), m.group(3))
 
 
+def in_language(token: str, lang: str) -> str:
+    """The same button in another language (a menu still on screen after a language change);
+    a token that does not parse is returned as it is."""
+    action = parse(token)
+    return token if action is None else Action(lang, action.verb, action.arg).token
+
+
 def walk_path(arg: str) -> tuple[str, ...]:
     return tuple(p for p in arg.split(".") if p) if arg else ()

@@ -22,7 +22,8 @@ class Answer:
     """What the bot says, before any platform formatting.
 
     ``kind`` is one of: ``situation`` (a guide), ``step`` (a decision-step question),
-    ``unsure`` (routing not confident: pick one), ``offtopic``, ``help``, ``notice``
+    ``unsure`` (routing not confident: pick one), ``offtopic``, ``help``, ``unhelpful``
+    (after a "not helpful" vote: the other answers and the decision steps), ``notice``
     (a short message such as "saved" or "out of date").
     """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -44,7 +44,12 @@ class Catalogs:
 
     directory: Path
     translations: dict[str, Translations] = field(default_factory=dict)
+    #: Every message's text per language (for a message with plural forms, its first form).
     raw: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: The forms of the messages that have plural forms (``msgid_plural``), per language.
+    plurals: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: How many plural forms each language has (its ``Plural-Forms`` header).
+    nplurals: dict[str, int] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -57,25 +62,67 @@ class Catalogs:
         text = tr.gettext(key)
         return text.format(**params) if params else text
 
+    def ngettext(self, lang: str, key: str, n: int, **params: object) -> str:
+        """The form of the plural message ``key`` for the number ``n`` in ``lang``.
+
+        The catalog's ``Plural-Forms`` rule picks the form ("Source" for 1, "Sources" for
+        more in English; Indonesian has one form). ``{n}`` and ``params`` are filled in.
+        """
+        tr = self.translations.get(lang) or self.translations[FALLBACK]
+        return tr.ngettext(key, key, n).format(n=n, **params)
+
     def has(self, lang: str, key: str) -> bool:
         return bool(self.raw.get(lang, {}).get(key))
 
-    def language_name(self, lang: str, in_lang: str | None = None) -> str:
-        """The language's own name (``Nederlands``), via Babel's CLDR data."""
+    def language_name(self, lang: str, in_lang: str) -> str:
+        """The name of the language ``lang`` in the reader's language ``in_lang``, via Babel's
+        CLDR data: for a Dutch reader ``en`` is ``Engels`` and ``nl`` is ``Nederlands``.
+
+        Use it wherever a language is named in a sentence, a report or a list.
+        """
         try:
-            name = Locale.parse(lang).get_display_name(in_lang or lang) or lang
-        except (ValueError, TypeError):
+            name = Locale.parse(lang).get_display_name(in_lang) or lang
+        except (ValueError, TypeError, UnknownLocaleError):
             return lang
         return name[:1].upper() + name[1:]
 
+    def language_label(self, lang: str, in_lang: str) -> str:
+        """How a language is offered where a member picks one: its own name, and its name in
+        the reader's language when that differs (``Nederlands (Dutch)`` for an English
+        reader, ``Nederlands`` for a Dutch one), so a member who does not read ``in_lang``
+        still finds theirs.
+        """
+        own, known_as = self.language_name(lang, lang), self.language_name(lang, in_lang)
+        return own if own == known_as else f"{own} ({known_as})"
 
-def _read(path: Path) -> dict[str, str]:
+
+@dataclass(frozen=True)
+class _Read:
+    messages: dict[str, str]
+    plurals: dict[str, tuple[str, ...]]
+    nplurals: int
+
+
+def _read(path: Path) -> _Read:
     try:
         with path.open("rb") as fh:
             catalog = read_po(fh, abort_invalid=True)
     except Exception as exc:  # babel raises several types for a broken file
         raise CatalogError(f"{path}: {exc}") from exc
-    return {str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.id, str)}
+    messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for m in catalog:
+        if not m.id:
+            continue
+        if isinstance(m.id, str):
+            messages[m.id] = str(m.string)
+            continue
+        key = str(m.id[0])  # (msgid, msgid_plural): symbolic ids use the key for both
+        strings = m.string if isinstance(m.string, tuple | list) else (m.string,)
+        forms = tuple(str(f or "") for f in strings)
+        plurals[key] = forms
+        messages[key] = forms[0] if forms else ""
+    return _Read(messages, plurals, catalog.num_plurals)
 
 
 def _compile(path: Path) -> Translations:
@@ -101,7 +148,9 @@ def load(directory: Path | None = None) -> Catalogs:
     cats = Catalogs(directory)
     for lang, po in discover(directory):
         try:
-            cats.raw[lang] = _read(po)
+            found = _read(po)
+            cats.raw[lang], cats.plurals[lang] = found.messages, found.plurals
+            cats.nplurals[lang] = found.nplurals
             cats.translations[lang] = _compile(po)
         except CatalogError:
             raise
@@ -131,6 +180,7 @@ def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
     out: list[str] = []
     ref: Mapping[str, str] = cats.raw.get(FALLBACK, {})
     required = list(dict.fromkeys([*required, *ref]))
+    ref_plurals = cats.plurals.get(FALLBACK, {})
     for lang in cats.languages:
         msgs = cats.raw[lang]
         if not any(msgs.values()):
@@ -141,6 +191,9 @@ def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
             if not text:
                 out.append(f"{lang}: message {key!r} is missing or empty")
                 continue
+            if key in ref_plurals or key in cats.plurals.get(lang, {}):
+                out += _plural_problems(cats, lang, key)
+                continue
             want = set(PLACEHOLDER.findall(ref.get(key, "")))
             got = set(PLACEHOLDER.findall(text))
             if want != got:
@@ -150,4 +203,24 @@ def problems(cats: Catalogs, required: Iterable[str]) -> list[str]:
                 )
         for key in sorted(set(msgs) - set(required)):
             out.append(f"{lang}: message {key!r} is not in the English catalog")
+    return out
+
+
+def _plural_problems(cats: Catalogs, lang: str, key: str) -> list[str]:
+    """A plural message: plural in English and here, one non-empty text per plural form of
+    the language, and no placeholder English does not have in some form."""
+    ref = cats.plurals.get(FALLBACK, {}).get(key)
+    forms = cats.plurals.get(lang, {}).get(key)
+    if ref is None or forms is None:
+        where = "here" if ref is not None else "in English"
+        return [f"{lang}: message {key!r} needs plural forms (msgid_plural) {where} too"]
+    out: list[str] = []
+    want = cats.nplurals.get(lang, 2)
+    if len(forms) != want or not all(forms):
+        out.append(f"{lang}: message {key!r} needs {want} non-empty plural forms, "
+                   f"has {sum(1 for f in forms if f)}")
+    allowed = {p for f in ref for p in PLACEHOLDER.findall(f)} | {"n"}
+    extra = {p for f in forms for p in PLACEHOLDER.findall(f)} - allowed
+    if extra:
+        out.append(f"{lang}: message {key!r} has placeholders {sorted(extra)} English has not")
     return out

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = 4096  # characters: a long pasted forum post still fits
 LABEL_KEYS = {
-    "sources": "ui.sources",
     "community_note": "ui.community_note",
     "helpful": "ui.helpful.question",
     "related": "ui.related",
@@ -34,7 +33,8 @@ UI_KEYS = (
     "ui.help.title", "ui.help.intro", "ui.situations.title", "ui.lang.current", "ui.lang.saved",
     "ui.lang.reset", "ui.lang.unknown", "ui.lang.choose", "ui.community_note",
     "ui.console.welcome", "ui.console.hint", "ui.console.invalid", "ui.console.bye",
-    "ui.other_marketplace", "ui.also_about",
+    "ui.other_marketplace", "ui.also_about", "ui.unhelpful.title", "ui.unhelpful.intro",
+    "ui.lang.remembered",
 )  # fmt: skip
 
 
@@ -50,6 +50,9 @@ class Reply:
     answer: Answer
     route: routing.Route | None
     language: LanguageChoice
+    #: The language the question is written in, when its words tell (whatever the answer's
+    #: language): a member who saved a language and then resets it is followed from there.
+    written_in: str | None = None
 
 
 class Core:
@@ -81,8 +84,12 @@ class Core:
     def t(self, lang: str, key: str, **params: object) -> str:
         return self.catalogs.gettext(lang, key, **params)
 
-    def _labels(self, lang: str) -> dict[str, str]:
-        return {name: self.t(lang, key) for name, key in LABEL_KEYS.items()}
+    def _labels(self, lang: str, sources: int = 2) -> dict[str, str]:
+        """The templates' labels; "Sources" in the form for ``sources`` documents (its
+        catalog plural forms: "Source" for one in English)."""
+        labels = {name: self.t(lang, key) for name, key in LABEL_KEYS.items()}
+        labels["sources"] = self.catalogs.ngettext(lang, "ui.sources", sources)
+        return labels
 
     # -- answers ------------------------------------------------------------------------
     def situation(self, situation_id: str, lang: str, community_note: str | None = None) -> Answer:
@@ -118,7 +125,7 @@ class Core:
             choices=related,
             feedback=feedback,
             situation=s.id,
-            labels=self._labels(lang),
+            labels=self._labels(lang, len(s.sources)),
         )
 
     def situation_menu(self, lang: str, kind: str = "help") -> Answer:
@@ -170,8 +177,7 @@ class Core:
         assert pos.node is not None
         node = pos.node
         choices = [
-            Choice(actions.walk(lang, (*path, o.id)), self.t(lang, f"flow.{node.text_key}.{o.id}"),
-                   "walk")
+            Choice(actions.walk(lang, (*path, o.id)), self.t(lang, flow.label_key(node, o)), "walk")
             for o in node.options
         ]
         if path:
@@ -199,13 +205,14 @@ class Core:
         language = choose(ctx, self.languages, written_in)
         lang = language.lang
         if too_long:
-            return Reply(self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language)
+            return Reply(self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language,
+                         written_in)
         if not words:
             return Reply(self.notice(lang, "ui.empty"), None, language)
         asked_help = self.lexicon.help_language(words)
         if asked_help is not None:  # "help", "tolong", "hulp": the menu, in that language
             language = choose(ctx, self.languages, asked_help)
-            return Reply(self.situation_menu(language.lang, "help"), None, language)
+            return Reply(self.situation_menu(language.lang, "help"), None, language, asked_help)
         route = self._route(reading, written_in)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
@@ -213,7 +220,7 @@ class Core:
                                        "confidence": route.confidence, "lang": lang,
                                        "lang_reason": language.reason})
         # (How sure the routing was travels in Reply.route, so cached answers are reused as is.)
-        return Reply(self._routed(route, lang), route, language)
+        return Reply(self._routed(route, lang), route, language, written_in)
 
     def route(self, text: str) -> routing.Route:
         """Which answer a question needs, without composing it (autocomplete, inline mode)."""
@@ -281,9 +288,27 @@ class Core:
             return self.situation_menu(lang, "help")
         if action.verb == "f":
             sid, _, vote = action.arg.rpartition(".")
-            if situations.get(sid) and vote in ("0", "1"):
+            if situations.get(sid) and vote == "1":
                 return self.notice(lang, "ui.helpful.thanks")
+            if situations.get(sid) and vote == "0":
+                return self.unhelpful(sid, lang)
         return self.stale(lang)
+
+    def unhelpful(self, situation_id: str, lang: str) -> Answer:
+        """After "not helpful" on a guide: the other answers and the decision steps (cached)."""
+        key = (f"unhelpful:{situation_id}", lang)
+        answer = self._answers.get(key)
+        if answer is None:
+            others = tuple(s.id for s in situations.SITUATIONS if s.id != situation_id)
+            answer = self._answers[key] = Answer(
+                kind="unhelpful",
+                lang=lang,
+                title=self.t(lang, "ui.unhelpful.title"),
+                intro=self.t(lang, "ui.unhelpful.intro"),
+                choices=self._situation_choices(lang, others),
+                labels=self._labels(lang),
+            )
+        return answer
 
     def stale(self, lang: str) -> Answer:
         menu = self.walk((), lang)
@@ -300,6 +325,8 @@ def _content_version(cats: catalogs.Catalogs) -> str:
     for lang in cats.languages:
         for k, v in sorted(cats.raw[lang].items()):
             h.update(f"{lang}\0{k}\0{v}\0".encode())
+        for k, forms in sorted(cats.plurals.get(lang, {}).items()):
+            h.update(f"{lang}\0{k}\0{chr(0).join(forms)}\0".encode())
     return h.hexdigest()[:12]
 
 

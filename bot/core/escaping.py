@@ -12,6 +12,16 @@ _MENTION = re.compile(r"@(everyone|here|[!&]?\d+)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_AT = re.compile(r"@(?=\w)")
+
+
+def unmention(text: str) -> str:
+    """Member text quoted to a group: ``@name`` keeps its look but mentions (and pings) no
+    one (a word joiner after the ``@``; Telegram and Discord both stop reading a handle there).
+    """
+    return _AT.sub("@\u2060", text)
+
+
 def plain(text: object) -> str:
     """Plain text: only control characters are removed."""
     return _CONTROL.sub("", str(text))

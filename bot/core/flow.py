@@ -3,7 +3,8 @@
 A walk is identified by its *path*: the choice ids taken from :data:`START`. Buttons carry the
 whole path (see :mod:`bot.core.actions`), so any process can continue or go back in a walk
 after a restart without a stored session. Question and choice text live in the catalogs under
-``flow.<node>.question`` and ``flow.<node>.<choice>``.
+``flow.<node>.question`` and ``flow.<node>.<choice>``, except for a choice that names an
+answer (``names``): it carries that answer's title, so an answer has one title everywhere.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ START = "who"
 
 @dataclass(frozen=True)
 class Option:
-    """One choice at a node: it leads either to another node or to a situation."""
+    """One choice at a node: it leads either to another node or to a situation.
+
+    ``names`` is the situation the choice stands for in a menu of situations (the first
+    step): its label is that situation's title, the one its guide and every menu show.
+    Choices that answer a question ("Not yet", "Ordered by mistake") have their own text.
+    """
 
     id: str
     node: str | None = None
     situation: str | None = None
+    names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,11 +53,11 @@ NODES: dict[str, Node] = {
         Node(
             "who",
             (
-                Option("buyer", node="why"),
-                Option("me", situation="seller-cancel"),
-                Option("unhappy", node="delivered"),
-                Option("stats", situation="completion-rate"),
-                Option("other", situation="general-advice"),
+                Option("buyer", node="why", names="buyer-cancel-request"),
+                Option("me", situation="seller-cancel", names="seller-cancel"),
+                Option("unhappy", node="delivered", names="unhappy-with-delivery"),
+                Option("stats", situation="completion-rate", names="completion-rate"),
+                Option("other", situation="general-advice", names="general-advice"),
             ),
         ),
         Node(
@@ -99,6 +106,12 @@ NODES: dict[str, Node] = {
 }
 
 
+def label_key(node: Node, option: Option) -> str:
+    """The catalog message id of a choice's label: the title of the answer it names, or
+    ``flow.<node>.<choice>``."""
+    return f"{option.names}.title" if option.names else f"flow.{node.text_key}.{option.id}"
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a path leads: a node still to answer, or a situation reached."""
@@ -127,7 +140,7 @@ def message_ids() -> list[str]:
     ids: list[str] = []
     for node in NODES.values():
         ids.append(f"flow.{node.text_key}.question")
-        ids += [f"flow.{node.text_key}.{o.id}" for o in node.options]
+        ids += [label_key(node, o) for o in node.options]
     return list(dict.fromkeys(ids))
 
 

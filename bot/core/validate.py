@@ -20,6 +20,7 @@ def problems(core: Core) -> list[str]:
     for lang in core.languages:
         for sid in (s.id for s in situations.SITUATIONS):
             out += _answer_problems(core, core.situation(sid, lang), f"{lang}/{sid}")
+            out += _answer_problems(core, core.unhelpful(sid, lang), f"{lang}/{sid} not helpful")
         for path in _all_prefixes():
             answer = core.walk(path, lang)
             if answer is None:
@@ -57,6 +58,11 @@ def _flow_problems() -> list[str]:
                 out.append(f"decision steps: {node.id}.{o.id} leads to unknown node {o.node!r}")
             if o.situation is not None and situations.get(o.situation) is None:
                 out.append(f"decision steps: {node.id}.{o.id} leads to unknown {o.situation!r}")
+            if o.names is not None and situations.get(o.names) is None:
+                out.append(f"decision steps: {node.id}.{o.id} names unknown {o.names!r}")
+            if o.names is not None and o.situation not in (None, o.names):
+                out.append(f"decision steps: {node.id}.{o.id} names {o.names!r} but leads to "
+                           f"{o.situation!r}")
     for node_id in set(flow.NODES) - nodes_reached:
         out.append(f"decision steps: node {node_id!r} cannot be reached")
     for node in flow.NODES.values():

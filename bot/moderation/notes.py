@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from bot.core import situations
 from bot.core.answer import Answer
 from bot.core.engine import Core
+from bot.core.unicode import clean
 from bot.moderation.texts import text
 from bot.storage import Repository
 
@@ -47,8 +48,9 @@ class NoteProblem:
 
 
 def clean_note(raw: str) -> str:
-    """Return ``raw`` on one line: line breaks become spaces, control characters go, stripped."""
-    one_line = _LINE_BREAKS.sub(" ", raw or "")
+    """Return ``raw`` on one line: line breaks become spaces, control characters go, stripped;
+    a lone surrogate becomes U+FFFD (it could be neither stored nor sent)."""
+    one_line = _LINE_BREAKS.sub(" ", clean(raw or ""))
     return _SPACES.sub(" ", _CONTROL.sub("", one_line)).strip()
 
 

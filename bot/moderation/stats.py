@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.core.engine import Core
-from bot.core.escaping import ESCAPERS
+from bot.core.escaping import ESCAPERS, unmention
 from bot.moderation.texts import text
 from bot.storage import Repository
 
@@ -174,7 +174,7 @@ def render_stats(core: Core, stats: Stats, lang: str, fmt: str) -> str:
         lines += [f"{bullet} {esc(_situation_title(core, sid, lang))}: {n}"
                   for sid, n in w.by_situation]  # fmt: skip
         lines.append(esc(text(lang, "stats.by_language")) + ":")
-        lines += [f"{bullet} {esc(core.catalogs.language_name(code))}: {n}"
+        lines += [f"{bullet} {esc(core.catalogs.language_name(code, lang))}: {n}"
                   for code, n in w.by_language]  # fmt: skip
     if stats.helpful:
         lines += ["", heading(text(lang, "stats.helpful", days=DETAIL_DAYS))]
@@ -185,5 +185,6 @@ def render_stats(core: Core, stats: Stats, lang: str, fmt: str) -> str:
             lines.append(f"{bullet} {esc(_situation_title(core, h.situation, lang))}: {esc(row)}")
     if stats.unrouted:
         lines += ["", heading(text(lang, "stats.unrouted", days=DETAIL_DAYS))]
-        lines += [f"{bullet} {esc(_clip(q))} ({n}×)" for q, n in stats.unrouted]
+        # members' own words, quoted to the group: no @mention in them may ping anyone
+        lines += [f"{bullet} {esc(unmention(_clip(q)))} ({n}×)" for q, n in stats.unrouted]
     return "\n".join(lines)

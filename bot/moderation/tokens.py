@@ -54,6 +54,12 @@ class ModToken:
     arg: str
 
 
+#: Reminder buttons offer a few hours before a 48-hour deadline; a month is far beyond.
+MAX_REMIND_HOURS = 24 * 30
+#: Times on buttons are Unix seconds; 2100-01-01 is far beyond any button we sent.
+MAX_TIMESTAMP = 4_102_444_800
+
+
 def remind(lang: str, hours: int, requested_at: datetime) -> str:
     """Token for "remind me ``hours`` after ``requested_at``"."""
     return f"{PREFIX}:{lang}:r:{int(hours)}.{int(requested_at.timestamp())}"
@@ -90,7 +96,11 @@ def parse(token: str | None) -> RemindToken | CancelToken | ModToken | None:
         r = _REMIND.fullmatch(arg)
         if r is None:
             return None
-        return RemindToken(lang, int(r.group(1)), datetime.fromtimestamp(int(r.group(2)), UTC))
+        hours, shown = int(r.group(1)), int(r.group(2))
+        # A forged time far in the future would overflow the date arithmetic downstream.
+        if not (0 < hours <= MAX_REMIND_HOURS and 0 <= shown <= MAX_TIMESTAMP):
+            return None
+        return RemindToken(lang, hours, datetime.fromtimestamp(shown, UTC))
     if verb == "x":
         return CancelToken(lang, int(arg)) if _CANCEL.fullmatch(arg) else None
     op, _, rest = arg.partition(".")

@@ -21,7 +21,7 @@ from bot.storage.repository import (
     Repository,
     UnroutedCount,
 )
-from bot.storage.sqlite import SqliteRepository
+from bot.storage.sqlite import MissingDatabase, SqliteRepository
 from bot.storage.url import sqlite_path
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "CommunityNote",
     "CommunitySettings",
     "FeedbackSummary",
+    "MissingDatabase",
     "ModeratorAction",
     "PinRecord",
     "QuestionCount",
@@ -41,13 +42,15 @@ __all__ = [
 ]
 
 
-async def open_repository(url: str, salt: str = "") -> Repository:
+async def open_repository(url: str, salt: str = "", *, read_only: bool = False) -> Repository:
     """Open the storage a URL designates, migrated to the latest schema.
 
     Args:
         url: A plain file path, ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db`` or
             ``sqlite:///:memory:``. ``postgresql://`` URLs are recognised but not available yet.
         salt: Salt for hashing member ids; keep it stable across restarts.
+        read_only: Read an existing database without creating or changing anything
+            (reports); :class:`MissingDatabase` when there is none yet.
 
     Returns:
         An open repository; close it with ``close()`` or use it with ``async with``.
@@ -55,4 +58,4 @@ async def open_repository(url: str, salt: str = "") -> Repository:
     Raises:
         StorageError: If the URL is not accepted or the database cannot be used.
     """
-    return await SqliteRepository.open(sqlite_path(url), salt=salt)
+    return await SqliteRepository.open(sqlite_path(url), salt=salt, read_only=read_only)

@@ -139,13 +139,22 @@ class CachedPreferences:
             batch, self._pending = self._pending, []
             questions = [row for kind, row in batch if kind == "question"]
             unrouted = [row for kind, row in batch if kind == "unrouted"]
-            try:
-                if questions:
-                    await self._repo.record_questions(questions)
-                if unrouted:
-                    await self._repo.record_unrouted_many(unrouted)
-            except Exception:
-                log.exception("statistics write failed", extra={"rows": len(batch)})
+            await self._write(self._repo.record_questions, questions)
+            await self._write(self._repo.record_unrouted_many, unrouted)
+
+    async def _write(self, write: Any, rows: list[tuple[Any, ...]]) -> None:
+        """Write a batch; if it fails, each row alone, so one bad row loses only itself."""
+        if not rows:
+            return
+        try:
+            await write(rows)
+            return
+        except Exception:
+            if len(rows) == 1:
+                log.exception("statistics write failed", extra={"rows": 1})
+                return
+        for row in rows:
+            await self._write(write, [row])
 
     async def record_question(
         self, platform: str, chat_id: str | None, situation: str | None, lang: str,

@@ -8,8 +8,11 @@ processes on the same file cannot lose rows; ``busy_timeout`` makes writers wait
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import sqlite3
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -74,6 +77,68 @@ async def _enable_wal(conn: aiosqlite.Connection, where: str) -> None:
         logger.warning("SQLite storage %s uses journal mode %s, not WAL", where, mode)
 
 
+class MissingDatabase(StorageError):
+    """A database opened for reading only does not exist (nothing has been recorded yet)."""
+
+
+async def _connect(target: str, where: str, uri: bool = False) -> aiosqlite.Connection:
+    """An autocommit aiosqlite connection; a :class:`StorageError` saying why when SQLite
+    cannot open the file, once the connection's worker thread has ended (it would otherwise
+    report to a closed event loop later: "Event loop is closed")."""
+    pending = aiosqlite.connect(target, isolation_level=None, uri=uri)
+    try:
+        return await pending
+    except sqlite3.Error as exc:
+        worker = getattr(pending, "_thread", None)  # aiosqlite stops it but does not wait
+        if isinstance(worker, threading.Thread) and worker.is_alive():
+            await asyncio.to_thread(worker.join, 5)
+        raise StorageError(f"cannot open the database {where}: {_db_problem(where, exc)}") from exc
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The file that stands where ``folder`` or one of its parents should be, if any."""
+    return next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+
+
+def _os_problem(folder: Path, exc: OSError) -> str:
+    """Why a folder cannot be created or written, in words a person can act on."""
+    code = exc.errno
+    blocker = _file_in_the_way(folder) if code in (errno.ENOTDIR, errno.EEXIST) else None
+    if blocker is not None:
+        return f"{blocker} is a file, not a folder"
+    if code in (errno.EACCES, errno.EPERM):
+        return "no permission to create or write it"
+    if code == errno.EROFS:
+        return "it is on a read-only file system"
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "no space left on the device"
+    return exc.strerror or str(exc)
+
+
+def _db_problem(where: str, exc: sqlite3.Error) -> str:
+    """Why SQLite cannot use the database file, in words a person can act on."""
+    message = str(exc)
+    path = Path(where)
+    if path.is_dir():
+        return f"{path} is a folder, not a database file"
+    if "unable to open" in message:
+        folder = path.parent
+        if not folder.is_dir():
+            return f"the folder {folder} does not exist"
+        if not path.exists() and not os.access(folder, os.W_OK):
+            return f"the folder {folder} is read-only (no permission to create files there)"
+        if path.exists() and not os.access(path, os.R_OK):
+            return "no permission to read the file"
+        return f"SQLite cannot open it ({message})"
+    if "readonly" in message or "read-only" in message:
+        return f"the file or its folder {path.parent} is read-only (no permission to write)"
+    if "full" in message:
+        return "no space left on the device (the database or disk is full)"
+    if "not a database" in message:
+        return "the file is not a SQLite database"
+    return message
+
+
 def _filters(
     platform: str | None, chat_id: str | None, since: datetime | None, time_column: str
 ) -> tuple[str, list[Any]]:
@@ -119,30 +184,37 @@ class SqliteRepository(Repository):
         return self._path
 
     @classmethod
-    async def open(cls, path: str | Path, salt: str = "") -> SqliteRepository:
+    async def open(
+        cls, path: str | Path, salt: str = "", *, read_only: bool = False
+    ) -> SqliteRepository:
         """Open (creating if needed) the database at ``path`` and migrate it to the latest schema.
 
         Args:
             path: Database file path; parent directories are created. ``":memory:"`` gives a
                 private in-memory database.
             salt: Salt for hashing member ids.
+            read_only: Open an existing database for reading only (reports): nothing is
+                created or changed, and a missing file raises :class:`MissingDatabase`.
 
         Returns:
             The ready repository.
 
         Raises:
-            StorageError: If the file is not a usable database or is newer than this code.
+            StorageError: If the folder or file cannot be used (the message says why, in one
+                line), or the file is newer than this code. Nothing is left running.
         """
         where = str(path)
+        if read_only:
+            return await cls._open_read_only(where, salt)
         if where != MEMORY:
+            folder = Path(where).parent
             try:
-                Path(where).parent.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create the directory for {where}: {exc}") from exc
-        try:
-            conn = await aiosqlite.connect(where, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open SQLite database {where}: {exc}") from exc
+                raise StorageError(
+                    f"cannot use the data folder {folder}: {_os_problem(folder, exc)}"
+                ) from exc
+        conn = await _connect(where, where)
         try:
             await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             # Refuse a newer file before changing anything in it.
@@ -153,11 +225,46 @@ class SqliteRepository(Repository):
             version = await migrations.apply_migrations(conn, where=where)
         except sqlite3.Error as exc:
             await conn.close()
-            raise StorageError(f"cannot use SQLite database {where}: {exc}") from exc
+            problem = _db_problem(where, exc)
+            raise StorageError(f"cannot use the database {where}: {problem}") from exc
         except BaseException:
             await conn.close()
             raise
         logger.info("Opened SQLite storage %s (schema version %d)", where, version)
+        return cls(conn, salt=salt, path=where)
+
+    @classmethod
+    async def _open_read_only(cls, where: str, salt: str) -> SqliteRepository:
+        if where == MEMORY or not Path(where).exists():
+            folder = Path(where).parent
+            blocker = _file_in_the_way(folder)
+            if blocker is not None:
+                raise StorageError(
+                    f"cannot use the data folder {folder}: {blocker} is a file, not a folder"
+                )
+            raise MissingDatabase(f"there is no database at {where}")
+        # While the bot runs, its -wal and -shm files exist and a read-only connection shares
+        # them. Without them no one is writing, and the file is read as it is ("immutable"),
+        # so that the report leaves no -wal or -shm file behind either.
+        running = Path(f"{where}-wal").exists()
+        mode = "mode=ro" if running else "mode=ro&immutable=1"
+        conn = await _connect(f"{Path(where).resolve().as_uri()}?{mode}", where, uri=True)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+            version = await migrations.get_user_version(conn)
+            migrations.check_not_newer(version, where)
+            if version < migrations.LATEST_VERSION:
+                raise StorageError(
+                    f"the database {where} has schema version {version}; start the bot once "
+                    f"to bring it to version {migrations.LATEST_VERSION}"
+                )
+        except sqlite3.Error as exc:
+            await conn.close()
+            problem = _db_problem(where, exc)
+            raise StorageError(f"cannot read the database {where}: {problem}") from exc
+        except BaseException:
+            await conn.close()
+            raise
         return cls(conn, salt=salt, path=where)
 
     # -- helpers -----------------------------------------------------------------------------

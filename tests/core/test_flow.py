@@ -95,3 +95,49 @@ def test_mermaid_graph_names_every_node_and_situation() -> None:
         assert node in text
     for s in situations.SITUATIONS:
         assert s.id in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_title_per_answer(core: Core, lang: str) -> None:
+    """An answer is called the same in the first step, every menu and related button, and on
+    the guide itself."""
+    t = core.t
+    title = {s.id: t(lang, f"{s.id}.title") for s in situations.SITUATIONS}
+    first = core.walk((), lang)
+    assert first is not None
+    for option, choice in zip(flow.NODES[flow.START].options, first.choices, strict=True):
+        if option.names is not None:
+            assert choice.label == title[option.names]
+            assert core.situation(option.names, lang).title == choice.label
+    menus = [core.situation_menu(lang, kind) for kind in ("help", "unsure", "offtopic")]
+    menus += [core.situation(sid, lang) for sid in title]
+    menus += [core.unhelpful(sid, lang) for sid in title]
+    for menu in menus:
+        for choice in menu.choices:
+            action = actions.parse(choice.token)
+            if action is not None and action.verb == "s":
+                assert choice.label == title[action.arg], (menu.kind, choice)
+                assert core.act(choice.token, LanguageContext()).title == choice.label
+
+
+def test_a_choice_names_only_the_answer_it_leads_to() -> None:
+    for node in flow.NODES.values():
+        for option in node.options:
+            if option.names is not None:
+                assert situations.get(option.names) is not None
+                assert option.situation in (None, option.names)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_not_helpful_offers_the_other_answers_and_the_steps(core: Core, lang: str) -> None:
+    ctx = LanguageContext()
+    for s in situations.SITUATIONS:
+        thanks = core.act(actions.feedback(lang, s.id, True), ctx)
+        assert thanks.kind == "notice" and thanks.title == core.t(lang, "ui.helpful.thanks")
+        offer = core.act(actions.feedback(lang, s.id, False), ctx)
+        assert offer.kind == "unhelpful" and offer.lang == lang
+        assert offer.title == core.t(lang, "ui.unhelpful.title")
+        assert [c.token for c in offer.choices] == [
+            *(actions.situation(lang, o.id) for o in situations.SITUATIONS if o.id != s.id),
+            actions.walk(lang, ()),
+        ]

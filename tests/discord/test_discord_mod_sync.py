@@ -63,3 +63,25 @@ async def test_groups_carry_permissions_and_valid_names_everywhere(
         top = [c.get("name_localizations", {}).get(locale, c["name"]) for c in cmds.values()
                if c.get("type", 1) == 1]
         assert len(top) == len(set(top)), locale
+
+
+async def test_language_choices_show_each_own_name_and_the_readers_name(
+    bot: SellerBot, standin: StandIn
+) -> None:
+    """Where a member picks a language (/language, /mod language), each language carries its own
+    name and, per Discord locale, its name in that locale's language."""
+    await sync_commands(bot)
+    cmds = _payload(standin)
+    mod_language = {s["name"]: s for s in cmds["mod"]["options"]}["language"]["options"][0]
+    for option in (cmds["language"]["options"][0], mod_language):
+        by_value = {c["value"]: c for c in option["choices"]}
+        assert [by_value[v]["name"] for v in ("en", "id", "nl")] == [
+            "English", "Indonesia (Indonesian)", "Nederlands (Dutch)"]
+        dutch = {v: by_value[v]["name_localizations"].get("nl", by_value[v]["name"])
+                 for v in ("en", "id", "nl")}
+        assert dutch == {"en": "English (Engels)", "id": "Indonesia (Indonesisch)",
+                         "nl": "Nederlands"}
+        assert by_value["nl"]["name_localizations"]["id"] == "Nederlands (Belanda)"
+        assert by_value["nl"]["name_localizations"]["en-GB"] == "Nederlands (Dutch)"
+        assert all(1 <= len(n) <= 100 for c in option["choices"]
+                   for n in (c["name"], *c.get("name_localizations", {}).values()))

@@ -172,3 +172,18 @@ async def test_slow_stats_are_deferred_then_shown(
     assert kind == 5 and ephemeral(data)
     (edit,) = [c for c in calls if c.method == "PATCH" and c.path.endswith("/@original")]
     assert edit.body["embeds"][0]["title"] == mod_text("en", "stats.title")
+
+
+async def test_stats_embed_names_languages_in_the_readers_language(
+    bot: SellerBot, repo: SqliteRepository
+) -> None:
+    from bot.adapters.discord.modembeds import stats_embed
+
+    now = datetime.now(UTC)
+    for lang in ("en", "id", "nl"):
+        await repo.record_question("discord", GUILD, "seller-cancel", lang, at=now)
+    stats = await community_stats(repo, "discord", GUILD, now)
+    week = stats_embed(bot.core, stats, "nl").fields[0].value or ""
+    assert "• Engels: 1" in week and "• Indonesisch: 1" in week and "• Nederlands: 1" in week
+    week = stats_embed(bot.core, stats, "en").fields[0].value or ""
+    assert "• English: 1" in week and "• Indonesian: 1" in week and "• Dutch: 1" in week

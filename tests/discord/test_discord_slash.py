@@ -38,7 +38,9 @@ async def test_guide_situation_in_every_language_fits_and_has_share(
         _kind, data = reply(calls)
         embed = data["embeds"][0]
         assert T(lang, f"{s.id}.title").split()[0] in embed["title"]
-        assert embed["footer"]["text"].startswith(T(lang, "ui.sources"))
+        # "Source:" for one source, "Sources:" for more (the catalogs' plural forms)
+        label = bot.core.catalogs.ngettext(lang, "ui.sources", len(s.sources))
+        assert embed["footer"]["text"].startswith(f"{label}: ")
         assert "**1.**" in embed["description"]
         assert f"sbd1:share:sb1:{lang}:s:{s.id}" in ids(data)
         assert f"sb1:{lang}:f:{s.id}.1" in ids(data) and f"sb1:{lang}:f:{s.id}.0" in ids(data)

@@ -403,3 +403,28 @@ async def test_async_with_closes_and_close_is_idempotent(db_path: Path):
         await repo.question_counts()
     async with await SqliteRepository.open(db_path) as again:
         assert await again.question_counts() == [(None, "en", 1)]
+
+
+async def test_one_unwritable_statistics_row_loses_only_itself(tmp_path: Path) -> None:
+    from bot.storage.cached import CachedPreferences
+
+    repo = await SqliteRepository.open(tmp_path / "s.db")
+    cached = CachedPreferences(repo, batch_delay=60)
+    await cached.record_unrouted("telegram", "-1", "first question", "en")
+    await cached.record_unrouted("telegram", "-1", "bad \ud800 text", "en")  # cannot be stored
+    await cached.record_unrouted("telegram", "-1", "third question", "en")
+    await cached.record_question("telegram", "-1", None, "en")
+    await cached.flush()
+    texts = [row.text for row in await repo.unrouted_report("telegram", "-1")]
+    assert sorted(texts) == ["first question", "third question"]  # the neighbours are kept
+    assert await repo.question_counts(platform="telegram") == [(None, "en", 1)]
+    await cached.close()
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    from bot.core.unicode import clean
+
+    assert clean("ok \ud800 fine") == "ok \ufffd fine"
+    assert clean("emoji 😀 stays") == "emoji 😀 stays"
+    assert clean("plain") == "plain"
+    clean("x\udfff\ud83d").encode("utf-8")  # encodable after cleaning

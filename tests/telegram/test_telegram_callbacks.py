@@ -32,7 +32,8 @@ async def test_walk_is_edited_in_place(
     msg = feed.last_message(chat)
     assert t(lang, "flow.who.question") in msg["text"]
 
-    await feed(callback_on(msg, buttons(msg)[t(lang, "flow.who.buyer")], USER[lang], 901))
+    buyer = buttons(msg)[t(lang, "buyer-cancel-request.title")]
+    await feed(callback_on(msg, buyer, USER[lang], 901))
     assert len(feed.sent()) == 1  # no new message: edited in place
     [edit] = feed.calls("editMessageText")
     assert edit["message_id"] == msg["message_id"]
@@ -44,7 +45,7 @@ async def test_walk_is_edited_in_place(
     await feed(callback_on(msg, buttons(msg)[t(lang, "ui.back")], USER[lang], 902))
     msg = feed.message(chat, msg["message_id"])
     assert t(lang, "flow.who.question") in msg["text"]
-    await feed(callback_on(msg, buttons(msg)[t(lang, "flow.who.me")], USER[lang], 903))
+    await feed(callback_on(msg, buttons(msg)[t(lang, "seller-cancel.title")], USER[lang], 903))
     msg = feed.message(chat, msg["message_id"])
     assert t(lang, "seller-cancel.title") in msg["text"]
     assert t(lang, "ui.helpful.question") in msg["text"]
@@ -200,9 +201,10 @@ async def test_language_buttons(feed: Feeder, repo: Any, assistant: Assistant, l
     msg = feed.last_message(USERS["en"])
     await feed(callback_on(msg, f"tg1:lang:{lang}", USER["en"], 916))
     assert await repo.get_member_language("telegram", str(USERS["en"])) == lang
-    name = assistant.core.catalogs.language_name(lang)
+    name = assistant.core.catalogs.language_name(lang, lang)
     saved = assistant.core.t(lang, "ui.lang.saved", language=name)
-    assert feed.message(USERS["en"], msg["message_id"])["text"] == saved
+    remembered = assistant.core.t(lang, "ui.lang.remembered", undo="/language auto")
+    assert feed.message(USERS["en"], msg["message_id"])["text"] == f"{saved} {remembered}"
     await feed(callback_on(msg, "tg1:lang:auto", USER["en"], 917))
     assert await repo.get_member_language("telegram", str(USERS["en"])) is None
 

@@ -324,3 +324,19 @@ async def test_a_note_from_a_replied_message(
                                "seller-cancel") == "Disputes go to the help desk"
     await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel", update_id=3))
     assert text("nl", "note.current", title="", note="")[:8] in feed.sent()[-1]["text"]
+
+
+async def test_group_language_is_named_in_the_readers_language(
+    feed: Feeder, standin: BotApiStandIn
+) -> None:
+    """The status names the group's language in the reader's language; the chooser shows each
+    language's own name as well, so an administrator who does not read it finds theirs."""
+    standin.make_admin(SUPERGROUP, USERS["nl"])
+    await feed("private_language", text="/language nl", user_id=USERS["nl"])  # Sanne reads Dutch
+    await feed(message_update(SUPERGROUP, ADMIN, "/grouplang id", update_id=1))
+    assert feed.sent()[-1]["text"] == mod_text("nl", "lang.community_set", language="Indonesisch")
+    await feed(message_update(SUPERGROUP, ADMIN, "/grouplang", update_id=2))
+    chooser = feed.last_message(SUPERGROUP)
+    assert text("nl", "grouplang.current", language="Indonesisch") == chooser["text"]
+    shown = [b["text"] for row in chooser["reply_markup"]["inline_keyboard"] for b in row]
+    assert shown[:3] == ["English (Engels)", "Indonesia (Indonesisch)", "Nederlands"]

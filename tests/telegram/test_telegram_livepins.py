@@ -161,13 +161,15 @@ async def test_pins_list_and_unpin_buttons(
 ) -> None:
     admins(standin, SUPERGROUP)
     first = await pin(feed, SUPERGROUP, "buyer-cancel-request", 1)
-    second = await pin(feed, SUPERGROUP, "seller-cancel", 2)
+    second = await pin(feed, SUPERGROUP, "seller-cancel en", 2)  # an English guide
     await outdate(repo, SUPERGROUP, second)
     standin.reset_calls()
 
     await feed(message_update(SUPERGROUP, ADMIN, "/pins", update_id=3))
     listing = feed.last_message(SUPERGROUP)
     html = listing["html"]
+    # each pin's language, named in the reader's language (Dutch here)
+    assert " · Nederlands · " in listing["text"] and " · Engels · " in listing["text"]
     assert f'href="https://t.me/sellerslounge/{first}"' in html
     assert text("nl", "pins.outdated") in listing["text"]
     assert text("nl", "pins.current") in listing["text"]

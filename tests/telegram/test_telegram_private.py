@@ -112,7 +112,7 @@ async def test_language_argument_saves_it(
     await feed("private_language", text=f"/language {lang}")
     assert await repo.get_member_language("telegram", str(USERS["en"])) == lang
     [msg] = feed.sent()
-    name = assistant.core.catalogs.language_name(lang)
+    name = assistant.core.catalogs.language_name(lang, lang)
     assert assistant.core.t(lang, "ui.lang.saved", language=name) in msg["text"]
     await feed("private_start", user_id=USERS["en"], lang="en")
     assert text(lang, "start.title") in feed.sent()[-1]["text"]
@@ -121,7 +121,9 @@ async def test_language_argument_saves_it(
 async def test_unknown_language_is_refused(feed: Feeder, repo: Any) -> None:
     await feed("private_language", text="/language klingon")
     assert await repo.get_member_language("telegram", str(USERS["en"])) is None
-    assert "en (English)" in feed.sent()[0]["text"]
+    # each language under its own name, and its name in the reader's language
+    assert "en – English, id – Indonesia (Indonesian), nl – Nederlands (Dutch)" in (
+        feed.sent()[0]["text"])
 
 
 async def test_sticker_gets_a_hint(feed: Feeder, assistant: Assistant) -> None:
@@ -180,3 +182,25 @@ async def test_another_marketplace_gets_general_advice_saying_so(
     core = assistant.core
     assert core.t(lang, "general-advice.title") in msg["text"]
     assert core.t(lang, "ui.other_marketplace")[:50] in msg["text"]
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {"inline_keyboard": []}
+    return [b["text"] for row in markup["inline_keyboard"] for b in row]
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [
+        ("en", ["English", "Indonesia (Indonesian)", "Nederlands (Dutch)"]),
+        ("nl", ["English (Engels)", "Indonesia (Indonesisch)", "Nederlands"]),
+        ("id", ["English (Inggris)", "Indonesia", "Nederlands (Belanda)"]),
+    ],
+)
+async def test_language_buttons_show_each_own_name_and_the_readers_name(
+    feed: Feeder, lang: str, shown: list[str]
+) -> None:
+    """A member who does not read the current language still finds theirs."""
+    await feed("private_language", lang=lang)
+    [msg] = feed.sent()
+    assert labels(msg)[:3] == shown

@@ -198,3 +198,32 @@ async def test_cancellation_also_shuts_down_cleanly(
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_an_update_the_library_cannot_read_is_skipped_once(
+    standin: BotApiStandIn, assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One unreadable update must not stall polling for everyone (it used to be re-fetched
+    forever): it is logged once and skipped, and the updates around it are answered."""
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    await until(lambda: standin.calls_to("getUpdates"))
+    bad = payload("private_start_deeplink", update_id=20)
+    bad["message"]["chat"] = "not an object"  # e.g. a field a newer Bot API sends differently
+    broken_poll = {"update_id": 21, "poll": {"id": "1"}}  # a poll missing required fields
+    standin.push_update(bad)
+    standin.push_update(broken_poll)
+    standin.push_update(payload("private_start_deeplink", update_id=22))
+    await until(standin.sent)
+    await asyncio.sleep(0.3)  # a stalled poller would be re-fetching all the while
+    polls = standin.calls_to("getUpdates")
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert len(standin.sent()) == 1  # the good update is answered once
+    assert len(polls) < 15
+    assert max(int(p.get("offset") or 0) for p in polls) >= 23  # moved past all three
+    skipped = [r for r in caplog.records if r.getMessage().startswith("skipped an update")]
+    assert sorted(r.update_id for r in skipped) == [20, 21]  # type: ignore[attr-defined]

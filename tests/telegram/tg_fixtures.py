@@ -189,7 +189,9 @@ class Feeder:
     ) -> None:
         """Process one update; fails the test if a handler raised (unless allowed)."""
         data = payload(update, **changes) if isinstance(update, str) else update
-        await self.app.process_update(Update.de_json(data, self.app.bot))
+        parsed = Update.de_json(data, self.app.bot)
+        # the way the application runs it: through its update processor
+        await self.app.update_processor.process_update(parsed, self.app.process_update(parsed))
         if not allow_errors:
             assert not self.errors, f"handler raised: {self.errors!r}"
 

@@ -250,6 +250,12 @@ class BotApiStandIn:
     def api_answerCallbackQuery(self, p: dict[str, Any]) -> bool:
         if len(p.get("text") or "") > 200:
             raise Refused("Bad Request: MESSAGE_TOO_LONG")
+        # Without a game, the only URL a callback may open is the bot's own deep link.
+        url = p.get("url")
+        if url and not re.fullmatch(
+            rf"https://t\.me/{BOT_USERNAME}\?start=[A-Za-z0-9_-]{{1,64}}", str(url)
+        ):
+            raise Refused("Bad Request: URL_INVALID")
         return True
 
     def api_answerInlineQuery(self, p: dict[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from discord.utils import MISSING
 
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
+from bot.adapters.discord.guard import guard_parsers
 from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
@@ -68,6 +69,7 @@ class SellerBot(discord.AutoShardedClient):
                  **options: Any) -> None:
         options.setdefault("intents", intents())
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
+        guard_parsers(self._connection.parsers)  # a malformed event must not end the client
         # Our own Assistant over the same core and storage, with language reads cached.
         # The runner already hands every adapter a cached repository; tests may not.
         repo = assistant.repo

@@ -15,7 +15,8 @@ import discord
 from discord import app_commands
 from discord.utils import MISSING
 
-from bot.adapters.discord.texts import L
+from bot.adapters.discord import texts
+from bot.adapters.discord.texts import L, language_choices
 from bot.core import situations
 from bot.core.engine import MAX_QUESTION, Core
 
@@ -103,14 +104,6 @@ async def situation_autocomplete(
     ]
 
 
-def _language_choices(core: Core) -> list[app_commands.Choice[str]]:
-    """Each language under its own name (the same in every locale)."""
-    return [
-        app_commands.Choice(name=core.catalogs.language_name(code), value=code)
-        for code in core.languages
-    ]
-
-
 # -- callbacks --------------------------------------------------------------------------
 @app_commands.rename(situation=L("discord.cmd.guide.situation.name"))
 @app_commands.describe(situation=L("discord.cmd.guide.situation.description"))
@@ -154,8 +147,18 @@ async def language(interaction: Interaction, language: str | None = None) -> Non
     if language is None:
         answer = await bot.assistant.language_status(member, place)
     else:
-        answer = await bot.assistant.set_language(member, place, language)
+        answer = await bot.assistant.set_language(member, place, language,
+                                                  undo=undo_language(bot.core, interaction.locale))
     await bot.send(interaction, answer, ephemeral=True)
+
+
+def undo_language(core: Core, locale: discord.Locale | str) -> str:
+    """How to undo a saved language, as the member's Discord shows the command (in its locale):
+    ``/language language: Automatic (follow my messages)``."""
+    lang = texts.language_for(core, locale) or "en"
+    name, option, auto = (texts.text(core, lang, f"discord.cmd.language.{k}")
+                          for k in ("name", "language.name", "auto"))
+    return f"/{name} {option}: {auto}"
 
 
 async def situations_command(interaction: Interaction) -> None:
@@ -202,7 +205,7 @@ async def answer_message(interaction: Interaction, message: discord.Message) -> 
 
 def build(core: Core) -> list[app_commands.Command[Any, ..., Any] | app_commands.ContextMenu]:
     """Fresh command objects for one tree."""
-    lang_choices = _language_choices(core)
+    lang_choices = language_choices(core)
     auto = app_commands.Choice(name=L("discord.cmd.language.auto"), value="auto")
     guide_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
         name=L("discord.cmd.guide.name"), description=L("discord.cmd.guide.description"),

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import resolve_situation, situation_autocomplete
-from bot.adapters.discord.texts import L
+from bot.adapters.discord.texts import L, language_choices
 from bot.core.engine import Core
 
 if TYPE_CHECKING:
@@ -115,10 +115,7 @@ def _command(key: str, callback: Any) -> app_commands.Command[Any, ..., None]:
 
 def build(core: Core) -> list[app_commands.Group | app_commands.Command[Any, ..., Any]]:
     """Fresh ``/mod``, ``/pins`` and ``/reminders`` for one tree."""
-    languages = [
-        app_commands.Choice(name=core.catalogs.language_name(code), value=code)
-        for code in core.languages
-    ]
+    languages = language_choices(core)
     follow = app_commands.Choice(name=L("discord.cmd.mod.language.follow"), value="auto")
     mod = app_commands.Group(
         name=L("discord.cmd.mod.name"), description=L("discord.cmd.mod.description"),

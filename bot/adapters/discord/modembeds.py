@@ -14,6 +14,7 @@ import discord
 from bot.adapters.discord.embeds import COLOUR, DESCRIPTION, TITLE, clip
 from bot.core.engine import Core
 from bot.core.escaping import discord_markdown as esc
+from bot.core.escaping import unmention
 from bot.moderation.stats import DETAIL_DAYS, MAX_SHOWN_QUESTION, Stats
 from bot.moderation.texts import text as mod_text
 from bot.storage import CommunityNote, ModeratorAction, PinRecord, Reminder
@@ -61,7 +62,8 @@ def stats_embed(core: Core, stats: Stats, lang: str) -> discord.Embed:
         lines = [f"**{esc(mod_text(lang, 'stats.by_situation'))}**"]
         lines += [f"• {esc(_title(core, lang, sid))}: {n}" for sid, n in w.by_situation]
         lines.append(f"**{esc(mod_text(lang, 'stats.by_language'))}**")
-        lines += [f"• {esc(core.catalogs.language_name(code))}: {n}" for code, n in w.by_language]
+        lines += [f"• {esc(core.catalogs.language_name(code, lang))}: {n}"
+                  for code, n in w.by_language]  # fmt: skip
         embed.add_field(name=clip(name, FIELD_NAME), value=_lines(lines, FIELD_VALUE),
                         inline=False)
     if stats.helpful:
@@ -73,7 +75,8 @@ def stats_embed(core: Core, stats: Stats, lang: str) -> discord.Embed:
         embed.add_field(name=clip(mod_text(lang, "stats.helpful", days=DETAIL_DAYS), FIELD_NAME),
                         value=_lines(rows, FIELD_VALUE), inline=False)
     if stats.unrouted:
-        rows = [f"• {esc(clip(q, MAX_SHOWN_QUESTION))} ({n}×)" for q, n in stats.unrouted]
+        rows = [f"• {esc(unmention(clip(q, MAX_SHOWN_QUESTION)))} ({n}×)"
+                for q, n in stats.unrouted]
         embed.add_field(name=clip(mod_text(lang, "stats.unrouted", days=DETAIL_DAYS), FIELD_NAME),
                         value=_lines(rows, FIELD_VALUE), inline=False)
     embed.timestamp = stats.generated_at

@@ -152,7 +152,7 @@ class Desk:
             return
         code = cast(str, result)
         await self.reply(interaction, mod_text(
-            code, "lang.community_set", language=self.core.catalogs.language_name(code)))
+            code, "lang.community_set", language=self.core.catalogs.language_name(code, code)))
 
     # -- notes --------------------------------------------------------------------------
     async def open_note_form(self, interaction: Interaction, situation_id: str | None) -> None:

@@ -32,3 +32,16 @@ def language_for(core: Core, locale: Locale | str) -> str | None:
 def L(key: str) -> app_commands.locale_str:
     """A translatable command string: English as the default, ``key`` for the translator."""
     return app_commands.locale_str(shared().gettext("en", key), key=key)
+
+
+def language_choices(core: Core) -> list[app_commands.Choice[str]]:
+    """The languages as command choices, each localised by the translator to its own name
+    plus its name in the member's Discord language ("Nederlands (Dutch)" in English,
+    "Nederlands" in Dutch), so a member who does not read that language still finds theirs."""
+    return [
+        app_commands.Choice(
+            name=app_commands.locale_str(core.catalogs.language_label(code, "en"), language=code),
+            value=code,
+        )
+        for code in core.languages
+    ]

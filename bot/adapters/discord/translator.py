@@ -9,7 +9,8 @@ from bot.core.engine import Core
 
 
 class CatalogTranslator(app_commands.Translator):
-    """Translates ``locale_str`` values that carry a ``key``, for every locale the core speaks.
+    """Translates ``locale_str`` values that carry a ``key`` (or, for a language choice, a
+    ``language``), for every locale the core speaks.
 
     discord.py calls :meth:`translate` once per string and Discord locale when the command
     tree is synced (never per interaction). Locales without a matching core language get None,
@@ -25,10 +26,12 @@ class CatalogTranslator(app_commands.Translator):
         locale: Locale,
         context: app_commands.TranslationContextTypes,
     ) -> str | None:
-        key = string.extras.get("key")
-        if not key:
+        key, language = string.extras.get("key"), string.extras.get("language")
+        if not (key or language):
             return None
         lang = texts.language_for(self.core, locale)
         if lang is None:
             return None
-        return texts.lookup(self.core, lang, key)
+        if language:  # a language choice (texts.language_choices)
+            return self.core.catalogs.language_label(str(language), lang)
+        return texts.lookup(self.core, lang, str(key))

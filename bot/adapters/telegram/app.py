@@ -7,7 +7,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationBuilder,
     BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
@@ -20,6 +19,7 @@ from bot.adapters.telegram.commands import ALIASES
 from bot.adapters.telegram.handlers import Handlers
 from bot.adapters.telegram.processor import ChatOrderedProcessor
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
+from bot.adapters.telegram.tolerant import TolerantApplicationBuilder
 from bot.assistant import Assistant
 from bot.moderation import ReminderService
 
@@ -111,7 +111,7 @@ def build_application(
         request_timeouts: ``connect_timeout``, ``read_timeout``, ... for the HTTP client.
     """
     builder = (
-        ApplicationBuilder()
+        TolerantApplicationBuilder()
         .token(token)
         .base_url(api_base_url(base_url))
         .rate_limiter(rate_limiter if rate_limiter is not None else RetryingRateLimiter())

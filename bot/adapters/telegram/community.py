@@ -153,7 +153,7 @@ class Community:
             shown = f'<a href="{esc(link)}">{title}</a>' if link else title
             state = text(lang, "pins.outdated" if p.message_id in stale else "pins.current")
             line = (f"• #{esc(p.message_id)} · {shown} · "
-                    f"{esc(self.core.catalogs.language_name(p.lang))} · {esc(state)}")
+                    f"{esc(self.core.catalogs.language_name(p.lang, lang))} · {esc(state)}")
             if sum(len(x) + 1 for x in lines) + len(line) > MAX_TEXT - 8:
                 lines.append("…")  # a chat with very many pins: the buttons still list them
                 break
@@ -220,12 +220,12 @@ class Community:
         if result is None:
             return mod_text(lang, "lang.community_follow")
         return mod_text(lang, "lang.community_set",
-                        language=self.core.catalogs.language_name(result))
+                        language=self.core.catalogs.language_name(result, lang))
 
     def language_chooser(self, lang: str) -> InlineKeyboardMarkup | None:
         """Buttons: one per language, and "follow each member"."""
         choices = [Choice(AdapterAction("glang", code).token,
-                          self.core.catalogs.language_name(code), "language")
+                          self.core.catalogs.language_label(code, lang), "language")
                    for code in self.core.languages]  # fmt: skip
         choices.append(
             Choice(AdapterAction("glang", "auto").token, text(lang, "grouplang.follow"), "follow")
@@ -354,7 +354,7 @@ class Community:
         current = settings.default_lang if settings else None
         status = (
             text(lang, "grouplang.current",
-                 language=self.core.catalogs.language_name(current))
+                 language=self.core.catalogs.language_name(current, lang))
             if current else text(lang, "grouplang.follows")
         )  # fmt: skip
         await self._say(bot, message, [plain(status, self.language_chooser(lang))])

@@ -29,15 +29,29 @@ def message_text(message: Message) -> str | None:
     return message.text if message.text is not None else message.caption
 
 
-def _mentions_bot(message: Message, username: str, bot_id: int) -> list[MessageEntity]:
+def _utf16(text: str) -> bytes:
+    """Entity offsets count UTF-16 code units; a lone surrogate is kept, not refused."""
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def _span(raw: bytes, entity: MessageEntity) -> tuple[int, int]:
+    """An entity's byte span in ``raw``, clipped to the text (offsets may be forged)."""
+    units = len(raw) // 2
+    start = min(max(entity.offset, 0), units)
+    end = min(max(entity.offset + entity.length, start), units)
+    return start * 2, end * 2
+
+
+def _mentions_bot(message: Message, text: str, username: str, bot_id: int
+                  ) -> list[MessageEntity]:
     entities = message.entities or message.caption_entities or ()
+    raw = _utf16(text)
     found = []
-    parsed = (
-        message.parse_entities() if message.text is not None else message.parse_caption_entities()
-    )
     for entity in entities:
         if entity.type == MessageEntity.MENTION:
-            if parsed.get(entity, "").lstrip("@").lower() == username.lower():
+            start, end = _span(raw, entity)
+            said = raw[start:end].decode("utf-16-le", "replace")
+            if said.lstrip("@").lower() == username.lower():
                 found.append(entity)
         elif entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot_id:
             found.append(entity)
@@ -53,7 +67,7 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
     text = message_text(message)
     if text is None:
         return None
-    mentions = _mentions_bot(message, username, bot_id)
+    mentions = _mentions_bot(message, text, username, bot_id)
     reply = message.reply_to_message
     replies_to_bot = (
         reply is not None
@@ -65,9 +79,9 @@ def addressed_text(message: Message, username: str, bot_id: int) -> str | None:
         return None
     if mentions:
         # Entity offsets count UTF-16 code units; cut the mentions out in that space.
-        raw = text.encode("utf-16-le")
+        raw = _utf16(text)
         for entity in sorted(mentions, key=lambda e: e.offset, reverse=True):
-            start, end = entity.offset * 2, (entity.offset + entity.length) * 2
+            start, end = _span(raw, entity)
             raw = raw[:start] + raw[end:]
-        text = raw.decode("utf-16-le")
+        text = raw.decode("utf-16-le", "replace")
     return " ".join(text.split())

@@ -28,7 +28,8 @@ from bot.adapters.telegram.convert import (
 )
 from bot.adapters.telegram.keyboards import (
     AdapterAction,
-    has_feedback,
+    carries,
+    is_menu,
     keyboard,
     parse_adapter_token,
 )
@@ -46,6 +47,11 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 MAX_INLINE_RESULTS = 50
 MAX_CALLBACK_TEXT = 200
+#: ``/start more-<situation>_<lang>``: the answers offered after "not helpful" on a guide sent
+#: inline (an inline message has no chat to answer in, so the vote opens the private chat).
+MORE = "more-"
+#: How a member undoes a saved language on Telegram (named in the confirmation).
+UNDO_LANGUAGE = "/language auto"
 
 
 class Handlers:
@@ -77,13 +83,19 @@ class Handlers:
 
     # -- commands -------------------------------------------------------------------------
     async def start(self, update: Update, ctx: Context) -> None:
-        """/start: a greeting and the situations; ``/start <situation>[_<lang>]`` opens one."""
+        """/start: a greeting and the situations; ``/start <situation>[_<lang>]`` opens one,
+        ``/start more-<situation>[_<lang>]`` offers the others (after "not helpful")."""
         message = update.effective_message
         if message is None or message.from_user is None:
             return
         member, place = member_of(message.from_user), place_of(message.chat)
         if ctx.args:
             sid, _, lang = ctx.args[0].lower().partition("_")
+            if sid.startswith(MORE) and situations.get(sid.removeprefix(MORE)):
+                core = self.assistant.core
+                lang = lang if lang in core.languages else await self._lang(member, place)
+                await self._answer(message, core.unhelpful(sid.removeprefix(MORE), lang), ctx)
+                return
             if situations.get(sid):
                 answer = await self.assistant.situation(sid, member, place, lang=lang or None)
                 await self._answer(message, answer, ctx)
@@ -108,13 +120,15 @@ class Handlers:
             return
         member, place = member_of(message.from_user), place_of(message.chat)
         if ctx.args:
-            answer = await self.assistant.set_language(member, place, " ".join(ctx.args))
+            answer = await self.assistant.set_language(member, place, " ".join(ctx.args),
+                                                       undo=UNDO_LANGUAGE)
             await self._answer(message, answer, ctx)
             return
         status = await self.assistant.language_status(member, place)
         core = self.assistant.core
-        choices = [Choice(AdapterAction("lang", code).token, core.catalogs.language_name(code),
-                          "language") for code in core.languages]
+        choices = [Choice(AdapterAction("lang", code).token,
+                          core.catalogs.language_label(code, status.lang), "language")
+                   for code in core.languages]  # fmt: skip
         choices.append(Choice(AdapterAction("lang", "auto").token,
                               text(status.lang, "lang.auto"), "language"))
         await self._reply(message, [plain(status.title, keyboard(choices))], ctx)
@@ -233,7 +247,7 @@ class Handlers:
             elif own is not None:
                 notice, url = await self._moderation_button(update, own, ctx)
             else:
-                notice = await self._core_button(update, ctx)
+                notice, url = await self._core_button(update, ctx)
         except TelegramError as exc:
             log.warning("callback %s failed: %s", query.data, exc)
         finally:
@@ -260,7 +274,8 @@ class Handlers:
             toast = await self.reminders.cancel(ctx.bot, query.from_user, message, token)
         return toast.text, toast.url
 
-    async def _core_button(self, update: Update, ctx: Context) -> str | None:
+    async def _core_button(self, update: Update, ctx: Context) -> tuple[str | None, str | None]:
+        """A core button: the notice to show (a toast), and a t.me link to open, if any."""
         query = update.callback_query
         assert query is not None
         member = member_of(query.from_user)
@@ -274,27 +289,38 @@ class Handlers:
         token = query.data if isinstance(query.data, str) else ""
         answer = await self.assistant.press(token, member, place, answer_ref=ref)
         if answer.kind == "notice":
-            return answer.title  # "Thanks for the feedback!"
-        shows_answer = message is None or has_feedback(message.reply_markup)
+            return answer.title, None  # "Thanks for the feedback!"
+        thanks = None
+        if answer.kind == "unhelpful":  # "not helpful": the other answers, under the guide
+            thanks = self.assistant.core.t(answer.lang, "ui.helpful.thanks")
+            action = actions.parse(token)
+            if message is None and action is not None:  # inline: offered in the private chat
+                sid = action.arg.rpartition(".")[0]
+                return thanks, f"https://t.me/{ctx.bot.username}?start={MORE}{sid}_{answer.lang}"
         if answer.kind == "stale":
             try:
-                if message is not None and not shows_answer:
+                if message is not None and is_menu(message.reply_markup):
                     await edit(ctx.bot, message, self.render(answer))
                 elif message is not None and is_private(chat):
                     await send(ctx.bot, message.chat_id, self.render(answer))
             except TelegramError as exc:
                 log.warning("fresh menu not shown: %s", exc)
-            return answer.intro  # "This menu is out of date."
+            return answer.intro, None  # "This menu is out of date."
         if message is None:
-            return None  # inline messages carry only feedback buttons
+            return None, None  # inline messages carry only feedback buttons
         action = actions.parse(token)
-        in_place = (action is not None and action.verb == "w") or not shows_answer
+        # Edit in place only a menu or step, or the walk whose own button was pressed: Telegram
+        # sends presses on old messages without their keyboard, and a client can send any
+        # data; a guide (a pinned one above all) must not be replaced by someone's press.
+        walks_here = action is not None and action.verb == "w" and carries(message.reply_markup,
+                                                                             token)
+        in_place = walks_here or is_menu(message.reply_markup)
         outs = self._outs(answer)
         if in_place:
             await edit(ctx.bot, message, outs)
         else:
             await send(ctx.bot, message.chat_id, outs, thread_id=thread_of(message))
-        return None
+        return thanks, None
 
     async def _adapter_button(self, update: Update, action: AdapterAction, ctx: Context) -> str:
         query = update.callback_query
@@ -305,7 +331,7 @@ class Handlers:
         place = place_of(chat)
         if action.verb == "lang":
             value = None if action.arg == "auto" else action.arg
-            answer = await self.assistant.set_language(member, place, value)
+            answer = await self.assistant.set_language(member, place, value, undo=UNDO_LANGUAGE)
             if message is not None and is_private(chat):
                 await edit(ctx.bot, message, [plain(answer.title)])
             return answer.title

@@ -109,3 +109,17 @@ def has_feedback(markup: InlineKeyboardMarkup | None) -> bool:
         for row in markup.inline_keyboard
         for b in row
     )
+
+
+def carries(markup: InlineKeyboardMarkup | None, data: str) -> bool:
+    """Whether a message's keyboard has a button with this callback data."""
+    if markup is None:
+        return False
+    return any(b.callback_data == data for row in markup.inline_keyboard for b in row)
+
+
+def is_menu(markup: InlineKeyboardMarkup | None) -> bool:
+    """Whether a message is a menu or step the bot may redraw in place: it has a keyboard
+    (Telegram sends presses on old messages without it) and no feedback row (guides, pinned
+    ones among them, are never replaced by a press)."""
+    return markup is not None and not has_feedback(markup)

@@ -1,13 +1,20 @@
-"""Concurrent update processing that keeps each chat's updates in order."""
+"""Concurrent update processing that keeps each chat's updates in order, and the door every
+update passes (polling and webhook alike): a malformed one stops here."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.adapters.telegram import wellformed
+
+log = logging.getLogger(__name__)
 
 
 def _chat_key(update: object) -> object:
@@ -31,6 +38,15 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if isinstance(update, Update):
+            found = wellformed.problem(update)
+            if found:
+                # Not even the library's own bookkeeping may see it (it hashes chat ids).
+                if inspect.iscoroutine(coroutine):
+                    coroutine.close()
+                log.warning("ignored a malformed update",
+                            extra={"update_id": update.update_id, "problem": found})
+                return
         key = _chat_key(update)
         if key is None:
             await coroutine

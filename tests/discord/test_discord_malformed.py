@@ -1,0 +1,76 @@
+"""Malformed interactions, as the gateway delivers them: each costs itself, never the client."""
+
+from __future__ import annotations
+
+import copy
+import random
+from typing import Any
+
+import dc_factory as factory
+import pytest
+from dc_harness import T, reply, settle
+from dc_standin import StandIn
+
+from bot.adapters.discord.client import SellerBot
+
+
+def _through_the_gateway(bot: SellerBot, payload: dict[str, Any]) -> None:
+    """What discord.py's gateway does with an INTERACTION_CREATE event."""
+    bot._connection.parsers["INTERACTION_CREATE"](payload)
+
+
+def _malformed() -> list[dict[str, Any]]:
+    modal = factory.modal_submit("sbd1:note:en:seller-cancel", {"text": "hi"})
+    no_custom_id = copy.deepcopy(modal)
+    del no_custom_id["data"]["custom_id"]
+    component = factory.component({"id": "1", "components": []}, "sb1:en:s:seller-cancel")
+    no_component_type = copy.deepcopy(component)
+    del no_component_type["data"]["component_type"]
+    no_data = copy.deepcopy(component)
+    del no_data["data"]
+    no_type = copy.deepcopy(factory.slash("guide"))
+    del no_type["type"]
+    wrong_types = copy.deepcopy(factory.slash("guide"))
+    wrong_types["data"] = "not an object"
+    wrong_ids = copy.deepcopy(factory.slash("guide"))
+    wrong_ids["id"] = "not a snowflake"
+    return [no_custom_id, no_component_type, no_data, no_type, wrong_types, wrong_ids]
+
+
+@pytest.mark.parametrize("index", range(6))
+async def test_a_malformed_interaction_is_dropped_and_the_next_answered(
+    bot: SellerBot, inject: Any, standin: StandIn, index: int
+) -> None:
+    _through_the_gateway(bot, _malformed()[index])  # must not raise out of the gateway
+    _kind, data = reply(await inject(bot, factory.slash("guide", {"situation": "seller-cancel"})))
+    assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
+
+
+async def test_random_damage_to_interactions_never_escapes(
+    bot: SellerBot, inject: Any, standin: StandIn
+) -> None:
+    """A bounded fuzz: fields dropped or replaced by wrong types, 300 payloads."""
+    rng = random.Random(7)
+    seeds = [factory.slash("guide"), factory.slash("ask", {"question": "cancel?"}),
+             factory.modal_submit("sbd1:note:en:seller-cancel", {"text": "x"}),
+             factory.component({"id": "1", "components": []}, "sb1:en:s:seller-cancel"),
+             factory.autocomplete("guide", "situation", "buy")]
+    junk: list[Any] = [None, 0, -1, "", "x" * 300, [], {}, 1.5, True, "\ud800"]
+
+    def damage(value: Any, depth: int = 0) -> Any:
+        if isinstance(value, dict) and value:
+            value = dict(value)
+            key = rng.choice(list(value))
+            if rng.random() < 0.4:
+                del value[key]
+            elif rng.random() < 0.5 or depth > 3:
+                value[key] = rng.choice(junk)
+            else:
+                value[key] = damage(value[key], depth + 1)
+        return value
+
+    for _ in range(300):
+        _through_the_gateway(bot, damage(copy.deepcopy(rng.choice(seeds))))
+    await settle()
+    _kind, data = reply(await inject(bot, factory.slash("guide", {"situation": "seller-cancel"})))
+    assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
