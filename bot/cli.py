@@ -219,10 +219,10 @@ def _stats(args: argparse.Namespace) -> int:
 
     async def report() -> str:
         # A report reads: it creates no folder or database and migrates nothing.
-        repo = await open_repository(
-            settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value(),
-            read_only=True,
-        )
+        from bot.storage import salt as hash_salt
+
+        salt = hash_salt.choose(settings, read_only=True)
+        repo = await open_repository(settings.database_url, salt=salt.value, read_only=True)
         try:
             stats = await community_stats(repo, args.platform, args.chat, datetime.now(UTC))
         finally:
@@ -256,7 +256,7 @@ def _run(verbose: int = 0) -> int:
     from bot.storage import StorageError
 
     settings = load_settings()
-    setup(_log_level(settings, verbose), settings.sellerbot_log_format)
+    setup(_log_level(settings, verbose), settings.sellerbot_log_format, settings.secrets())
     from bot.runner import run
 
     try:

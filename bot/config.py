@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_api_base_url: str | None = None
 
+    def secrets(self) -> list[str]:
+        """Every configured secret's value (kept out of the logs)."""
+        values = (self.sellerbot_hash_salt, self.telegram_token, self.telegram_webhook_secret,
+                  self.discord_token)
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
     @property
     def database_url(self) -> str:
         """The storage URL: the explicit setting, else a SQLite file in the data directory."""

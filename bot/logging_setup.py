@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
+
+from bot.redaction import RedactSecrets
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -12,7 +15,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {"level": record.levelname, "logger": record.name, "msg": record.getMessage()}
         data.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
-        if record.exc_info:
+        if record.exc_text:  # already redacted by the handler's filter
+            data["exc"] = record.exc_text
+        elif record.exc_info:
             data["exc"] = self.formatException(record.exc_info)
         return json.dumps(data, default=str, ensure_ascii=False)
 
@@ -24,10 +29,13 @@ class TextFormatter(logging.Formatter):
         return base + ("  " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
 
 
-def setup(level: str | None = "INFO", fmt: str = "text") -> None:
-    """Log to stderr at ``level`` (INFO when None), as text or JSON lines."""
+def setup(level: str | None = "INFO", fmt: str = "text",
+          secrets: Iterable[str | None] = ()) -> None:
+    """Log to stderr at ``level`` (INFO when None), as text or JSON lines; ``secrets`` (and
+    anything shaped like a platform token) never appear (see :mod:`bot.redaction`)."""
     level = level or "INFO"
     handler = logging.StreamHandler()
+    handler.addFilter(RedactSecrets(secrets))
     text = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler.setFormatter(JsonFormatter() if fmt == "json" else text)
     root = logging.getLogger()

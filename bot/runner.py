@@ -13,7 +13,9 @@ from bot.core.engine import default_core
 from bot.heap import settle
 from bot.signals import stop_on_signals
 from bot.storage import Repository, open_repository
+from bot.storage import salt as hash_salt
 from bot.storage.cached import CachedPreferences
+from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,13 @@ async def run(settings: Settings) -> int:
             running: the database's worker thread is closed before this is raised).
     """
     core = default_core()
-    store = await open_repository(
-        settings.database_url, salt=settings.sellerbot_hash_salt.get_secret_value()
-    )
+    salt = hash_salt.choose(settings)
+    store = await open_repository(settings.database_url, salt=salt.value)
+    try:
+        hash_salt.settle(settings, salt)  # a new deployment's own salt, once the folder works
+    except StorageError:
+        await store.close()
+        raise
     # Every adapter shares one cached view of storage: preferences are read on every message.
     repo = CachedPreferences(store)
     assistant = Assistant(

@@ -273,3 +273,33 @@ def test_an_unusable_data_folder_is_one_clear_line(tmp_path: Path, kind: str) ->
     assert line.startswith("sellerbot: cannot ") and named in line
     stats = _bare("stats", env=env)
     assert stats.returncode == 2 and len(stats.stderr.splitlines()) == 1, stats.stderr
+
+
+def test_a_new_deployment_gets_its_own_hash_salt_and_keeps_it(tmp_path: Path) -> None:
+    env = _fresh(tmp_path)
+    assert _bare(env=env, stdin="lang nl\nquit\n").returncode == 0
+    salt_file = tmp_path / "data" / "hash-salt"
+    salt = salt_file.read_text()
+    assert len(salt.strip()) == 64 and salt_file.stat().st_mode & 0o777 == 0o600
+    assert _bare(env=env, stdin="quit\n").returncode == 0
+    assert salt_file.read_text() == salt  # made once, then read at every start
+    # the stored language choice was hashed with that salt: still found after a restart
+    out = _bare(env=env, stdin="quit\n").stdout
+    assert catalogs.load().gettext("nl", "ui.console.bye") in out
+
+
+def test_an_unsalted_deployment_keeps_its_hashes_and_is_warned(tmp_path: Path) -> None:
+    import asyncio
+
+    from bot.storage import SqliteRepository
+
+    async def made_before_salts() -> None:  # as an earlier version left it: hashed, no salt
+        repo = await SqliteRepository.open(tmp_path / "data" / "sellerbot.db", salt="")
+        await repo.set_member_language("console", "local", "id")
+        await repo.close()
+
+    asyncio.run(made_before_salts())
+    proc = _bare("-v", env=_fresh(tmp_path), stdin="quit\n")
+    assert "without a salt" in proc.stderr
+    assert catalogs.load().gettext("id", "ui.console.bye") in proc.stdout  # still found
+    assert not (tmp_path / "data" / "hash-salt").exists()  # its hashes stay valid

@@ -260,3 +260,24 @@ async def test_also_about_is_a_numbered_choice(
     assert f"[1] {label}" in out  # first among the choices
     opened = out.split(f"[1] {label}", 1)[1]
     assert core.t("en", f"{route.also}.intro") in opened
+
+
+async def test_choices_can_be_typed_out_and_key_presses_are_not_questions(
+    core: Core, tmp_path: Path
+) -> None:
+    repo = await SqliteRepository.open(tmp_path / "c.db")
+    out = io.StringIO()
+    # at the first menu: "b" has nothing to go back to, "x" is no choice; then a guide,
+    # and the vote typed out as its label ("no"), as a newcomer does
+    script = ["b", "x", "my buyer wants to cancel the order", core.t("en", "ui.helpful.no"),
+              "quit"]
+    channel = ConsoleChannel(Assistant(core, repo), io.StringIO("\n".join(script) + "\n"), out)
+    await channel.run()
+    text = out.getvalue()
+    assert core.t("en", "ui.console.invalid", number="b") in text
+    assert core.t("en", "ui.console.invalid", number="x") in text
+    assert core.t("en", "ui.unhelpful.title") in text  # "No" counted as the vote
+    [summary] = await repo.feedback_summary()
+    assert summary.not_helpful == 1
+    assert await repo.unrouted_report("console") == []  # no key press among the statistics
+    await repo.close()

@@ -326,7 +326,8 @@ class Repository(Protocol):
         Args:
             platform: Platform name.
             user_id: The voting member's user id (stored only as a salted hash).
-            answer_ref: Identifies the answer, e.g. ``"chat:message"``.
+            answer_ref: Identifies the answer, e.g. ``"chat:message"`` (stored as a salted
+                hash: in a private chat the chat id is the member's id).
             situation: Situation the answer was about.
             lang: Language of the answer.
             helpful: Whether the member found the answer helpful.

@@ -231,7 +231,9 @@ class SqliteRepository(Repository):
             await conn.close()
             raise
         logger.info("Opened SQLite storage %s (schema version %d)", where, version)
-        return cls(conn, salt=salt, path=where)
+        repo = cls(conn, salt=salt, path=where)
+        await repo._hash_answer_refs()
+        return repo
 
     @classmethod
     async def _open_read_only(cls, where: str, salt: str) -> SqliteRepository:
@@ -447,6 +449,25 @@ class SqliteRepository(Repository):
 
     # -- feedback ------------------------------------------------------------------------------
 
+    def _answer(self, platform: str, answer_ref: str) -> str:
+        # A private chat's answer is "<chat>:<message>", and the chat id is the member's id:
+        # stored hashed like member ids (only its equality is ever needed).
+        return hash_member_id(self._salt, platform, f"answer:{answer_ref}")
+
+    async def _hash_answer_refs(self) -> None:
+        """Hash the answer refs of votes stored before they were hashed (a later vote by the
+        same member on the same answer wins)."""
+        rows = await self._rows(
+            "SELECT rowid, platform, answer_ref FROM feedback WHERE length(answer_ref) != 64", ())
+        for rowid, platform, ref in rows:
+            try:
+                await self._write("UPDATE feedback SET answer_ref = ? WHERE rowid = ?",
+                                  (self._answer(platform, ref), rowid))
+            except sqlite3.IntegrityError:
+                await self._write("DELETE FROM feedback WHERE rowid = ?", (rowid,))
+        if rows:
+            logger.info("hashed the answer refs of %d earlier votes", len(rows))
+
     async def record_feedback(
         self,
         platform: str,
@@ -475,7 +496,7 @@ class SqliteRepository(Repository):
             (
                 platform,
                 self._member(platform, user_id),
-                answer_ref,
+                self._answer(platform, answer_ref),
                 situation,
                 lang,
                 1 if helpful else 0,

@@ -74,3 +74,27 @@ async def test_random_damage_to_interactions_never_escapes(
     await settle()
     _kind, data = reply(await inject(bot, factory.slash("guide", {"situation": "seller-cancel"})))
     assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
+
+
+async def test_no_interaction_token_reaches_the_logs_even_at_debug(
+    bot: SellerBot, inject: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from dc_harness import TOKEN
+
+    from bot.logging_setup import setup
+
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    setup("DEBUG", "text", secrets=[TOKEN])
+    payload = factory.slash("guide", {"situation": "seller-cancel"})
+    try:
+        reply(await inject(bot, payload))
+        reply(await inject(bot, factory.slash("ask", {"question": "x" * 3})))
+    finally:
+        root.handlers[:], level = saved
+        root.setLevel(level)
+    err = capfd.readouterr().err
+    assert "/callback" in err  # the requests were logged ...
+    assert payload["token"] not in err and TOKEN not in err  # ... without their tokens

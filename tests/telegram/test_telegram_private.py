@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tg_fixtures import USERS, Feeder
+from tg_fixtures import USERS, Feeder, payload
 
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant
@@ -204,3 +204,37 @@ async def test_language_buttons_show_each_own_name_and_the_readers_name(
     await feed("private_language", lang=lang)
     [msg] = feed.sent()
     assert labels(msg)[:3] == shown
+
+
+async def test_edits_that_change_nothing_get_no_second_answer(
+    feed: Feeder, assistant: Assistant
+) -> None:
+    t = assistant.core.t
+    question = "de koper wil annuleren, wat moet ik doen?"
+    first = payload("edited_message", update_id=1)
+    first["message"] = first.pop("edited_message")  # the question as first sent
+    first["message"].pop("edit_date")
+    await feed(first)
+    assert len(feed.sent()) == 1
+    await feed("edited_message", text=question, update_id=2)  # e.g. a link preview came
+    await feed("edited_message", text="de koper wil annuleren!! wat moet ik doen", update_id=3)
+    assert len(feed.sent()) == 1  # same question, then the same answer: nothing new
+    await feed("edited_message", text="ik moet zelf annuleren, ik ben ziek", update_id=4)
+    assert len(feed.sent()) == 2  # a different answer: a fresh one, quoting the edit
+    assert t("nl", "seller-cancel.title") in feed.sent()[-1]["text"]
+
+
+async def test_an_album_with_one_caption_gets_one_answer_and_no_notices(
+    feed: Feeder, assistant: Assistant
+) -> None:
+    for i, caption in enumerate((None, "de koper is niet blij met de levering", None)):
+        photo = payload("private_photo_caption", update_id=50 + i)
+        photo["message"]["message_id"] = 60 + i
+        photo["message"]["media_group_id"] = "13723485934753"
+        if caption is None:
+            photo["message"].pop("caption")
+        else:
+            photo["message"]["caption"] = caption
+        await feed(photo)
+    [answer] = feed.sent()
+    assert assistant.core.t("nl", "unhappy-with-delivery.title") in answer["text"]

@@ -153,9 +153,13 @@ class ConsoleChannel:
         self.write()
 
     def choice(self, line: str) -> Choice | None:
-        """The choice on screen that ``line`` picks (its number or letter), if any."""
-        key = line.strip().lower()
-        return next((c for c, k in zip(self.choices, self.keys, strict=True) if k == key), None)
+        """The choice on screen that ``line`` picks: its number or letter, or its label typed
+        out ("yes", "nee", "nggak"); ``b`` is Back in every language."""
+        key = " ".join(line.split()).lower()
+        for choice, k in zip(self.choices, self.keys, strict=True):
+            if key in (k, choice.label.lower()) or (key == "b" and choice.kind == "back"):
+                return choice
+        return None
 
     # -- input ----------------------------------------------------------------------------
     def _reader(self) -> Callable[[], str | None]:
@@ -246,9 +250,9 @@ class ConsoleChannel:
             ref = f"console:{id(self.last)}" if choice.kind == "feedback" else None
             self.show(await a.press(choice.token, m, p, answer_ref=ref))
             return True
-        if line.isdigit():
+        if line.isdigit() or len(line) == 1:  # a key press, not a question (nor a statistic)
             lang = await a.language(m, p)
-            self.write(a.core.t(lang, "ui.console.invalid", number=int(line)))
+            self.write(a.core.t(lang, "ui.console.invalid", number=line))
             self.write()
             return True
         if command in ("lang", "language", "bahasa", "taal"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import replace
 
 from telegram import (
@@ -44,6 +45,9 @@ from bot.moderation import Moderation, ReminderService, tokens
 
 log = logging.getLogger(__name__)
 
+#: Answered messages remembered for their edits.
+ANSWERED_MEMORY = 4096
+
 Context = ContextTypes.DEFAULT_TYPE
 MAX_INLINE_RESULTS = 50
 MAX_CALLBACK_TEXT = 200
@@ -65,6 +69,28 @@ class Handlers:
         self.reminders = Reminders(assistant, service)
         self.moderation = Moderation(assistant.core, assistant.repo, now=service.clock.now)
         self.community = Community(assistant, self.render, self.moderation)
+        # (chat, message) -> (question, what it was answered with), for edits: an edit that
+        # changes neither gets no second answer (bounded; after a restart, edits are answered)
+        self._answered: OrderedDict[tuple[int, int], tuple[str, tuple[object, ...]]] = (
+            OrderedDict())
+
+    @staticmethod
+    def _shown(answer: Answer) -> tuple[object, ...]:
+        return (answer.kind, answer.situation, answer.title)
+
+    def _answered_so(self, message: Message, question: str, answer: Answer | None) -> bool:
+        """Whether this message was answered already, for this question or with this answer."""
+        before = self._answered.get((message.chat_id, message.message_id))
+        if before is None:
+            return False
+        return before[0] == question or (answer is not None and before[1] == self._shown(answer))
+
+    def _remember(self, message: Message, question: str, answer: Answer) -> None:
+        key = (message.chat_id, message.message_id)
+        self._answered[key] = (question, self._shown(answer))
+        self._answered.move_to_end(key)
+        if len(self._answered) > ANSWERED_MEMORY:
+            self._answered.popitem(last=False)
 
     # -- helpers --------------------------------------------------------------------------
     async def _reply(self, message: Message, outs: list[OutMessage], ctx: Context) -> None:
@@ -212,7 +238,9 @@ class Handlers:
         if is_private(message.chat):
             question = message_text(message)
             if question is None:
-                if update.edited_message is None:
+                # The photos of an album come one message each, the caption on one of them:
+                # the captioned one is answered, the others need no "ask me" notice each.
+                if update.edited_message is None and message.media_group_id is None:
                     lang = await self._lang(member, place)
                     await self._answer(message, self.assistant.core.notice(lang, "ui.empty"), ctx)
                 return
@@ -223,13 +251,19 @@ class Handlers:
             if not question:
                 await self._answer(message, await self.assistant.help(member, place), ctx)
                 return
+        edited = update.edited_message is not None
+        if edited and self._answered_so(message, question, None):
+            return  # an edit that left the question as it was (a typo, a link preview)
         answer = await self.assistant.ask(question, member, place)
-        if update.edited_message is not None:
+        if edited and self._answered_so(message, question, answer):
+            return  # edited, but the answer is the one already given
+        if edited:
             # An edited question gets a fresh answer, quoting the edited message.
             await send(ctx.bot, message.chat_id, self._outs(answer),
                        reply_to=message.message_id, thread_id=thread_of(message))
-            return
-        await self._answer(message, answer, ctx)
+        else:
+            await self._answer(message, answer, ctx)
+        self._remember(message, question, answer)
 
     # -- buttons --------------------------------------------------------------------------
     async def callback(self, update: Update, ctx: Context) -> None:
