@@ -21,6 +21,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from bot.core import situations
 from bot.storage import CommunitySettings, Repository
 from bot.storage.values import utc_or_now
 
@@ -103,6 +104,13 @@ class CachedPreferences:
     async def set_community_language(self, platform: str, chat_id: str, lang: str | None) -> None:
         self._communities.drop((platform, chat_id))
         await self._repo.set_community_language(platform, chat_id, lang)
+
+    async def move_community(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        for chat_id in (old_chat_id, new_chat_id):
+            self._communities.drop((platform, chat_id))
+            for sid in situations.BY_ID:
+                self._notes.drop((platform, chat_id, sid))
+        return await self._repo.move_community(platform, old_chat_id, new_chat_id)
 
     async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
         key = (platform, chat_id, situation)

@@ -310,6 +310,16 @@ class Repository(Protocol):
         """
         ...
 
+    async def move_community(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """Move everything kept for a community to its new id (a Telegram group upgraded to a
+        supergroup gets a new chat id): settings, notes, pins, statistics, votes, reminders
+        and the action log. Where the new id already has a row (settings, a note), it stays.
+
+        Returns:
+            How many rows moved (0 when there was nothing, or it was moved before).
+        """
+        ...
+
     async def record_feedback(
         self,
         platform: str,

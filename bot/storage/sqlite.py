@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5000
 
 MEMORY = ":memory:"
+#: Every table keyed by a community (a fixed list: table names cannot be SQL parameters).
+_COMMUNITY_TABLES = ("community_settings", "community_notes", "pins", "questions", "unrouted",
+                     "feedback", "reminders", "moderator_actions")
 
 
 async def _enable_wal(conn: aiosqlite.Connection, where: str) -> None:
@@ -448,6 +451,21 @@ class SqliteRepository(Repository):
         ]
 
     # -- feedback ------------------------------------------------------------------------------
+
+    async def move_community(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """See :meth:`Repository.move_community`. Each statement is atomic and the whole is
+        idempotent (Telegram announces a migration in both chats): a repeat finishes it."""
+        moved = 0
+        for table in _COMMUNITY_TABLES:
+            # Rows the new chat already has win over the old chat's (OR IGNORE, then delete).
+            moved += await self._write(
+                f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ?",
+                (new_chat_id, platform, old_chat_id))
+            await self._write(f"DELETE FROM {table} WHERE platform = ? AND chat_id = ?",
+                              (platform, old_chat_id))
+        if moved:
+            logger.info("moved a community", extra={"platform": platform, "rows": moved})
+        return moved
 
     def _answer(self, platform: str, answer_ref: str) -> str:
         # A private chat's answer is "<chat>:<message>", and the chat id is the member's id:

@@ -8,7 +8,7 @@ from typing import Any
 
 import dc_factory as factory
 import pytest
-from dc_harness import T, reply, settle
+from dc_harness import T, reply, sent, settle
 from dc_standin import StandIn
 
 from bot.adapters.discord.client import SellerBot
@@ -98,3 +98,18 @@ async def test_no_interaction_token_reaches_the_logs_even_at_debug(
     err = capfd.readouterr().err
     assert "/callback" in err  # the requests were logged ...
     assert payload["token"] not in err and TOKEN not in err  # ... without their tokens
+
+
+async def test_a_button_pressed_too_late_is_no_error(
+    bot: SellerBot, inject: Any, standin: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses a reply after the 3-second window (10062): logged quietly, not as
+    an unhandled exception."""
+    caplog.set_level("INFO")
+    guide = await sent(bot, inject, standin, factory.slash("guide", {"situation": "seller-cancel"}))
+    late = factory.component(guide, "sb1:en:s:ordered-by-mistake")
+    bot._connection.parsers["INTERACTION_CREATE"](late)  # the stand-in never expected it
+    await settle()
+    assert standin.calls[-1].path.endswith("/callback") and standin.calls[-1].status == 404
+    assert "expired before the reply" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

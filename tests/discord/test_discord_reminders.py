@@ -55,12 +55,18 @@ async def _ask_for_reminder(bot: SellerBot, inject: Any, standin: StandIn, hours
         guide, tokens.remind(lang, hours, START)))
 
 
+def _reminders_sent(standin: StandIn) -> list[dict[str, Any]]:
+    """The reminders among the member's DMs (each names its deadline; the confirmation sent
+    when a reminder is asked for does not)."""
+    return [dm for dm in standin.dms_to(MEMBER) if "<t:" in dm["content"]]
+
+
 async def _wait_for_dms(standin: StandIn, count: int) -> list[dict[str, Any]]:
     for _ in range(200):
-        if len(standin.dms_to(MEMBER)) >= count:
+        if len(_reminders_sent(standin)) >= count:
             break
         await asyncio.sleep(0.01)
-    return standin.dms_to(MEMBER)
+    return _reminders_sent(standin)
 
 
 async def test_reminder_fires_at_the_chosen_time(
@@ -70,16 +76,18 @@ async def test_reminder_fires_at_the_chosen_time(
     assert "2026-11-20 21:00 UTC" in text_of(confirm).replace("\\", "")
     (pending,) = await repo.list_reminders("discord", str(MEMBER))
     assert factory.custom_ids(confirm) == [tokens.cancel("en", pending.id)]
+    (confirmed,) = standin.dms_to(MEMBER)  # the DM works: checked while the member is here
+    assert "2026-11-20 21:00 UTC" in confirmed["content"].replace("\\", "")
     assert pending.remind_at == START + timedelta(hours=12)
     assert pending.deadline_at == START + timedelta(hours=48)
     assert pending.chat_id == str(factory.GUILD_ID)
     clock.advance(timedelta(hours=11, minutes=59))
     assert (await rbot.reminders.run_due(rbot.desk.deliver)).sent == 0
-    assert not standin.find("POST", r"/users/@me/channels")
+    assert not _reminders_sent(standin)
     clock.advance(timedelta(minutes=1))
     report = await rbot.reminders.run_due(rbot.desk.deliver)
     assert (report.sent, report.late) == (1, 0)
-    (dm,) = standin.dms_to(MEMBER)
+    (dm,) = _reminders_sent(standin)
     assert "cancellation request" in dm["content"] and late_text("en") not in dm["content"]
     assert f"<t:{int((START + timedelta(hours=48)).timestamp())}:F>" in dm["content"]
     assert not await repo.list_reminders("discord", str(MEMBER))
@@ -121,8 +129,8 @@ async def test_reminder_past_its_deadline_is_dropped(
     try:
         report = await second.reminders.run_due(second.desk.deliver)  # after the start-up run
         assert report.sent == 0
-        assert not standin.dms_to(MEMBER) and not await repo.list_reminders("discord",
-                                                                              str(MEMBER))
+        assert not _reminders_sent(standin)
+        assert not await repo.list_reminders("discord", str(MEMBER))
     finally:
         await second.close()
 
@@ -203,3 +211,18 @@ async def test_remind_buttons_are_dated_to_the_current_minute(
     clock.advance(timedelta(seconds=61))
     later = START + timedelta(minutes=1)
     assert await remind_ids() == [tokens.remind("en", h, later) for h in (12, 24, 36, 46)]
+
+
+async def test_closed_dms_are_said_at_once_and_nothing_is_kept(
+    rbot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
+) -> None:
+    standin.dms_closed.add(MEMBER)
+    guide = await sent(rbot, inject, standin, factory.slash(
+        "guide", {"situation": "buyer-cancel-request"}))
+    _, data = reply(await inject(rbot, factory.component(guide, tokens.remind("en", 12, START))))
+    assert "can't send you direct messages" in text_of(data)
+    assert not await repo.list_reminders("discord", str(MEMBER))  # no promise left to break
+    standin.dms_closed.discard(MEMBER)
+    _, data = reply(await inject(rbot, factory.component(guide, tokens.remind("en", 12, START))))
+    assert "remind" in text_of(data).lower()
+    assert len(await repo.list_reminders("discord", str(MEMBER))) == 1

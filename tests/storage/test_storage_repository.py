@@ -460,3 +460,19 @@ async def test_answer_refs_stored_raw_before_are_hashed_on_open(tmp_path: Path) 
     with sqlite3.connect(path) as db:
         [(ref,)] = db.execute("SELECT answer_ref FROM feedback").fetchall()
     assert len(ref) == 64 and "777000" not in ref
+
+
+async def test_moving_a_community_keeps_what_the_new_id_already_has(tmp_path: Path) -> None:
+    repo = await SqliteRepository.open(tmp_path / "m.db")
+    await repo.set_community_language("telegram", "-1", "nl")
+    await repo.set_community_language("telegram", "-100", "id")  # set after the upgrade
+    await repo.set_note("telegram", "-1", "seller-cancel", "old note", "7")
+    await repo.record_question("telegram", "-1", None, "nl")
+    moved = await repo.move_community("telegram", "-1", "-100")
+    assert moved >= 2
+    settings = await repo.get_community("telegram", "-100")
+    assert settings is not None and settings.default_lang == "id"
+    assert await repo.get_note("telegram", "-100", "seller-cancel") == "old note"
+    assert await repo.get_community("telegram", "-1") is None
+    assert await repo.move_community("telegram", "-1", "-100") == 0  # a repeat moves nothing
+    await repo.close()

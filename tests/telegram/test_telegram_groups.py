@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from tg_fixtures import BOT_ID, GROUP, SUPERGROUP, Feeder
-from tg_standin import BotApiStandIn
+from tg_fixtures import BOT_ID, GROUP, SUPERGROUP, Feeder, message_update
+from tg_standin import BOT_USERNAME, BotApiStandIn
 
 from bot.assistant import Assistant
 
@@ -120,3 +122,50 @@ async def test_guide_alone_starts_the_steps(feed: Feeder, assistant: Assistant) 
     [msg] = feed.sent()
     assert assistant.core.t("id", "flow.who.question") in msg["text"]
     assert msg["reply_parameters"]["message_id"] == 9060
+
+
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                   "username": "GroupAnonymousBot"}
+
+
+async def test_an_anonymous_administrator_is_answered_and_keyed_to_nothing_shared(
+    feed: Feeder, assistant: Assistant, repo: Any
+) -> None:
+    group = {"id": SUPERGROUP, "type": "supergroup", "title": "Sellers Lounge"}
+    handle = f"@{BOT_USERNAME}"
+    mention = message_update(SUPERGROUP, ANONYMOUS_ADMIN, f"{handle} mijn koper wil annuleren",
+                             update_id=40, message_id=9940, sender_chat=group)
+    mention["message"]["entities"] = [{"type": "mention", "offset": 0, "length": len(handle)}]
+    await feed(mention)
+    assert assistant.core.t("nl", "buyer-cancel-request.title") in feed.sent()[-1]["text"]
+    await feed(message_update(SUPERGROUP, ANONYMOUS_ADMIN, "/language id", update_id=41,
+                              message_id=9941, sender_chat=group))
+    # the id every anonymous administrator everywhere shares keys nothing
+    assert await repo.get_member_language("telegram", "1087968824") is None
+    assert await repo.get_member_language("telegram", f"chat:{SUPERGROUP}") == "id"
+
+
+@pytest.mark.parametrize("announced_in", ["old", "new", "both"])
+async def test_a_group_upgraded_to_a_supergroup_keeps_what_it_had(
+    feed: Feeder, repo: Any, announced_in: str
+) -> None:
+    old, new = GROUP, -1009876543210
+    await repo.set_community_language("telegram", str(old), "nl")
+    await repo.set_note("telegram", str(old), "seller-cancel", "Vraag het in #hulp", "7")
+    await repo.record_question("telegram", str(old), "seller-cancel", "nl")
+    admin = {"id": 777, "is_bot": False, "first_name": "A"}
+    to = message_update(old, admin, "x", update_id=60, message_id=70)
+    del to["message"]["text"]
+    to["message"]["migrate_to_chat_id"] = new
+    since = message_update(new, admin, "x", update_id=61, message_id=1)
+    del since["message"]["text"]
+    since["message"]["migrate_from_chat_id"] = old
+    for update in {"old": [to], "new": [since], "both": [to, since]}[announced_in]:
+        await feed(update)
+    settings = await repo.get_community("telegram", str(new))
+    assert settings is not None and settings.default_lang == "nl"
+    assert await repo.get_note("telegram", str(new), "seller-cancel") == "Vraag het in #hulp"
+    assert await repo.question_counts(platform="telegram", chat_id=str(new)) == [
+        ("seller-cancel", "nl", 1)]
+    assert await repo.get_community("telegram", str(old)) is None  # nothing left behind
+    assert not feed.sent()  # a status message gets no answer

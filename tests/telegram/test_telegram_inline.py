@@ -6,6 +6,7 @@ import pytest
 from telegram import InlineQueryResultArticle, InputTextMessageContent
 from telegram.error import BadRequest
 from tg_fixtures import Feeder
+from tg_standin import BotApiStandIn
 
 from bot.assistant import Assistant
 from bot.core import situations
@@ -57,3 +58,15 @@ async def test_more_than_50_results_are_refused(feed: Feeder) -> None:
     ]
     with pytest.raises(BadRequest, match=r"(?i)results_too_much"):
         await feed.app.bot.answer_inline_query("1", results)
+
+
+async def test_a_query_too_old_to_answer_is_no_error(
+    feed: Feeder, standin: BotApiStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    standin.fail("answerInlineQuery", 400)  # "query is too old and response timeout expired"
+    caplog.set_level("INFO")
+    await feed("inline_query")  # fails the test if the handler raised
+    assert "inline query not answered" in caplog.text
+    assert "ERROR" not in caplog.text
+    await feed("inline_query", update_id=2)  # the next one is answered as usual
+    assert len(standin.calls_to("answerInlineQuery")) == 2

@@ -403,7 +403,7 @@ class SellerBot(discord.AutoShardedClient):
     ) -> None:
         command = getattr(interaction.command, "name", None)
         original = getattr(error, "original", error)
-        if isinstance(original, discord.NotFound) and original.code == 10062:
+        if views.expired(original):
             # The 3-second window had passed (a stalled event loop or network): nothing to do.
             log.warning("interaction expired before the reply", extra={"command": command})
             return

@@ -187,8 +187,10 @@ class Desk:
         )
         if await self.refuse(interaction, lang, result):
             return
-        await self.reply(interaction, mod_text(lang, "note.saved"))
-        await self.refresh_server_pins(community(interaction))
+        try:
+            await self.reply(interaction, mod_text(lang, "note.saved"))
+        finally:  # the note is saved: the pinned guides show it even if the reply came late
+            await self.refresh_server_pins(community(interaction))
 
     async def remove_note(self, interaction: Interaction, situation_id: str | None) -> None:
         lang = await self.bot.lang(interaction)
@@ -436,9 +438,18 @@ class Desk:
         reminder = cast(Reminder, result)
         cancel = Choice(tokens.cancel(lang, reminder.id),
                         self.t(lang, "discord.reminder.cancel", id=reminder.id), "remove")
-        when = format_time(reminder.remind_at)
-        await self.reply(interaction, mod_text(lang, "reminder.scheduled", when=when),
-                         view=views.buttons([cancel]))
+        scheduled = mod_text(lang, "reminder.scheduled", when=format_time(reminder.remind_at))
+        # The reminder will come as a direct message: find out now whether it can (a member
+        # may allow none), not when it is due, and say so while the member is here.
+        try:
+            channel = await self.bot.create_dm(interaction.user)
+            await channel.send(content=clip(f"⏰ {discord_markdown(scheduled)}", CONTENT),
+                               allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            await self.reminders.cancel(PLATFORM, str(interaction.user.id), reminder.id)
+            await self.reply(interaction, self.t(lang, "discord.reminder.dm_closed"))
+            return
+        await self.reply(interaction, scheduled, view=views.buttons([cancel]))
         self.reminders.poke()
 
     async def cancel_reminder(self, interaction: Interaction, token: tokens.CancelToken) -> None:

@@ -19,6 +19,7 @@ forged custom_id reaches the assistant, which answers it with a short "out of da
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -57,6 +58,8 @@ _STYLE = {
     "edit": discord.ButtonStyle.secondary,
 }
 _EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️", "also": "➕"}
+
+log = logging.getLogger(__name__)
 
 
 class SentView(ui.View):
@@ -189,4 +192,15 @@ class Router(ui.DynamicItem[ui.Item[Any]], template=r"(?s).+"):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         values = list(cast(list[str], getattr(self.item, "values", None) or []))
         bot = cast("SellerBot", interaction.client)
-        await bot.on_component(interaction, self.custom_id, values)
+        try:
+            await bot.on_component(interaction, self.custom_id, values)
+        except discord.NotFound as exc:
+            if not expired(exc):
+                raise
+            log.info("button press expired before the reply", extra={"custom_id": self.custom_id})
+
+
+def expired(exc: BaseException) -> bool:
+    """Whether Discord refused a reply because the interaction's 3 seconds had passed
+    (10062 Unknown interaction): nothing went wrong on our side, nothing can be sent."""
+    return isinstance(exc, discord.NotFound) and exc.code == 10062

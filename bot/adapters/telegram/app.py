@@ -51,6 +51,7 @@ def add_handlers(
     h = Handlers(assistant, reminders)
     app.bot_data[HANDLERS_KEY] = h
     new_messages = filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, h.migrate))
     app.add_handler(CommandHandler("start", h.start, filters=new_messages))
     app.add_handler(CommandHandler(list(ALIASES["help"]), h.help, filters=new_messages))
     app.add_handler(CommandHandler(list(ALIASES["language"]), h.language, filters=new_messages))

@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
-from bot.adapters.telegram.convert import member_of, message_text, place_of
+from bot.adapters.telegram.convert import member_of, message_text, place_of, sender_of
 from bot.adapters.telegram.keyboards import AdapterAction, keyboard
 from bot.adapters.telegram.livepins import pin_editor, refresh_chat
 from bot.adapters.telegram.messages import MAX_TEXT, OutMessage, Renderer, plain
@@ -240,7 +240,7 @@ class Community:
         message = update.effective_message
         if message is None or message.from_user is None:
             return None
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         actor = await actor_for(bot, message.chat, message.from_user, message)
         return message, member, place, await self._lang(member, place), actor
 

@@ -13,6 +13,22 @@ def member_of(user: User) -> Member:
     return Member(PLATFORM, str(user.id), user.language_code)
 
 
+#: Senders Telegram shares between many people: an anonymous group administrator
+#: (GroupAnonymousBot) and a channel posting in its discussion group (Channel_Bot).
+SHARED_SENDERS = frozenset({1087968824, 136817688})
+
+
+def sender_of(message: Message) -> Member:
+    """Who sent a message. An anonymous administrator (or a channel) posts under an id that
+    Telegram shares between every such sender everywhere, so nothing personal may be keyed to
+    it: they are the group itself, speaking (keyed per group)."""
+    user = message.from_user
+    anonymous = message.sender_chat is not None or (user is not None and user.id in SHARED_SENDERS)
+    if anonymous or user is None:
+        return Member(PLATFORM, f"chat:{message.chat_id}", None)
+    return member_of(user)
+
+
 def place_of(chat: Chat | None) -> Place:
     """A group or channel as a place; a private chat (or none, inline) as no place."""
     if chat is None or chat.type == Chat.PRIVATE:

@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
@@ -26,6 +26,7 @@ from bot.adapters.telegram.convert import (
     member_of,
     message_text,
     place_of,
+    sender_of,
 )
 from bot.adapters.telegram.keyboards import (
     AdapterAction,
@@ -114,7 +115,7 @@ class Handlers:
         message = update.effective_message
         if message is None or message.from_user is None:
             return
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         if ctx.args:
             sid, _, lang = ctx.args[0].lower().partition("_")
             if sid.startswith(MORE) and situations.get(sid.removeprefix(MORE)):
@@ -136,7 +137,7 @@ class Handlers:
         message = update.effective_message
         if message is None or message.from_user is None:
             return
-        answer = await self.assistant.help(member_of(message.from_user), place_of(message.chat))
+        answer = await self.assistant.help(sender_of(message), place_of(message.chat))
         await self._answer(message, answer, ctx)
 
     async def language(self, update: Update, ctx: Context) -> None:
@@ -144,7 +145,7 @@ class Handlers:
         message = update.effective_message
         if message is None or message.from_user is None:
             return
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         if ctx.args:
             answer = await self.assistant.set_language(member, place, " ".join(ctx.args),
                                                        undo=UNDO_LANGUAGE)
@@ -174,13 +175,13 @@ class Handlers:
             and question.from_user is not None
             and question.from_user.id != ctx.bot.id
         ):
-            answer = await self.assistant.ask(asked, member_of(question.from_user), place)
+            answer = await self.assistant.ask(asked, sender_of(question), place)
             await send(ctx.bot, message.chat_id, self._outs(answer),
                        reply_to=question.message_id, thread_id=thread_of(message))
             if not is_private(message.chat):
                 await self._delete(message)
             return
-        member = member_of(message.from_user)
+        member = sender_of(message)
         if ctx.args:
             answer = await self.assistant.ask(" ".join(ctx.args), member, place)
         else:
@@ -199,7 +200,7 @@ class Handlers:
         message = update.effective_message
         if message is None or message.from_user is None:
             return
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         lang = await self._lang(member, place)
         if is_private(message.chat):
             await self._reply(message, [plain(text(lang, "pin.only_groups"))], ctx)
@@ -230,11 +231,13 @@ class Handlers:
     async def message(self, update: Update, ctx: Context) -> None:
         """Any other message: answered in private chats; in groups only when addressed."""
         message = update.effective_message
-        if message is None or message.from_user is None or message.from_user.is_bot:
+        if message is None or message.from_user is None:
             return
+        if message.from_user.is_bot and not mod.sent_by_chat_admin(message):
+            return  # other bots (an anonymous administrator posts as GroupAnonymousBot)
         if message.via_bot is not None and message.via_bot.id == ctx.bot.id:
             return  # an answer someone sent through inline mode
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         if is_private(message.chat):
             question = message_text(message)
             if question is None:
@@ -264,6 +267,20 @@ class Handlers:
         else:
             await self._answer(message, answer, ctx)
         self._remember(message, question, answer)
+
+    async def migrate(self, update: Update, ctx: Context) -> None:
+        """A group upgraded to a supergroup gets a new chat id (Telegram says so in both
+        chats): its language, notes, pins and statistics follow it."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            old, new = message.chat_id, message.migrate_to_chat_id
+        elif message.migrate_from_chat_id:
+            old, new = message.migrate_from_chat_id, message.chat_id
+        else:
+            return
+        await self.assistant.repo.move_community(PLATFORM, str(old), str(new))
 
     # -- buttons --------------------------------------------------------------------------
     async def callback(self, update: Update, ctx: Context) -> None:
@@ -412,12 +429,17 @@ class Handlers:
                 )
             )
         lang = answers[0].lang if answers else await self._lang(member, Place(PLATFORM))
-        await query.answer(
-            results,
-            cache_time=300,
-            is_personal=True,
-            button=InlineQueryResultsButton(text(lang, "inline.open"), start_parameter="inline"),
-        )
+        try:
+            await query.answer(
+                results,
+                cache_time=300,
+                is_personal=True,
+                button=InlineQueryResultsButton(text(lang, "inline.open"),
+                                                start_parameter="inline"),
+            )
+        except BadRequest as exc:
+            # "Query is too old": the member typed on, or we were slow; a newer query follows.
+            log.info("inline query not answered: %s", exc)
 
     async def _suggest(self, words: str, member: Member) -> list[Answer]:
         """The situations matching ``words``, best first, then the rest.

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.adapters.telegram import PLATFORM
-from bot.adapters.telegram.convert import member_of, place_of
+from bot.adapters.telegram.convert import member_of, place_of, sender_of
 from bot.adapters.telegram.keyboards import keyboard
 from bot.adapters.telegram.messages import OutMessage, plain
 from bot.adapters.telegram.sender import NO_PREVIEW, edit, reply
@@ -138,7 +138,7 @@ class Reminders:
         message = update.effective_message
         if message is None or message.from_user is None:
             return
-        member, place = member_of(message.from_user), place_of(message.chat)
+        member, place = sender_of(message), place_of(message.chat)
         lang = await self.assistant.language(member, place)
         await reply(bot, message, [await self.listing(member.user_id, lang)])
 
