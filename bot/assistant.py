@@ -18,6 +18,7 @@ from bot.core.language import LanguageContext, match_locale
 from bot.core.unicode import clean
 from bot.moderation.notes import with_community_note
 from bot.storage import Repository
+from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -118,15 +119,19 @@ class Assistant:
         action = actions.parse(token)
         if action is not None and action.verb == "f" and answer.kind != "stale":
             sid, _, vote = action.arg.rpartition(".")
-            await self.repo.record_feedback(
-                member.platform,
-                member.user_id,
-                answer_ref or f"{sid}:{action.lang}",
-                sid,
-                action.lang,
-                vote == "1",
-                chat_id=place.chat_id,
-            )
+            try:
+                await self.repo.record_feedback(
+                    member.platform,
+                    member.user_id,
+                    answer_ref or f"{sid}:{action.lang}",
+                    sid,
+                    action.lang,
+                    vote == "1",
+                    chat_id=place.chat_id,
+                )
+            except StorageError:  # never thank for a vote that was not kept
+                log.exception("vote not saved")
+                return self.core.notice(answer.lang, "ui.not_saved")
         return await self._in_community(answer, place)
 
     async def _chosen(self, member: Member, place: Place, lang: str | None) -> str:
@@ -157,7 +162,11 @@ class Assistant:
         """Save (or with None or "auto", clear) the member's language; unknown values are
         refused. A saved choice is confirmed with how to undo it: ``undo`` is the platform's
         way of saying "auto" (``lang auto``, ``/language auto``)."""
-        answer = await self._save_language(member, place, value)
+        try:
+            answer = await self._save_language(member, place, value)
+        except StorageError:  # never confirm a choice that was not kept
+            log.exception("language not saved")
+            return self.core.notice(await self.language(member, place), "ui.not_saved")
         chose = value is not None and value.strip().lower() not in ("", "auto", "reset")
         if undo and chose and match_locale(value, self.core.languages) is not None:
             remembered = self.core.t(answer.lang, "ui.lang.remembered", undo=undo)

@@ -177,3 +177,58 @@ async def test_not_helpful_is_recorded_and_answered_with_the_others(
     assert answer.kind == "unhelpful"
     [s] = await repo.feedback_summary()
     assert (s.situation, s.helpful, s.not_helpful) == ("seller-cancel", 0, 1)
+
+
+async def test_a_database_locked_by_another_process_is_retried_and_never_thanked(
+    core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes, one file: a write waits, tries again, and if the lock outlasts every
+    try the member is told it was not saved (never 'thanks')."""
+    import sqlite3
+
+    from bot.storage import sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "RETRY_PAUSE", 0.01)
+    path = tmp_path / "shared.db"
+    repo = await SqliteRepository.open(path)
+    await repo._conn.execute("PRAGMA busy_timeout = 50")  # the other process holds it longer
+    assistant = Assistant(core, repo, default_lang="en")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process is writing
+    vote = actions.feedback("en", "seller-cancel", True)
+    refused = await assistant.press(vote, ALICE, PRIVATE, answer_ref="1:2")
+    assert refused.title == core.t("en", "ui.not_saved")
+    language = await assistant.set_language(ALICE, PRIVATE, "nl")
+    assert language.title == core.t("en", "ui.not_saved")
+    assert await repo.feedback_summary() == []
+    other.execute("COMMIT")  # the lock is gone: the same press is kept and thanked
+    other.close()
+    kept = await assistant.press(vote, ALICE, PRIVATE, answer_ref="1:2")
+    assert kept.title == core.t("en", "ui.helpful.thanks")
+    [summary] = await repo.feedback_summary()
+    assert summary.helpful == 1
+    await repo.close()
+
+
+async def test_a_lock_released_while_waiting_still_keeps_the_vote(
+    core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+    import threading
+
+    from bot.storage import sqlite as sqlite_module
+
+    monkeypatch.setattr(sqlite_module, "RETRY_PAUSE", 0.2)
+    path = tmp_path / "shared.db"
+    repo = await SqliteRepository.open(path)
+    await repo._conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.1, lambda: other.execute("COMMIT")).start()  # within the second wait
+    vote = actions.feedback("en", "seller-cancel", False)
+    answer = await Assistant(core, repo).press(vote, ALICE, PRIVATE, answer_ref="3:4")
+    assert answer.title != core.t("en", "ui.not_saved")
+    [summary] = await repo.feedback_summary()
+    assert summary.not_helpful == 1
+    other.close()
+    await repo.close()

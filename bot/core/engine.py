@@ -33,8 +33,8 @@ UI_KEYS = (
     "ui.help.title", "ui.help.intro", "ui.situations.title", "ui.lang.current", "ui.lang.saved",
     "ui.lang.reset", "ui.lang.unknown", "ui.lang.choose", "ui.community_note",
     "ui.console.welcome", "ui.console.hint", "ui.console.invalid", "ui.console.bye",
-    "ui.other_marketplace", "ui.also_about", "ui.unhelpful.title", "ui.unhelpful.intro",
-    "ui.lang.remembered",
+    "ui.other_marketplace", "ui.also_about", "ui.not_saved", "ui.unhelpful.title",
+    "ui.unhelpful.intro", "ui.lang.remembered",
 )  # fmt: skip
 
 

@@ -218,6 +218,13 @@ def _attribute(
         before = [a for a in agents if max(lo, pos - AGENT_WINDOW) < a[0] < pos]
         if before:
             apos, who = before[-1]
+            if who == "buyer" and between(apos, pos, "decide"):
+                # "I asked the buyer to accept a cancellation": the buyer only answers it;
+                # whoever asked (sent, requested) it is the one who wants out.
+                asker = [a for a in agents if lo < a[0] < apos]
+                if (asker and asker[-1][1] == "self"
+                        and between(asker[-1][0], apos, "request", "initiate")):
+                    return "self"
             if who == "self":
                 # "I declined the cancel", "I got a cancel request": answering the buyer's.
                 # (Dutch puts the verb last: "ik heb de cancel geweigerd".)
@@ -270,7 +277,8 @@ def _attribute(
     buyer_request = False
     for pos in requests:
         before = [a for a in agents if pos - AGENT_WINDOW <= a[0] < pos]
-        senders = [p for p in where.get("initiate", ()) if pos - 4 < p < pos + 5]
+        # "I sent the buyer a cancellation request": the verb may stand a few words before
+        senders = [p for p in where.get("initiate", ()) if pos - 6 < p < pos + 5]
         # Who sent it: the agent just before the verb ("the request she sent").
         sender = next((a[1] for a in reversed(agents) if senders and senders[0] - 4 <= a[0]
                        < senders[0]), None)

@@ -9,3 +9,7 @@ class StorageError(Exception):
     Raised for unsupported storage URLs, database files written by a newer version of the bot,
     and files that are not usable databases. Callers can catch this one type at start-up.
     """
+
+
+class StorageBusy(StorageError):
+    """Another process kept the database locked past every wait: nothing was written."""

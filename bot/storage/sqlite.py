@@ -23,7 +23,7 @@ from typing import Any, Self
 import aiosqlite
 
 from bot.storage import migrations
-from bot.storage.errors import StorageError
+from bot.storage.errors import StorageBusy, StorageError
 from bot.storage.repository import (
     CommunityNote,
     CommunitySettings,
@@ -48,6 +48,9 @@ logger = logging.getLogger(__name__)
 
 #: How long a writer waits for another writer's lock, in milliseconds.
 BUSY_TIMEOUT_MS = 5000
+#: A write that still finds the file locked after the busy timeout is tried this many times.
+WRITE_ATTEMPTS = 3
+RETRY_PAUSE = 0.2  # seconds before the second try, doubled before each next
 
 MEMORY = ":memory:"
 #: Every table keyed by a community (a fixed list: table names cannot be SQL parameters).
@@ -282,9 +285,21 @@ class SqliteRepository(Repository):
             raise StorageError(f"SQLite storage {self._path} is closed")
 
     async def _write(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one write; while another process holds the file past the busy timeout, try
+        again a few times, then raise :class:`StorageBusy` (nothing was written)."""
         self._check_open()
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                async with self._conn.execute(sql, params) as cursor:
+                    return cursor.rowcount
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise StorageBusy(f"the database {self._path} stayed locked") from exc
+                logger.warning("database locked; trying again", extra={"attempt": attempt + 1})
+                await asyncio.sleep(RETRY_PAUSE * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def _rows(self, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
         self._check_open()
