@@ -30,12 +30,15 @@ class Actor:
         user_id: The member's raw platform user id.
         is_moderator: Discord: Manage Server; Telegram: chat administrator or owner.
         can_pin: May pin messages (Discord: Pin Messages). Moderators always may.
+        rights_unknown: The platform could not be asked just now (a timeout, a 5xx): the
+            member is told to try again, not that they are no moderator.
     """
 
     platform: str
     user_id: str
     is_moderator: bool
     can_pin: bool = False
+    rights_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,8 @@ class Refusal:
     """Why an action was refused; :meth:`message` gives the member a clear reason.
 
     Attributes:
-        code: ``not_moderator``, ``need_pin_right`` or ``not_in_community``.
+        code: ``not_moderator``, ``need_pin_right``, ``not_in_community`` or
+            ``rights_unknown``.
     """
 
     code: str
@@ -67,6 +71,8 @@ def require_moderator(
         return Refusal("not_in_community")
     if actor.is_moderator:
         return None
+    if actor.rights_unknown:
+        return Refusal("rights_unknown")
     if need == "pins":
         return None if actor.can_pin else Refusal("need_pin_right")
     return Refusal("not_moderator")

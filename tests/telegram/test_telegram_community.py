@@ -340,3 +340,22 @@ async def test_group_language_is_named_in_the_readers_language(
     assert text("nl", "grouplang.current", language="Indonesisch") == chooser["text"]
     shown = [b["text"] for row in chooser["reply_markup"]["inline_keyboard"] for b in row]
     assert shown[:3] == ["English (Engels)", "Indonesia (Indonesisch)", "Nederlands"]
+
+
+async def test_a_rights_check_that_fails_for_now_says_try_again(
+    feed: Feeder, standin: BotApiStandIn, repo: Any
+) -> None:
+    """A timeout or 5xx from getChatMember is not 'you are no moderator', and nothing is
+    changed; once Telegram answers again, the administrator's note is kept."""
+    standin.make_admin(SUPERGROUP, USERS["nl"])
+    standin.fail("getChatMember", 502, times=8)
+    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp",
+                              update_id=1), allow_errors=True)
+    said = feed.sent()[-1]["text"]
+    assert said == mod_text("nl", "refusal.rights_unknown")
+    assert said != mod_text("nl", "refusal.not_moderator")
+    assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") is None
+    standin.failures.clear()
+    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp",
+                              update_id=2))
+    assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") == "Vraag het in #hulp"

@@ -43,6 +43,7 @@ from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
 from bot.core.answer import Answer, Choice
 from bot.moderation import Moderation, ReminderService, tokens
+from bot.moderation.texts import text as mod_text
 
 log = logging.getLogger(__name__)
 
@@ -205,11 +206,11 @@ class Handlers:
         if is_private(message.chat):
             await self._reply(message, [plain(text(lang, "pin.only_groups"))], ctx)
             return
-        if not (
-            mod.sent_by_chat_admin(message)
-            or await mod.is_admin(ctx.bot, message.chat_id, message.from_user.id)
-        ):
-            await self._reply(message, [plain(text(lang, "pin.only_admins"))], ctx)
+        admin = mod.sent_by_chat_admin(message) or await mod.is_admin(
+            ctx.bot, message.chat_id, message.from_user.id)
+        if not admin:
+            said = "pin.only_admins" if admin is False else "refusal.rights_unknown"
+            await self._reply(message, [plain(_admin_text(lang, said))], ctx)
             return
         sid, pin_lang = mod.parse_args(ctx.args or (), self.assistant.core.languages)
         if sid is None:
@@ -391,8 +392,10 @@ class Handlers:
         lang = await self._lang(member, place)
         if message is None or chat is None or is_private(chat):
             return text(lang, "pin.only_groups")
-        if not await mod.is_admin(ctx.bot, chat.id, query.from_user.id):
-            return text(lang, "pin.only_admins")
+        admin = await mod.is_admin(ctx.bot, chat.id, query.from_user.id)
+        if not admin:
+            return _admin_text(lang, "pin.only_admins" if admin is False
+                               else "refusal.rights_unknown")
         if not situations.get(action.arg):
             return self.assistant.core.t(lang, "ui.stale")
         problem = await mod.pin_answer(
@@ -471,6 +474,12 @@ class Handlers:
         """Log any error a handler raised; the bot keeps running."""
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed", update_id, exc_info=ctx.error)
+
+
+def _admin_text(lang: str, key: str) -> str:
+    """"Only administrators" (the Telegram text), or "could not check your rights, try again"
+    (the moderators' shared text)."""
+    return mod_text(lang, key) if key.startswith("refusal.") else text(lang, key)
 
 
 def _shorten(value: str, limit: int) -> str:

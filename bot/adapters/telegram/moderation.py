@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, User
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.keyboards import AdapterAction
@@ -23,10 +23,14 @@ from bot.moderation.pins import pin_version
 log = logging.getLogger(__name__)
 
 
-async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool:
-    """Whether the user administers the chat (creator or administrator), per getChatMember."""
+async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool | None:
+    """Whether the user administers the chat (creator or administrator), per getChatMember;
+    None when Telegram could not be asked just now (network, timeout, 5xx, flood limit)."""
     try:
         member = await bot.get_chat_member(chat_id, user_id)
+    except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
+        log.warning("getChatMember failed for now: %s", exc)
+        return None
     except TelegramError as exc:
         log.warning("getChatMember failed: %s", exc)
         return False
@@ -134,4 +138,5 @@ async def actor_for(
     admin = (command is not None and sent_by_chat_admin(command)) or await is_admin(
         bot, chat.id, user.id
     )
-    return Actor(PLATFORM, str(user.id), is_moderator=admin, can_pin=admin)
+    return Actor(PLATFORM, str(user.id), is_moderator=bool(admin), can_pin=bool(admin),
+                 rights_unknown=admin is None)
