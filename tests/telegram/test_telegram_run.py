@@ -254,3 +254,45 @@ async def test_no_token_reaches_the_logs_even_at_debug(
     err = capfd.readouterr().err
     assert "getMe" in err and "sendMessage" in err  # the requests were logged ...
     assert TOKEN not in err and TOKEN.split(":")[1] not in err  # ... without the token
+
+
+async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
+    standin: BotApiStandIn, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a burst, no more than the backlog limit of updates is ever confirmed to Telegram
+    (by the next getUpdates) while not yet handled: a kill -9 loses at most that many; and a
+    stop only finishes those, quickly."""
+    from bot.adapters.telegram.backlog import LIMIT
+
+    original = assistant.ask
+
+    async def slow_ask(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.005)  # a slower storage or platform
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", slow_ask)
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(1e6, 1e6, backoff=0.01))
+    exposed: list[int] = []
+    first = 5000
+
+    def watch(call: Any) -> None:
+        if call.method == "getUpdates":
+            confirmed = max(0, int(call.params.get("offset") or first) - first)
+            exposed.append(confirmed - len(standin.sent()))
+
+    standin.on_call = watch
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop))
+    await until(lambda: standin.calls_to("getUpdates"))
+    for i in range(400):
+        standin.push_update(payload("private_text", update_id=first + i,
+                                    user_id=10_000 + i % 50))
+    await until(lambda: len(standin.sent()) >= 150, timeout=20)
+    started = asyncio.get_running_loop().time()
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    took = asyncio.get_running_loop().time() - started
+    assert max(exposed) <= LIMIT  # confirmed but not yet answered, at any moment
+    assert took < 5.0  # within common container stop timeouts

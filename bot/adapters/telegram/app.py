@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram.backlog import LIMIT, BacklogQueue
 from bot.adapters.telegram.commands import ALIASES
 from bot.adapters.telegram.handlers import Handlers
 from bot.adapters.telegram.processor import ChatOrderedProcessor
@@ -96,6 +97,7 @@ def build_application(
     base_url: str | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     concurrent_updates: int = 64,
+    backlog: int = LIMIT,
     **request_timeouts: float,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """A ready-to-initialize Application with the bot's handlers.
@@ -109,6 +111,8 @@ def build_application(
         rate_limiter: Defaults to :class:`RetryingRateLimiter` (PTB's AIORateLimiter, which
             honours 429 ``retry_after``, plus retries of network errors and 5xx answers).
         concurrent_updates: Updates handled at once; each chat's updates stay in order.
+        backlog: Updates at most taken from Telegram and not yet handled (see
+            :mod:`bot.adapters.telegram.backlog`): no more are fetched until some are.
         request_timeouts: ``connect_timeout``, ``read_timeout``, ... for the HTTP client.
     """
     builder = (
@@ -117,6 +121,7 @@ def build_application(
         .base_url(api_base_url(base_url))
         .rate_limiter(rate_limiter if rate_limiter is not None else RetryingRateLimiter())
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates))
+        .update_queue(BacklogQueue(backlog))
     )
     for name, value in request_timeouts.items():
         builder = getattr(builder, name)(value)
