@@ -6,10 +6,11 @@ import time
 from typing import Any
 
 import pytest
-from telegram.error import NetworkError, RetryAfter
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from tg_fixtures import USERS, Feeder, callback_on
-from tg_standin import BotApiStandIn
+from tg_standin import TOKEN, BotApiStandIn
 
+from bot.adapters.telegram.app import build_application
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 
 
@@ -80,3 +81,28 @@ async def test_rate_limiter_gives_up_after_its_retries(standin: BotApiStandIn) -
     with pytest.raises(RetryAfter):
         await limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
     assert calls == 1
+
+
+async def test_a_late_answer_to_a_send_is_not_sent_twice(
+    standin: BotApiStandIn, assistant: Any
+) -> None:
+    """A read timeout on sendMessage does not mean it failed: no retry, no second message;
+    an edit (safe to repeat) is still retried."""
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(backoff=0.01), read_timeout=0.2)
+    await app.initialize()
+    try:
+        standin.reset_calls()
+        standin.answer_late("sendMessage", 0.5)
+        with pytest.raises(TimedOut):
+            await app.bot.send_message(USERS["en"], "hello")
+        assert len(standin.calls_to("sendMessage")) == 1  # sent once, not retried
+        chat, message_id = max(standin.messages)
+        standin.answer_late("editMessageText", 0.5)
+        # repeated after the timeout; the edit had been made, and Telegram says so (our
+        # sender treats "not modified" as done)
+        with pytest.raises(BadRequest, match="not modified"):
+            await app.bot.edit_message_text("hello again", chat_id=chat, message_id=message_id)
+        assert len(standin.calls_to("editMessageText")) == 2
+    finally:
+        await app.shutdown()

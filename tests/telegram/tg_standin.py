@@ -85,6 +85,9 @@ class BotApiStandIn:
         self.webhook: dict[str, Any] | None = None
         self.next_message_id = 5000
         self.on_call: Callable[[Call], None] | None = None
+        #: method -> delays: the call is carried out, and answered only after the delay (what
+        #: a client with a shorter read timeout sees as a timeout, though it happened)
+        self.late: dict[str, list[float]] = {}
         self._updates: list[dict[str, Any]] = []
         self._new_updates = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -108,6 +111,10 @@ class BotApiStandIn:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def answer_late(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method``, but answer each ``seconds`` late."""
+        self.late.setdefault(method, []).extend([seconds] * times)
 
     def fail(self, method: str, status: int, *, retry_after: int | None = None,
              times: int = 1) -> None:
@@ -176,6 +183,9 @@ class BotApiStandIn:
             result = handler(params) if method != "getUpdates" else await handler(params)
         except Refused as exc:
             return _error(exc)
+        delays = self.late.get(method)
+        if delays:
+            await asyncio.sleep(delays.pop(0))
         return web.json_response({"ok": True, "result": result})
 
     # -- methods ----------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
+#: Bot API methods whose repeat is a second effect (a second message), not the same one.
+NOT_REPEATABLE = ("send", "forward", "copy")
+
 
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter that also retries network errors and 5xx answers, with backoff.
@@ -56,6 +59,10 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
             except (NetworkError, TimedOut) as exc:
                 if type(exc) not in (NetworkError, TimedOut) or attempt >= self.network_retries:
+                    raise
+                if isinstance(exc, TimedOut) and endpoint.startswith(NOT_REPEATABLE):
+                    # The answer was late, but the message may well have been sent: sending
+                    # it again would post it twice. (Edits, pins and reads are safe to repeat.)
                     raise
                 delay = self.backoff * (2**attempt)
                 attempt += 1
