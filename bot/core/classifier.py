@@ -209,7 +209,10 @@ def decide(prediction: Prediction, feats: list[str] | set[str],
     top, p = ranked[0]
     candidates = tuple(sid for sid, _ in sits[:3])
     if elsewhere and (top != OFFTOPIC or any("c:" + c in fs for c in CANCELISH)):
-        # Another marketplace or a direct client: only the general advice holds there.
+        # Another marketplace or a direct client: only the general advice holds there (the
+        # spec's rule; on the cross-validated real posts, forcing it measured the same as the
+        # model alone, within a fold's spread, and it keeps marketplace steps from a direct
+        # client's cancellation, which the few real Dutch posts cannot teach the model).
         return routing.Route(ANYWHERE, round(max(p, dict(ranked)[ANYWHERE]), 3), "situation",
                              (ANYWHERE, *(c for c in candidates if c != ANYWHERE))[:3], scores,
                              None, True)
