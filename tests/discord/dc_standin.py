@@ -414,6 +414,10 @@ class StandIn:
     channels: dict[int, int] = field(default_factory=dict)
     #: Members who do not accept direct messages (Discord: 50007).
     dms_closed: set[int] = field(default_factory=set)
+    #: Faults for the next interaction callbacks, in order: 429 (rate limited, as Cloudflare
+    #: answers it: no "Via" header), "reset" (the connection dropped before it arrived),
+    #: "lost answer" (carried out, then the connection dropped before the answer).
+    callback_faults: list[int | str] = field(default_factory=list)
     #: Called with (interaction id, arrival time) when a first response is accepted.
     on_callback: Callable[[int, float], None] | None = None
 
@@ -509,6 +513,18 @@ class StandIn:
         call = Call(request.method, request.path, dict(request.query), body, at=at)
         self.calls.append(call)
         self._arrival = at
+        if request.path.endswith("/callback") and self.callback_faults:
+            fault = self.callback_faults.pop(0)
+            if fault == "lost answer":  # carried out, but the answer never came back
+                self._route(call)
+            if fault in ("reset", "lost answer"):
+                call.status = 0
+                assert request.transport is not None
+                request.transport.close()  # no answer at all: the client sees a dropped line
+                return web.Response(status=500)
+            call.status, call.response = 429, {"message": "You are being rate limited.",
+                                               "retry_after": 0.05, "global": False}
+            return web.json_response(call.response, status=429)
         try:
             status, data = self._route(call)
         except Invalid as exc:

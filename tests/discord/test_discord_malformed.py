@@ -113,3 +113,26 @@ async def test_a_button_pressed_too_late_is_no_error(
     assert standin.calls[-1].path.endswith("/callback") and standin.calls[-1].status == 404
     assert "expired before the reply" in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.mark.parametrize("faults", [[429], ["reset"], [429, "reset"]])
+async def test_a_first_reply_hit_by_a_limit_or_a_dropped_line_is_tried_again(
+    bot: SellerBot, inject: Any, standin: StandIn, faults: list[int | str]
+) -> None:
+    standin.callback_faults = list(faults)
+    calls = await inject(bot, factory.slash("guide", {"situation": "seller-cancel"}))
+    callbacks = [c for c in calls if c.path.endswith("/callback")]
+    assert [c.status for c in callbacks] == [*(429 if f == 429 else 0 for f in faults), 200]
+    assert callbacks[-1].body["data"]["embeds"][0]["title"] == T("en", "seller-cancel.title")
+
+
+async def test_a_first_reply_whose_answer_was_lost_is_not_sent_twice(
+    bot: SellerBot, inject: Any, standin: StandIn
+) -> None:
+    standin.callback_faults = ["lost answer"]
+    calls = await inject(bot, factory.slash("guide", {"situation": "seller-cancel"}))
+    callbacks = [c for c in calls if c.path.endswith("/callback")]
+    # the retry finds it answered (40060): taken as done, and no error reaches the member
+    assert [c.status for c in callbacks] == [0, 400]
+    assert callbacks[-1].response["code"] == 40060
+    assert not [c for c in calls if "/webhooks/" in c.path]  # nothing sent a second time

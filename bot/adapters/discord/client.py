@@ -18,6 +18,7 @@ from discord.utils import MISSING
 
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
+from bot.adapters.discord.firstreply import first_reply
 from bot.adapters.discord.guard import guard_parsers
 from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
@@ -233,15 +234,16 @@ class SellerBot(discord.AutoShardedClient):
             content = embeds.clip(content, embeds.CONTENT)
         if not response.is_done():
             if edit:
-                await response.edit_message(content=content, embeds=first, view=first_view,
-                                            allowed_mentions=NO_MENTIONS)
+                await first_reply(lambda: response.edit_message(
+                    content=content, embeds=first, view=first_view,
+                    allowed_mentions=NO_MENTIONS))
                 message = interaction.message
             else:
-                result = await response.send_message(
+                result = await first_reply(lambda: response.send_message(
                     content=content, embeds=first, view=first_view or MISSING,
                     ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
-                )
-                resource = result.resource
+                ))
+                resource = result.resource if result is not None else None
                 message = resource if isinstance(resource, discord.Message) else None
         else:
             message = await interaction.edit_original_response(

@@ -22,6 +22,7 @@ import discord
 
 from bot.adapters.discord import modembeds, views
 from bot.adapters.discord.embeds import CONTENT, clip
+from bot.adapters.discord.firstreply import first_reply
 from bot.core import situations
 from bot.core.answer import Answer, Choice
 from bot.core.escaping import discord_markdown
@@ -123,7 +124,7 @@ class Desk:
         elif interaction.response.is_done():
             await interaction.followup.send(ephemeral=True, **kwargs)
         else:
-            await interaction.response.send_message(ephemeral=True, **kwargs)
+            await first_reply(lambda: interaction.response.send_message(ephemeral=True, **kwargs))
 
     async def refuse(self, interaction: Interaction, lang: str, refusal: object) -> bool:
         """Tell the member why not (privately); True if ``refusal`` is one."""
