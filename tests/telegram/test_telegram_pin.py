@@ -128,3 +128,45 @@ async def test_pin_buttons_check_the_presser(
     assert edited["text"] == text("nl", "pin.done", title=title)
     assert "reply_markup" not in edited
     assert len(feed.calls("answerCallbackQuery")) == 2
+
+
+async def test_a_pin_with_no_answer_is_checked_and_never_left_half_done(
+    feed: Feeder, standin: BotApiStandIn, repo: Any, assistant: Assistant
+) -> None:
+    """pinChatMessage gets no answer (a 5xx, every retry): the bot asks Telegram which message
+    is pinned. Not ours: 'try again', and no record. Ours: recorded like any pin."""
+    standin.make_admin(SUPERGROUP, USERS["nl"])
+    standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=True)
+    standin.fail("pinChatMessage", 502, times=8)
+    await feed("supergroup_pin", allow_errors=True)
+    assert feed.sent()[-1]["text"] == assistant.core.t("nl", "ui.not_saved")
+    assert await repo.list_pins("telegram") == [] and not standin.pinned
+    standin.failures.clear()
+
+    original = standin.api_pinChatMessage
+
+    def pinned_then_failed(p: dict[str, Any]) -> bool:
+        original(p)  # carried out ...
+        raise RuntimeError("... but the answer was lost")  # the stand-in answers 500
+
+    standin.api_pinChatMessage = pinned_then_failed  # type: ignore[method-assign]
+    await feed("supergroup_pin", update_id=2, allow_errors=True)
+    [pin] = await repo.list_pins("telegram")
+    assert (int(pin.chat_id), int(pin.message_id)) == standin.pinned[-1]
+
+
+async def test_a_pin_that_cannot_be_recorded_is_taken_back(
+    feed: Feeder, standin: BotApiStandIn, repo: Any, assistant: Assistant
+) -> None:
+    from bot.storage import StorageError
+
+    standin.make_admin(SUPERGROUP, USERS["nl"])
+    standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=True)
+
+    async def locked(*_args: Any, **_kwargs: Any) -> None:
+        raise StorageError("the database stayed locked")
+
+    repo.record_pin = locked
+    await feed("supergroup_pin")
+    assert feed.sent()[-1]["text"] == assistant.core.t("nl", "ui.not_saved")
+    assert feed.calls("pinChatMessage") and not standin.pinned  # pinned, then taken back

@@ -320,6 +320,17 @@ class BotApiStandIn:
         self.pinned.append((chat_id, message_id))
         return True
 
+    def api_getChat(self, p: dict[str, Any]) -> dict[str, Any]:
+        """The chat, with its most recent pinned message (as Telegram reports it)."""
+        chat_id = int(p["chat_id"])
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type(chat_id), "title": "Group",
+                                "accent_color_id": 0, "max_reaction_count": 11}
+        mine = [k for k in self.pinned if k[0] == chat_id]
+        if mine:
+            chat["pinned_message"] = {k: v for k, v in self.messages[mine[-1]].items()
+                                      if k != "html"}
+        return chat
+
     def api_unpinChatMessage(self, p: dict[str, Any]) -> bool:
         chat_id = int(p["chat_id"])
         if chat_type(chat_id) != "private" and not self._can(chat_id, "can_pin_messages"):

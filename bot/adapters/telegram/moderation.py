@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 
@@ -19,6 +20,7 @@ from bot.core.answer import Choice
 from bot.core.language import match_locale
 from bot.moderation.permissions import Actor, record
 from bot.moderation.pins import pin_version
+from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -106,15 +108,39 @@ async def pin_answer(
     except (BadRequest, Forbidden) as exc:
         log.warning("pinChatMessage refused: %s", exc)
         return text(ui_lang, "pin.grant")
-    await assistant.repo.record_pin(
-        PLATFORM, str(chat.id), str(first.message_id), situation_id, answer.lang,
-        pin_version(assistant.core.content_version, answer.community_note),
-    )
+    except NetworkError as exc:
+        # No answer: the pin may have been made. Ask which message is pinned, so that no pin
+        # is left without its record (it would never be refreshed nor listed).
+        if not await _pinned(bot, chat.id, first.message_id):
+            log.warning("pinChatMessage failed: %s", exc)
+            return assistant.core.t(ui_lang, "ui.not_saved")
+    try:
+        await assistant.repo.record_pin(
+            PLATFORM, str(chat.id), str(first.message_id), situation_id, answer.lang,
+            pin_version(assistant.core.content_version, answer.community_note),
+        )
+    except StorageError:
+        log.exception("pin not recorded: taking the pin back")
+        with contextlib.suppress(TelegramError):
+            await bot.unpin_chat_message(chat.id, first.message_id)
+        return assistant.core.t(ui_lang, "ui.not_saved")
     actor = Actor(PLATFORM, member.user_id, is_moderator=True, can_pin=True)
     await record(assistant.repo, actor, str(chat.id), "pin.add",
                  f"{situation_id} ({first.message_id})")
     log.info("answer pinned", extra={"situation": situation_id, "lang": answer.lang})
     return None
+
+
+async def _pinned(bot: Bot, chat_id: int, message_id: int) -> bool:
+    """Whether ``message_id`` is the chat's most recent pin; if Telegram cannot say, the pin is
+    taken back (best effort) and this says no, so nothing is left half done."""
+    try:
+        pinned = (await bot.get_chat(chat_id)).pinned_message
+        return pinned is not None and pinned.message_id == message_id
+    except TelegramError:
+        with contextlib.suppress(TelegramError):
+            await bot.unpin_chat_message(chat_id, message_id)
+        return False
 
 
 async def actor_for(
