@@ -8,13 +8,14 @@ processes on the same file cannot lose rows; ``busy_timeout`` makes writers wait
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +57,22 @@ MEMORY = ":memory:"
 #: Every table keyed by a community (a fixed list: table names cannot be SQL parameters).
 _COMMUNITY_TABLES = ("community_settings", "community_notes", "pins", "questions", "unrouted",
                      "feedback", "reminders", "moderator_actions")
+
+
+@contextlib.asynccontextmanager
+async def _closed_on_failure(conn: aiosqlite.Connection, where: str, doing: str
+                             ) -> AsyncIterator[None]:
+    """Close ``conn`` if the block fails (its worker thread must not outlive the error); a
+    SQLite error becomes a :class:`StorageError` that says what is wrong, in one line."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        await conn.close()
+        raise StorageError(f"cannot {doing} the database {where}: {_db_problem(where, exc)}"
+                           ) from exc
+    except BaseException:
+        await conn.close()
+        raise
 
 
 async def _enable_wal(conn: aiosqlite.Connection, where: str) -> None:
@@ -221,7 +238,7 @@ class SqliteRepository(Repository):
                     f"cannot use the data folder {folder}: {_os_problem(folder, exc)}"
                 ) from exc
         conn = await _connect(where, where)
-        try:
+        async with _closed_on_failure(conn, where, "use"):
             await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             # Refuse a newer file before changing anything in it.
             migrations.check_not_newer(await migrations.get_user_version(conn), where)
@@ -229,16 +246,9 @@ class SqliteRepository(Repository):
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             version = await migrations.apply_migrations(conn, where=where)
-        except sqlite3.Error as exc:
-            await conn.close()
-            problem = _db_problem(where, exc)
-            raise StorageError(f"cannot use the database {where}: {problem}") from exc
-        except BaseException:
-            await conn.close()
-            raise
+            repo = cls(conn, salt=salt, path=where)
+            await repo._hash_answer_refs()
         logger.info("Opened SQLite storage %s (schema version %d)", where, version)
-        repo = cls(conn, salt=salt, path=where)
-        await repo._hash_answer_refs()
         return repo
 
     @classmethod
@@ -257,7 +267,7 @@ class SqliteRepository(Repository):
         running = Path(f"{where}-wal").exists()
         mode = "mode=ro" if running else "mode=ro&immutable=1"
         conn = await _connect(f"{Path(where).resolve().as_uri()}?{mode}", where, uri=True)
-        try:
+        async with _closed_on_failure(conn, where, "read"):
             await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
             version = await migrations.get_user_version(conn)
             migrations.check_not_newer(version, where)
@@ -266,13 +276,6 @@ class SqliteRepository(Repository):
                     f"the database {where} has schema version {version}; start the bot once "
                     f"to bring it to version {migrations.LATEST_VERSION}"
                 )
-        except sqlite3.Error as exc:
-            await conn.close()
-            problem = _db_problem(where, exc)
-            raise StorageError(f"cannot read the database {where}: {problem}") from exc
-        except BaseException:
-            await conn.close()
-            raise
         return cls(conn, salt=salt, path=where)
 
     # -- helpers -----------------------------------------------------------------------------

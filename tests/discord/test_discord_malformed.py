@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+from collections.abc import Callable
 from typing import Any
 
 import dc_factory as factory
@@ -77,24 +78,15 @@ async def test_random_damage_to_interactions_never_escapes(
 
 
 async def test_no_interaction_token_reaches_the_logs_even_at_debug(
-    bot: SellerBot, inject: Any, capfd: pytest.CaptureFixture[str]
+    bot: SellerBot, inject: Any, capfd: pytest.CaptureFixture[str],
+    logs_as_run: Callable[..., Any],
 ) -> None:
-    import logging
-
     from dc_harness import TOKEN
 
-    from bot.logging_setup import setup
-
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    setup("DEBUG", "text", secrets=[TOKEN])
+    logs_as_run("DEBUG", "text", secrets=[TOKEN])
     payload = factory.slash("guide", {"situation": "seller-cancel"})
-    try:
-        reply(await inject(bot, payload))
-        reply(await inject(bot, factory.slash("ask", {"question": "x" * 3})))
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
+    reply(await inject(bot, payload))
+    reply(await inject(bot, factory.slash("ask", {"question": "x" * 3})))
     err = capfd.readouterr().err
     assert "/callback" in err  # the requests were logged ...
     assert payload["token"] not in err and TOKEN not in err  # ... without their tokens

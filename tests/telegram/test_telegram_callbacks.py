@@ -5,20 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tg_fixtures import SUPERGROUP, USERS, Feeder, callback_on, payload
+from tg_fixtures import SUPERGROUP, USER, USERS, Feeder, buttons, callback_on, payload
 from tg_standin import BotApiStandIn
 
 from bot.assistant import Assistant
-
-USER = {
-    lang: {"id": USERS[lang], "is_bot": False, "first_name": "M", "language_code": lang}
-    for lang in USERS
-}
-
-
-def buttons(message: dict[str, Any]) -> dict[str, str]:
-    markup = message.get("reply_markup") or {"inline_keyboard": []}
-    return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
 
 
 @pytest.mark.parametrize("lang", ["en", "id", "nl"])

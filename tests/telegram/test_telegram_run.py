@@ -230,27 +230,18 @@ async def test_an_update_the_library_cannot_read_is_skipped_once(
 
 
 async def test_no_token_reaches_the_logs_even_at_debug(
-    standin: BotApiStandIn, assistant: Assistant, capfd: pytest.CaptureFixture[str]
+    standin: BotApiStandIn, assistant: Assistant, capfd: pytest.CaptureFixture[str],
+    logs_as_run: Callable[..., Any],
 ) -> None:
-    import logging
+    from telegram import Update
 
-    from bot.logging_setup import setup
-
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    setup("DEBUG", "text", secrets=[TOKEN])
-    try:
-        app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                                rate_limiter=RetryingRateLimiter(backoff=0.01))
-        await app.initialize()
-        update = payload("private_start_deeplink", update_id=30)
-        from telegram import Update
-
-        await app.process_update(Update.de_json(update, app.bot))
-        await app.shutdown()
-    finally:
-        root.handlers[:], level = saved
-        root.setLevel(level)
+    logs_as_run("DEBUG", "text", secrets=[TOKEN])
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    await app.initialize()
+    update = payload("private_start_deeplink", update_id=30)
+    await app.process_update(Update.de_json(update, app.bot))
+    await app.shutdown()
     err = capfd.readouterr().err
     assert "getMe" in err and "sendMessage" in err  # the requests were logged ...
     assert TOKEN not in err and TOKEN.split(":")[1] not in err  # ... without the token

@@ -216,3 +216,16 @@ def feed(app: App, standin: BotApiStandIn) -> Feeder:
 
 __all__ = ["BOT_ID", "GROUP", "START", "SUPERGROUP", "USERS", "callback_on", "message_update",
            "payload"]
+
+
+#: A member in each language, as a button press's ``from``.
+USER = {
+    lang: {"id": USERS[lang], "is_bot": False, "first_name": "M", "language_code": lang}
+    for lang in USERS
+}
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """A sent message's buttons: label -> callback data."""
+    markup = message.get("reply_markup") or {"inline_keyboard": []}
+    return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
