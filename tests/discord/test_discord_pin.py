@@ -129,3 +129,23 @@ async def test_community_note_shows_in_server_guides_and_pins(
     _, data = reply(await inject(bot, factory.slash(
         "pin", {"situation": "seller-cancel"}, moderator=True)))
     assert "desk" in data["embeds"][0]["description"]
+
+
+async def test_a_pin_that_cannot_be_recorded_is_taken_back(
+    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.storage import StorageError
+
+    standin.bot_permissions[CH] = PIN_MESSAGES
+
+    async def locked(*_args: Any, **_kwargs: Any) -> None:
+        raise StorageError("the database stayed locked")
+
+    monkeypatch.setattr(bot.assistant.repo, "record_pin", locked)
+    await inject(bot, factory.slash("pin", {"situation": "seller-cancel"}, moderator=True))
+    assert [c.status for c in _pins(standin)] == [204]  # pinned ...
+    assert [c.status for c in standin.find("DELETE", "/pins/")] == [204]  # ... and taken back
+    assert not any(standin.pins.values())
+    followup = standin.find("POST", r"/webhooks/")
+    assert followup[-1].body["content"] == default_core().t("en", "ui.not_saved")

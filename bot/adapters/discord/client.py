@@ -7,11 +7,13 @@ the :class:`~bot.core.answer.Answer` values it returns become embeds and compone
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any, TypeVar, cast
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.utils import MISSING
@@ -33,6 +35,7 @@ from bot.moderation.reminders import Clock, ReminderService
 from bot.moderation.service import Moderation
 from bot.storage import Repository
 from bot.storage.cached import CachedPreferences
+from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -364,22 +367,37 @@ class SellerBot(discord.AutoShardedClient):
         if message is None:
             return
         channel_id = interaction.channel_id or message.channel.id
+        problem: str | None = None
         try:
             await self.http.pin_message(channel_id, message.id, reason="sellerbot /pin")
+            # Recorded per server, so its moderators manage it and its note counts in the
+            # version.
+            await self.assistant.repo.record_pin(
+                PLATFORM, str(interaction.guild_id), pin_ref(channel_id, message.id), sid,
+                pin_lang, pin_version(self.core.content_version, answer.community_note),
+            )
         except discord.HTTPException as exc:
             log.warning("pin failed", extra={"status": exc.status, "code": exc.code})
-            await interaction.followup.send(
-                self.text(lang, "discord.pin.failed"), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            problem = self.text(lang, "discord.pin.failed")
+        except aiohttp.ClientConnectionError:  # no answer: the pin may have been made
+            await self._take_back_pin(channel_id, message.id)
+            problem = self.text(lang, "discord.pin.failed")
+        except StorageError:  # pinned, but not recorded
+            await self._take_back_pin(channel_id, message.id)
+            problem = self.core.t(lang, "ui.not_saved")
+        if problem is not None:
+            await interaction.followup.send(problem, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        # Recorded per server, so its moderators manage it and its note counts in the version.
-        await self.assistant.repo.record_pin(
-            PLATFORM, str(interaction.guild_id), pin_ref(channel_id, message.id), sid, pin_lang,
-            pin_version(self.core.content_version, answer.community_note),
-        )
         await record(self.assistant.repo, actor(interaction), str(interaction.guild_id),
                      "pin.add", f"{sid} ({pin_ref(channel_id, message.id)})")
         log.info("pinned", extra={"situation": sid, "lang": pin_lang})
+
+    async def _take_back_pin(self, channel_id: int, message_id: int) -> None:
+        """Unpin, best effort: no pinned guide may be left that the bot would never refresh
+        nor list (it has no record)."""
+        log.warning("pin not completed: taking it back")
+        with contextlib.suppress(discord.HTTPException, aiohttp.ClientError):
+            await self.http.unpin_message(channel_id, message_id, reason="sellerbot /pin")
 
     async def pin_language(
         self, interaction: discord.Interaction[Any], option: str | None, fallback: str
