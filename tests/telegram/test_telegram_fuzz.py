@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from tg_fixtures import SUPERGROUP, USERS, Feeder, callback_on, message_update, payload
+from tg_fixtures import SUPERGROUP, USERS, Feeder, callback_on, damage, message_update, payload
 from tg_standin import TOKEN, BotApiStandIn
 
 from bot.adapters.telegram.app import build_application
@@ -22,30 +22,6 @@ NAMES = ["private_text", "private_start", "private_start_deeplink", "group_menti
          "supergroup_reply_to_bot", "supergroup_guide_reply", "supergroup_help_at_bot",
          "callback_query", "inline_query", "edited_message", "private_photo_caption",
          "supergroup_pin", "private_language"]
-JUNK: list[Any] = [None, 0, -1, 2**63, "", "x" * 5000, [], {}, 1.5, True, "\ud83d",
-                   "@everyone", "<b>", {"id": "x"}]
-
-
-def _damage(rng: random.Random, value: Any, depth: int = 0) -> Any:
-    if isinstance(value, dict) and value:
-        value = dict(value)
-        key = rng.choice(list(value))
-        roll = rng.random()
-        if roll < 0.25 and key != "update_id":
-            del value[key]
-        elif roll < 0.55 or depth > 4:
-            value[key] = rng.choice(JUNK)
-        else:
-            value[key] = _damage(rng, value[key], depth + 1)
-    elif isinstance(value, list) and value:
-        value = list(value)
-        i = rng.randrange(len(value))
-        value[i] = _damage(rng, value[i], depth + 1)
-    elif isinstance(value, str) and rng.random() < 0.5:
-        value = value[: rng.randrange(len(value) + 1)] + "\ud800"  # a lone surrogate
-    return value
-
-
 async def _process(feed: Feeder, data: dict[str, Any]) -> None:
     """What the updater does: parse (it may fail: polling skips those), then process."""
     try:
@@ -81,7 +57,7 @@ async def test_damaged_updates_never_raise_out_of_the_handlers(unthrottled: Feed
     rng = random.Random(11)
     seeds = [payload(n) for n in NAMES]
     for i in range(600):
-        data = _damage(rng, copy.deepcopy(rng.choice(seeds)))
+        data = damage(rng, copy.deepcopy(rng.choice(seeds)))
         data["update_id"] = 500000 + i
         await _process(feed, data)
     assert not feed.errors, feed.errors[:3]

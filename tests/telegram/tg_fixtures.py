@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import random
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -229,3 +230,30 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     """A sent message's buttons: label -> callback data."""
     markup = message.get("reply_markup") or {"inline_keyboard": []}
     return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
+
+
+JUNK: list[Any] = [None, 0, -1, 2**63, "", "x" * 5000, [], {}, 1.5, True, "\ud83d",
+                   "@everyone", "<b>", {"id": "x"}]
+
+
+def damage(rng: random.Random, value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` with one field dropped, replaced by junk of another type, or cut
+    with a lone surrogate, somewhere in its tree (for bounded fuzz tests and the fault bench).
+    """
+    if isinstance(value, dict) and value:
+        value = dict(value)
+        key = rng.choice(list(value))
+        roll = rng.random()
+        if roll < 0.25 and key != "update_id":
+            del value[key]
+        elif roll < 0.55 or depth > 4:
+            value[key] = rng.choice(JUNK)
+        else:
+            value[key] = damage(rng, value[key], depth + 1)
+    elif isinstance(value, list) and value:
+        value = list(value)
+        i = rng.randrange(len(value))
+        value[i] = damage(rng, value[i], depth + 1)
+    elif isinstance(value, str) and rng.random() < 0.5:
+        value = value[: rng.randrange(len(value) + 1)] + "\ud800"  # a lone surrogate
+    return value

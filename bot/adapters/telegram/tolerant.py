@@ -19,6 +19,18 @@ from telegram.ext import ApplicationBuilder, ExtBot
 log = logging.getLogger(__name__)
 
 
+class _NoBatchDump(logging.Filter):
+    """The library logs a batch it cannot parse whole, members' messages included, with a
+    traceback, before :class:`TolerantBot` reads it again update by update (and logs the one
+    it skips by its id): that record is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while parsing updates")
+
+
+logging.getLogger("telegram.ext.ExtBot").addFilter(_NoBatchDump())
+
+
 class TolerantBot(ExtBot[Any]):
     """:class:`~telegram.ext.ExtBot` that skips the updates it cannot parse."""
 
