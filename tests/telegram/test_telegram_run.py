@@ -52,6 +52,19 @@ async def listening(port: int) -> None:
     raise AssertionError("webhook server did not start")
 
 
+async def polling(standin: BotApiStandIn, assistant: Assistant, *, rate: float = 30,
+                  retry_delay: float = 2.0) -> tuple[Any, asyncio.Event, asyncio.Task[None]]:
+    """The bot serving by polling, as ``sellerbot run`` does: (app, stop event, task), once
+    the first getUpdates has come."""
+    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
+    app = build_application(assistant, TOKEN, base_url=standin.base_url,
+                            rate_limiter=RetryingRateLimiter(rate, rate, backoff=0.01))
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, stop, retry_delay=retry_delay))
+    await until(lambda: standin.calls_to("getUpdates"))
+    return app, stop, task
+
+
 def test_api_base_url() -> None:
     assert api_base_url(None) == "https://api.telegram.org/bot"
     assert api_base_url("http://localhost:8081") == "http://localhost:8081/bot"
@@ -61,12 +74,7 @@ def test_api_base_url() -> None:
 async def test_polling_and_a_clean_shutdown_that_keeps_the_vote(
     standin: BotApiStandIn, assistant: Assistant, repo: Any
 ) -> None:
-    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01))
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
-    await until(lambda: standin.calls_to("getUpdates"))
+    app, stop, task = await polling(standin, assistant)
     assert len(standin.calls_to("setMyCommands")) == 12
     assert standin.calls_to("deleteWebhook")
 
@@ -205,12 +213,7 @@ async def test_an_update_the_library_cannot_read_is_skipped_once(
 ) -> None:
     """One unreadable update must not stall polling for everyone (it used to be re-fetched
     forever): it is logged once and skipped, and the updates around it are answered."""
-    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01))
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
-    await until(lambda: standin.calls_to("getUpdates"))
+    _app, stop, task = await polling(standin, assistant)
     bad = payload("private_start_deeplink", update_id=20)
     bad["message"]["chat"] = "not an object"  # e.g. a field a newer Bot API sends differently
     broken_poll = {"update_id": 21, "poll": {"id": "1"}}  # a poll missing required fields
@@ -264,9 +267,6 @@ async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
         return await original(*args, **kwargs)
 
     monkeypatch.setattr(assistant, "ask", slow_ask)
-    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(1e6, 1e6, backoff=0.01))
     exposed: list[int] = []
     first = 5000
 
@@ -276,9 +276,7 @@ async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
             exposed.append(confirmed - len(standin.sent()))
 
     standin.on_call = watch
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(app, settings, stop))
-    await until(lambda: standin.calls_to("getUpdates"))
+    _app, stop, task = await polling(standin, assistant, rate=1e6)
     for i in range(400):
         standin.push_update(payload("private_text", update_id=first + i,
                                     user_id=10_000 + i % 50))
