@@ -38,9 +38,6 @@ class Params:
     real_weight: float = 2.0  # a real post counts this many written questions
     accept_weight: float = 0.3  # weight of a copy of the post under each other accepted answer
     min_df: int = 2  # a feature must occur in this many training items
-    # "acceptable": one yes/no model per answer, "is this answer in accept?" (the figure we
-    # are judged on); "best": one softmax over the best answers (the label)
-    target: str = "best"
     norm: float = 0.5  # features are scaled by (their count) ** -norm: long posts weigh less
     folds: int = 5
     seed: int = 13
@@ -100,8 +97,6 @@ def fit(data: Featurized, idx: Sequence[int], params: Params) -> classifier.Mode
             w.append(weight)
             r += 1
     x = csr_matrix((vals, (rows, cols)), shape=(r, len(vocab)))
-    if params.target == "acceptable":
-        return _fit_acceptable(data, idx, params, x, col)
     model = LogisticRegression(C=params.c, max_iter=3000)
     model.fit(x, y, sample_weight=w)
     order = [list(model.classes_).index(c) if c in model.classes_ else None for c in CLASSES]
@@ -118,43 +113,6 @@ def _weights(col: dict[str, int], rows: list[Any]) -> dict[str, tuple[float, ...
         if any(abs(v) >= 1e-4 for v in row):
             weights[f] = row
     return weights
-
-
-def _fit_acceptable(data: Featurized, idx: Sequence[int], params: Params, _x: Any,
-                    col: dict[str, int]) -> classifier.Model:
-    """One logistic regression per answer: the probability that it is acceptable."""
-    from scipy.sparse import csr_matrix
-    from sklearn.linear_model import LogisticRegression
-
-    rows, cols, vals, w = [], [], [], []
-    accepts: list[set[str]] = []
-    for r, i in enumerate(idx):
-        it = data.items[i]
-        fs = data.feats[i]
-        scale = len(fs) ** -params.norm if fs else 0.0
-        for f in fs:
-            j = col.get(f)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
-                vals.append(scale)
-        accepts.append({_label(a) for a in it.accept})
-        w.append(params.real_weight if it.real else 1.0)
-    x = csr_matrix((vals, (rows, cols)), shape=(len(accepts), len(col)))
-    coefs: list[Any] = []
-    bias: list[float] = []
-    for c in CLASSES:
-        y = [c in a for a in accepts]
-        if not any(y):
-            coefs.append(None)
-            bias.append(-30.0)
-            continue
-        lr = LogisticRegression(C=params.c, max_iter=3000)
-        lr.fit(x, y, sample_weight=w)
-        coefs.append(lr.coef_[0])
-        bias.append(float(lr.intercept_[0]))
-    return classifier.Model(CLASSES, tuple(bias), _weights(col, coefs), link="sigmoid",
-                            norm=params.norm)
 
 
 def folds_of(items: Sequence[Item], k: int, seed: int) -> list[int]:

@@ -11,7 +11,7 @@ Model file (JSON, ``model/router.json``)::
 
     {"classes": ["buyer-cancel-request", ..., "none"],
      "bias": [float per class],
-     "link": "softmax" | "sigmoid", "norm": 0.5,
+     "norm": 0.5,                # features are scaled by (their count) ** -norm
      "weights": {"feature": [float per class], ...},
      "thresholds": {"unsure": float, "also": float, "offtopic": float},
      "trained": {...}}           # provenance: when, corpus size, cross-validated figures
@@ -102,12 +102,10 @@ class Model:
     weights: dict[str, tuple[float, ...]]
     thresholds: dict[str, float] = field(default_factory=dict)
     trained: dict[str, Any] = field(default_factory=dict)
-    link: str = "softmax"  # or "sigmoid": each answer's own probability of being acceptable
     norm: float = 0.5  # features are scaled by (their count) ** -norm, as in training
 
     def predict(self, feats: list[str]) -> Prediction:
-        """Probabilities for a question's features: with the softmax link, which answer is
-        best (they sum to 1); with the sigmoid link, whether each answer is acceptable.
+        """Probabilities that each answer is the one the question needs (they sum to 1).
 
         Features are binary, scaled by their count to the power ``-norm`` as in training.
         """
@@ -119,20 +117,16 @@ class Model:
         for w in found:
             for k in range(n):
                 scores[k] += w[k] * scale
-        if self.link == "sigmoid":
-            probs = [1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, s)))) for s in scores]
-        else:
-            top = max(scores)
-            exps = [math.exp(s - top) for s in scores]
-            total = sum(exps)
-            probs = [e / total for e in exps]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        probs = [e / total for e in exps]
         ranked = sorted(zip(self.classes, probs, strict=True),
                         key=lambda cp: cp[1], reverse=True)
         return Prediction(tuple(ranked))
 
     def to_json(self) -> dict[str, Any]:
-        return {"classes": list(self.classes), "bias": list(self.bias), "link": self.link,
-                "norm": self.norm,
+        return {"classes": list(self.classes), "bias": list(self.bias), "norm": self.norm,
                 "weights": {k: list(v) for k, v in sorted(self.weights.items())},
                 "thresholds": self.thresholds, "trained": self.trained}
 
@@ -155,11 +149,8 @@ def from_json(data: dict[str, Any]) -> Model:
         raise ModelError(f"malformed router model: {exc}") from exc
     if len(bias) != len(classes) or any(len(w) != len(classes) for w in weights.values()):
         raise ModelError("router model: every weight row needs one value per class")
-    link = data.get("link", "softmax")
-    if link not in ("softmax", "sigmoid"):
-        raise ModelError(f"router model: unknown link {link!r}")
     return Model(classes, bias, weights, dict(data.get("thresholds", {})),
-                 dict(data.get("trained", {})), link, float(data.get("norm", 0.5)))
+                 dict(data.get("trained", {})), float(data.get("norm", 0.5)))
 
 
 def load(path: Path | None = None) -> Model:
