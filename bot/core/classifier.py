@@ -72,7 +72,7 @@ def featurize(lex: Lexicon, reading: Reading, lang: str | None) -> list[str]:
         add("c:" + concept)
         if positions[-1] > tail:
             add("l:" + concept)
-    for name, value in routing.features(lex, words, lang, analysed).items():
+    for name, value in routing.features(lex, words, lang, analysed, where).items():
         if value > 0:
             add("f:" + name)
     return sorted(feats)

@@ -147,13 +147,16 @@ def _concepts(info: TokenInfo | None) -> frozenset[str]:
 def features(
     lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None,
     analysed: tuple[list[str], list[TokenInfo | None]] | None = None,
+    where: dict[str, list[int]] | None = None,
 ) -> dict[str, float]:
     """Situation features of a question: concept counts plus who-cancels attribution.
 
-    ``analysed`` is the question's :meth:`Lexicon.analyse` in ``lang``, when the caller has it.
+    ``analysed`` is the question's :meth:`Lexicon.analyse` in ``lang``, and ``where`` its
+    :func:`concept_positions`, when the caller has them.
     """
     tokens, infos = analysed if analysed is not None else lex.analyse(text, lang)
-    where = concept_positions(lex, tokens, infos)
+    if where is None:
+        where = concept_positions(lex, tokens, infos)
     f: dict[str, float] = defaultdict(float)
     for c, ps in where.items():
         if c in COUNTED:

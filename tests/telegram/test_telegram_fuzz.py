@@ -10,10 +10,18 @@ from typing import Any
 
 import pytest
 from telegram import Update
-from tg_fixtures import SUPERGROUP, USERS, Feeder, callback_on, damage, message_update, payload
-from tg_standin import TOKEN, BotApiStandIn
+from tg_fixtures import (
+    SUPERGROUP,
+    USERS,
+    Feeder,
+    callback_on,
+    damage,
+    message_update,
+    payload,
+    running_app,
+)
+from tg_standin import BotApiStandIn
 
-from bot.adapters.telegram.app import build_application
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 from bot.assistant import Assistant
 from bot.moderation import ReminderService
@@ -36,20 +44,9 @@ async def _process(feed: Feeder, data: dict[str, Any]) -> None:
 async def unthrottled(standin: BotApiStandIn, assistant: Assistant,
                       reminders: ReminderService) -> AsyncIterator[Feeder]:
     """The application without flood limits: hundreds of updates to a few chats in seconds."""
-    app = build_application(assistant, TOKEN, reminders=reminders, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(1e6, 1e6, backoff=0.01))
-    errors: list[BaseException] = []
-
-    async def record(update: object, context: Any) -> None:
-        errors.append(context.error)
-
-    app.add_error_handler(record)
-    app.bot_data["errors"] = errors
-    await app.initialize()
-    try:
+    async with running_app(standin, assistant, reminders,
+                           RetryingRateLimiter(1e6, 1e6, backoff=0.01)) as app:
         yield Feeder(app, standin)
-    finally:
-        await app.shutdown()
 
 
 async def test_damaged_updates_never_raise_out_of_the_handlers(unthrottled: Feeder) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
@@ -125,17 +126,13 @@ def reminders(repo: SqliteRepository, clock: ManualClock) -> ReminderService:
     return ReminderService(repo, clock, platform="telegram", interval=0.05)
 
 
-@pytest.fixture
-async def app(
-    standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService
-) -> AsyncIterator[App]:
-    application = build_application(
-        assistant,
-        TOKEN,
-        reminders=reminders,
-        base_url=standin.base_url,
-        rate_limiter=RetryingRateLimiter(backoff=0.01),
-    )
+@contextlib.asynccontextmanager
+async def running_app(standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService,
+                      rate_limiter: RetryingRateLimiter) -> AsyncIterator[App]:
+    """The initialized application against the stand-in; what its handlers raise is kept in
+    ``bot_data["errors"]``."""
+    application = build_application(assistant, TOKEN, reminders=reminders,
+                                     base_url=standin.base_url, rate_limiter=rate_limiter)
     errors: list[BaseException] = []
 
     async def record(update: object, context: Any) -> None:
@@ -149,6 +146,15 @@ async def app(
         yield application
     finally:
         await application.shutdown()
+
+
+@pytest.fixture
+async def app(
+    standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService
+) -> AsyncIterator[App]:
+    async with running_app(standin, assistant, reminders,
+                           RetryingRateLimiter(backoff=0.01)) as application:
+        yield application
 
 
 def message_update(chat_id: int, user: dict[str, Any], text: str, *, update_id: int = 900001,
