@@ -3,22 +3,18 @@
 Community notes (:mod:`~bot.moderation.notes`), statistics (:mod:`~bot.moderation.stats`),
 deadline reminders (:mod:`~bot.moderation.reminders`), living pins
 (:mod:`~bot.moderation.pins`), permissions and the action log
-(:mod:`~bot.moderation.permissions`), button tokens (:mod:`~bot.moderation.tokens`), and
+(:mod:`~bot.moderation.permissions`), refusals (:mod:`~bot.moderation.refusals`), button
+tokens (:mod:`~bot.moderation.tokens`), and
 :class:`~bot.moderation.service.Moderation`, which adapters call for every moderator action.
 Nothing here imports discord or telegram.
 """
 
 from __future__ import annotations
 
-from bot.moderation.notes import NoteProblem, validate_note, with_community_note
-from bot.moderation.permissions import Actor, Refusal, record, require_moderator
-from bot.moderation.reminders import (
-    Clock,
-    ManualClock,
-    ReminderRefusal,
-    ReminderService,
-    SystemClock,
-)
+from bot.moderation.notes import validate_note, with_community_note
+from bot.moderation.permissions import Actor, record, require, requires
+from bot.moderation.refusals import NotAllowed, NoteRefused, Refused, ReminderRefused
+from bot.moderation.reminders import Clock, ManualClock, ReminderService, SystemClock
 from bot.moderation.service import Moderation
 from bot.moderation.stats import Stats, community_stats, render_stats
 
@@ -27,16 +23,18 @@ __all__ = [
     "Clock",
     "ManualClock",
     "Moderation",
-    "NoteProblem",
-    "Refusal",
-    "ReminderRefusal",
+    "NotAllowed",
+    "NoteRefused",
+    "Refused",
+    "ReminderRefused",
     "ReminderService",
     "Stats",
     "SystemClock",
     "community_stats",
     "record",
     "render_stats",
-    "require_moderator",
+    "require",
+    "requires",
     "validate_note",
     "with_community_note",
 ]

@@ -7,13 +7,13 @@ A note is plain text; it is escaped for the platform's markup when the answer is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.core import situations
 from bot.core.answer import Answer
 from bot.core.engine import Core
 from bot.core.unicode import clean
-from bot.moderation.texts import text
+from bot.moderation.refusals import NoteRefused
 from bot.storage import Repository
 
 #: Longest note, in characters, after cleaning.
@@ -25,28 +25,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACES = re.compile(r" {2,}")
 
 
-@dataclass(frozen=True)
-class NoteProblem:
-    """Why a note was not accepted (returned, not raised).
-
-    Attributes:
-        code: ``empty``, ``too_long``, ``unknown_situation`` or ``unknown_language``.
-        length: The cleaned note's length (for ``too_long``).
-        value: The situation or language asked for (for the ``unknown_*`` codes).
-    """
-
-    code: str
-    length: int = 0
-    value: str = ""
-
-    def message(self, lang: str) -> str:
-        """The problem, in ``lang``, as plain text."""
-        return text(
-            lang, f"note.{self.code}", length=self.length, max=MAX_NOTE_CHARS,
-            value=self.value,
-        )  # fmt: skip
-
-
 def clean_note(raw: str) -> str:
     """Return ``raw`` on one line: line breaks become spaces, control characters go, stripped;
     a lone surrogate becomes U+FFFD (it could be neither stored nor sent)."""
@@ -54,25 +32,29 @@ def clean_note(raw: str) -> str:
     return _SPACES.sub(" ", _CONTROL.sub("", one_line)).strip()
 
 
-def validate_note(raw: str) -> str | NoteProblem:
-    """Return the cleaned note, or a :class:`NoteProblem` if it is empty or too long.
+def validate_note(raw: str) -> str:
+    """Return the cleaned note.
 
     Args:
         raw: What the moderator typed.
+
+    Raises:
+        NoteRefused: ``empty``, or ``too_long`` (with ``length`` and ``max``).
     """
     note = clean_note(raw)
     if not note:
-        return NoteProblem("empty")
+        raise NoteRefused("empty")
     if len(note) > MAX_NOTE_CHARS:
-        return NoteProblem("too_long", length=len(note))
+        raise NoteRefused("too_long", length=len(note), max=MAX_NOTE_CHARS)
     return note
 
 
-def check_situation(situation_id: str) -> str | NoteProblem:
-    """Return the known situation id (trimmed, lowercased), or a problem if there is none."""
+def check_situation(situation_id: str) -> str:
+    """Return the known situation id (trimmed, lowercased); :class:`NoteRefused`
+    ``unknown_situation`` is raised if there is none."""
     sid = (situation_id or "").strip().lower()
     if situations.get(sid) is None:
-        return NoteProblem("unknown_situation", value=sid[:40])
+        raise NoteRefused("unknown_situation", value=sid[:40])
     return sid
 
 

@@ -2,17 +2,20 @@
 
 Adapters decide the facts from the platform (Discord: Manage Server, or Pin Messages for pins;
 Telegram: chat administrator) and pass them in an :class:`Actor`. Every moderator action,
-however it was reached (command, button, callback, modal), goes through
-:func:`require_moderator` before it changes anything, and through :func:`record` after.
+however it was reached (command, button, callback, modal), is a method decorated with
+:func:`requires`, so it is checked before it changes anything, and goes through :func:`record`
+after.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Concatenate, Literal, ParamSpec, TypeVar
 
-from bot.moderation.texts import text
+from bot.moderation.refusals import NotAllowed
 from bot.storage import Repository
 
 log = logging.getLogger(__name__)
@@ -41,41 +44,53 @@ class Actor:
     rights_unknown: bool = False
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why an action was refused; :meth:`message` gives the member a clear reason.
-
-    Attributes:
-        code: ``not_moderator``, ``need_pin_right``, ``not_in_community`` or
-            ``rights_unknown``.
-    """
-
-    code: str
-
-    def message(self, lang: str) -> str:
-        """The refusal, in ``lang``, as plain text (escape it for the platform's markup)."""
-        return text(lang, f"refusal.{self.code}")
-
-
-def require_moderator(
-    actor: Actor, need: Need = "manage", chat_id: str | None = "-"
-) -> Refusal | None:
-    """Return a :class:`Refusal` if ``actor`` may not do a moderator action, else None.
+def require(actor: Actor, need: Need = "manage", chat_id: str | None = "-") -> str:
+    """Check that ``actor`` may do a moderator action in ``chat_id``; return the chat id.
 
     Args:
         actor: Who asks, with the rights their platform reported.
         need: ``manage`` for settings, notes, stats and the log; ``pins`` for pins.
         chat_id: The community the action is for; None (a private chat) is always refused.
+
+    Raises:
+        NotAllowed: ``not_in_community``, ``rights_unknown``, ``need_pin_right`` or
+            ``not_moderator``.
     """
     if chat_id is None:
-        return Refusal("not_in_community")
+        raise NotAllowed("not_in_community")
     if actor.is_moderator:
-        return None
+        return chat_id
     if actor.rights_unknown:
-        return Refusal("rights_unknown")
-    if need == "pins":
-        return None if actor.can_pin else Refusal("need_pin_right")
-    return Refusal("not_moderator")
+        raise NotAllowed("rights_unknown")
+    if need == "pins" and actor.can_pin:
+        return chat_id
+    raise NotAllowed("need_pin_right" if need == "pins" else "not_moderator")
+
+
+S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def requires(
+    need: Need,
+) -> Callable[[Callable[Concatenate[S, Actor, str, P], Awaitable[R]]],
+              Callable[Concatenate[S, Actor, str | None, P], Awaitable[R]]]:
+    """Decorate a moderator action ``(self, actor, chat_id, ...)``: :func:`require` runs first,
+    so the action itself only ever sees a checked actor and a community id."""
+
+    def wrap(
+        action: Callable[Concatenate[S, Actor, str, P], Awaitable[R]],
+    ) -> Callable[Concatenate[S, Actor, str | None, P], Awaitable[R]]:
+        @functools.wraps(action)
+        async def checked(
+            self: S, actor: Actor, chat_id: str | None, *args: P.args, **kwargs: P.kwargs
+        ) -> R:
+            return await action(self, actor, require(actor, need, chat_id), *args, **kwargs)
+
+        return checked
+
+    return wrap
 
 
 async def record(

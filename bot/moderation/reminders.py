@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.moderation.refusals import ReminderRefused
 from bot.moderation.texts import text
 from bot.storage import Reminder, Repository
 
@@ -80,24 +81,6 @@ class ManualClock:
     def set(self, when: datetime) -> None:
         """Jump to ``when``."""
         self._now = when
-
-
-@dataclass(frozen=True)
-class ReminderRefusal:
-    """Why a reminder was not scheduled (returned, not raised).
-
-    Attributes:
-        code: ``bad_choice``, ``past``, ``after_deadline``, ``bad_request_time``, ``too_many``.
-    """
-
-    code: str
-
-    def message(self, lang: str) -> str:
-        """The reason, in ``lang``, as plain text."""
-        return text(
-            lang, f"reminder.{self.code}", max=MAX_PENDING,
-            choices=", ".join(f"{h}h" for h in CHOICES_HOURS),
-        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -195,7 +178,7 @@ class ReminderService:
         situation: str = "buyer-cancel-request",
         chat_id: str | None = None,
         requested_at: datetime | None = None,
-    ) -> Reminder | ReminderRefusal:
+    ) -> Reminder:
         """Schedule a reminder ``choice`` after the request; refuse clearly when it cannot be.
 
         Args:
@@ -209,23 +192,27 @@ class ReminderService:
                 in the button token); defaults to now.
 
         Returns:
-            The stored reminder, or a :class:`ReminderRefusal`.
+            The stored reminder.
+
+        Raises:
+            ReminderRefused: ``bad_choice``, ``bad_request_time``, ``after_deadline``,
+                ``past`` or ``too_many``.
         """
         now = self.clock.now()
         offset = parse_choice(choice, self.choices)
         if offset is None:
-            return ReminderRefusal("bad_choice")
+            raise ReminderRefused("bad_choice", choices=", ".join(f"{h}h" for h in self.choices))
         start = requested_at or now
         if start > now + SKEW or start <= now - self.deadline:
-            return ReminderRefusal("bad_request_time")
+            raise ReminderRefused("bad_request_time")
         remind_at = start + offset
         deadline_at = start + self.deadline
         if remind_at >= deadline_at:
-            return ReminderRefusal("after_deadline")
+            raise ReminderRefused("after_deadline")
         if remind_at <= now:
-            return ReminderRefusal("past")
+            raise ReminderRefused("past")
         if len(await self.repo.list_reminders(platform, user_id)) >= self.max_pending:
-            return ReminderRefusal("too_many")
+            raise ReminderRefused("too_many", max=self.max_pending)
         rid = await self.repo.add_reminder(
             platform, user_id, chat_id, situation, lang, remind_at, deadline_at,
             requested_at=start,

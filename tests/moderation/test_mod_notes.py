@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.engine import Core
 from bot.moderation import notes
-from bot.moderation.notes import MAX_NOTE_CHARS, NoteProblem, validate_note
+from bot.moderation.notes import MAX_NOTE_CHARS, validate_note
+from bot.moderation.refusals import NoteRefused
 from bot.storage import SqliteRepository
 
 SID = "buyer-cancel-request"
@@ -13,14 +16,18 @@ SID = "buyer-cancel-request"
 def test_validation_cleans_and_limits() -> None:
     assert validate_note("  post disputes in\n#help-desk \x07 ") == "post disputes in #help-desk"
     assert validate_note("a\u202eb\x00c") == "abc"
-    assert validate_note(" \n\t ") == NoteProblem("empty")
-    too_long = validate_note("x" * (MAX_NOTE_CHARS + 1))
-    assert too_long == NoteProblem("too_long", length=MAX_NOTE_CHARS + 1)
-    assert isinstance(too_long, NoteProblem) and "300" in too_long.message("en")
+    with pytest.raises(NoteRefused) as refused:
+        validate_note(" \n\t ")
+    assert refused.value == NoteRefused("empty")
+    with pytest.raises(NoteRefused) as refused:
+        validate_note("x" * (MAX_NOTE_CHARS + 1))
+    assert refused.value.code == "too_long" and refused.value.params["length"] == 301
+    assert "300" in refused.value.message("en") and "301" in refused.value.message("en")
     assert validate_note("x" * MAX_NOTE_CHARS) == "x" * MAX_NOTE_CHARS
     assert notes.check_situation(" Buyer-Cancel-Request ") == SID
-    bad = notes.check_situation("nope")
-    assert isinstance(bad, NoteProblem) and "nope" in bad.message("nl")
+    with pytest.raises(NoteRefused) as refused:
+        notes.check_situation("nope")
+    assert "nope" in refused.value.message("nl")
 
 
 async def test_notes_are_per_community_and_can_be_edited_and_removed(

@@ -8,9 +8,9 @@ import pytest
 
 from bot.core.engine import Core
 from bot.moderation import permissions, tokens
-from bot.moderation.notes import NoteProblem
-from bot.moderation.permissions import Actor, Refusal, require_moderator
+from bot.moderation.permissions import Actor, require
 from bot.moderation.pins import EditOutcome, RefreshReport
+from bot.moderation.refusals import NotAllowed, NoteRefused, Refused
 from bot.moderation.service import Moderation
 from bot.moderation.stats import Stats
 from bot.storage import PinRecord, SqliteRepository
@@ -22,17 +22,22 @@ PINNER = Actor("discord", "200", is_moderator=False, can_pin=True)
 MEMBER = Actor("discord", "300", is_moderator=False)
 
 
-def test_require_moderator() -> None:
-    assert require_moderator(MOD) is None
-    assert require_moderator(MOD, "pins") is None
-    assert require_moderator(MEMBER) == Refusal("not_moderator")
-    assert require_moderator(MEMBER, "pins") == Refusal("need_pin_right")
-    assert require_moderator(PINNER, "pins") is None
-    assert require_moderator(PINNER) == Refusal("not_moderator")
-    assert require_moderator(MOD, chat_id=None) == Refusal("not_in_community")
+def test_require() -> None:
+    assert require(MOD, chat_id="g1") == "g1"
+    assert require(MOD, "pins", "g1") == "g1"
+    assert require(PINNER, "pins", "g1") == "g1"
+    for actor, need, chat_id, code in [
+        (MEMBER, "manage", "g1", "not_moderator"), (MEMBER, "pins", "g1", "need_pin_right"),
+        (PINNER, "manage", "g1", "not_moderator"), (MOD, "manage", None, "not_in_community"),
+        (Actor("discord", "4", is_moderator=False, rights_unknown=True), "pins", "g1",
+         "rights_unknown"),
+    ]:
+        with pytest.raises(NotAllowed) as refused:
+            require(actor, need, chat_id)  # type: ignore[arg-type]
+        assert refused.value.code == code
     for lang in ("en", "id", "nl"):
-        assert Refusal("not_moderator").message(lang)
-    assert "moderator" in Refusal("not_moderator").message("nl")
+        assert NotAllowed("not_moderator").message(lang)
+    assert "moderator" in NotAllowed("not_moderator").message("nl")
 
 
 @pytest.fixture
@@ -60,7 +65,8 @@ async def test_every_action_refuses_a_member_and_changes_nothing(
         moderation.refresh_pins(MEMBER, "g1", _noop_edit),
     ]
     for call in calls:
-        assert isinstance(await call, Refusal)
+        with pytest.raises(NotAllowed):
+            await call
     assert await repo.get_community("discord", "g1") is None
     assert await repo.get_note("discord", "g1", SID) is None
     assert [p.content_version for p in await repo.list_pins("discord")] == ["old"]
@@ -71,22 +77,26 @@ async def test_forged_moderator_token_gives_no_rights(moderation: Moderation) ->
     # A member crafts a "forget pin" button: the token parses, the rights check still refuses.
     parsed = tokens.parse(tokens.moderator("en", "pin-rm", "1"))
     assert isinstance(parsed, tokens.ModToken)
-    assert await moderation.forget_pin(MEMBER, "g1", parsed.arg) == Refusal("need_pin_right")
+    with pytest.raises(Refused) as refused:
+        await moderation.forget_pin(MEMBER, "g1", parsed.arg)
+    assert refused.value == NotAllowed("need_pin_right")
 
 
 async def test_moderator_actions_work_and_are_logged(
     moderation: Moderation, repo: SqliteRepository
 ) -> None:
     assert await moderation.set_language(MOD, "g1", "NL") == "nl"
-    assert await moderation.set_language(MOD, "g1", "klingon") == NoteProblem(
-        "unknown_language", value="klingon"
-    )
+    with pytest.raises(NoteRefused) as refused:
+        await moderation.set_language(MOD, "g1", "klingon")
+    assert refused.value == NoteRefused("unknown_language", value="klingon")
     assert await moderation.set_language(MOD, "g1", "auto") is None
     assert await moderation.set_note(MOD, "g1", SID, "  post in\n#help ") == "post in #help"
-    assert await moderation.set_note(MOD, "g1", "nope", "x") == NoteProblem(
-        "unknown_situation", value="nope"
-    )
-    assert await moderation.set_note(MOD, "g1", SID, "   ") == NoteProblem("empty")
+    with pytest.raises(NoteRefused) as refused:
+        await moderation.set_note(MOD, "g1", "nope", "x")
+    assert refused.value == NoteRefused("unknown_situation", value="nope")
+    with pytest.raises(NoteRefused) as refused:
+        await moderation.set_note(MOD, "g1", SID, "   ")
+    assert refused.value == NoteRefused("empty")
     notes = await moderation.notes(MOD, "g1")
     assert isinstance(notes, list) and [n.text for n in notes] == ["post in #help"]
     assert await moderation.remove_note(MOD, "g1", SID) is True

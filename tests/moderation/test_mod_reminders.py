@@ -6,10 +6,12 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.moderation import tokens
+from bot.moderation.refusals import ReminderRefused
 from bot.moderation.reminders import (
     ManualClock,
-    ReminderRefusal,
     ReminderService,
     RunReport,
     parse_choice,
@@ -45,19 +47,23 @@ def test_choices_are_validated() -> None:
 async def test_schedule_refuses_clearly(repo: SqliteRepository) -> None:
     clock = ManualClock(T0)
     svc = ReminderService(repo, clock)
-    assert await svc.schedule("telegram", "1", "13h", lang="en") == ReminderRefusal("bad_choice")
+    with pytest.raises(ReminderRefused) as refused:
+        await svc.schedule("telegram", "1", "13h", lang="en")
+    assert refused.value.code == "bad_choice"
+    assert "12h, 24h, 36h, 46h" in refused.value.message("id")
     # The request was 13 hours ago: 12 hours after it has passed.
-    late = await svc.schedule("telegram", "1", "12h", lang="en", requested_at=T0 - 13 * H)
-    assert late == ReminderRefusal("past")
+    with pytest.raises(ReminderRefused) as refused:
+        await svc.schedule("telegram", "1", "12h", lang="en", requested_at=T0 - 13 * H)
+    assert refused.value == ReminderRefused("past")
     for when in (T0 - 48 * H, T0 + 2 * H):
-        refusal = await svc.schedule("telegram", "1", "12h", lang="en", requested_at=when)
-        assert refusal == ReminderRefusal("bad_request_time")
+        with pytest.raises(ReminderRefused) as refused:
+            await svc.schedule("telegram", "1", "12h", lang="en", requested_at=when)
+        assert refused.value == ReminderRefused("bad_request_time")
     for hours in (12, 24, 36, 46, 12):
         assert isinstance(await svc.schedule("telegram", "1", hours, lang="en"), Reminder)
-    too_many = await svc.schedule("telegram", "1", "24h", lang="en")
-    assert too_many == ReminderRefusal("too_many")
-    assert isinstance(too_many, ReminderRefusal) and "5" in too_many.message("en")
-    assert "12h, 24h, 36h, 46h" in ReminderRefusal("bad_choice").message("id")
+    with pytest.raises(ReminderRefused) as refused:
+        await svc.schedule("telegram", "1", "24h", lang="en")
+    assert refused.value.code == "too_many" and "5" in refused.value.message("en")
     listed = await svc.pending("telegram", "1")
     assert [r.remind_at - T0 for r in listed] == [12 * H, 12 * H, 24 * H, 36 * H, 46 * H]
     assert all(r.deadline_at == T0 + 48 * H for r in listed)

@@ -30,6 +30,7 @@ from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
 from bot.moderation import ManualClock, ReminderService  # noqa: E402
+from bot.moderation.refusals import Refused  # noqa: E402
 from bot.storage import SqliteRepository  # noqa: E402
 
 PAYLOADS = _HERE / "payloads"
@@ -130,13 +131,14 @@ def reminders(repo: SqliteRepository, clock: ManualClock) -> ReminderService:
 async def running_app(standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService,
                       rate_limiter: RetryingRateLimiter) -> AsyncIterator[App]:
     """The initialized application against the stand-in; what its handlers raise is kept in
-    ``bot_data["errors"]``."""
+    ``bot_data["errors"]`` (not refusals: the bot's own error handler answers those)."""
     application = build_application(assistant, TOKEN, reminders=reminders,
                                      base_url=standin.base_url, rate_limiter=rate_limiter)
     errors: list[BaseException] = []
 
     async def record(update: object, context: Any) -> None:
-        errors.append(context.error)
+        if not isinstance(context.error, Refused):
+            errors.append(context.error)
 
     application.add_error_handler(record)
     application.bot_data["errors"] = errors

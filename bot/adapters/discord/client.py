@@ -21,7 +21,7 @@ from discord.utils import MISSING
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.firstreply import first_reply
-from bot.adapters.discord.guard import guard_parsers
+from bot.adapters.discord.guard import guard_json, guard_parsers
 from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
@@ -31,6 +31,7 @@ from bot.moderation import tokens
 from bot.moderation.notes import with_community_note
 from bot.moderation.permissions import record
 from bot.moderation.pins import pin_version
+from bot.moderation.refusals import Refused
 from bot.moderation.reminders import Clock, ReminderService
 from bot.moderation.service import Moderation
 from bot.storage import Repository
@@ -74,6 +75,7 @@ class SellerBot(discord.AutoShardedClient):
         options.setdefault("intents", intents())
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         guard_parsers(self._connection.parsers)  # a malformed event must not end the client
+        guard_json()  # nor a frame orjson cannot read
         # Our own Assistant over the same core and storage, with language reads cached.
         # The runner already hands every adapter a cached repository; tests may not.
         repo = assistant.repo
@@ -135,7 +137,10 @@ class SellerBot(discord.AutoShardedClient):
         data = cast(dict[str, Any], interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
         if custom_id.startswith(views.NOTE_MODAL):
-            await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
+            try:
+                await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
+            except Refused as refusal:
+                await self.desk.refused(interaction, refusal)
             return
         member, place = self.who(interaction)
         await self.send(interaction, await self.assistant.press(custom_id, member, place),
@@ -287,7 +292,16 @@ class SellerBot(discord.AutoShardedClient):
     async def on_component(
         self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
     ) -> None:
-        """Any button or select press (see :mod:`bot.adapters.discord.views`)."""
+        """Any button or select press (see :mod:`bot.adapters.discord.views`); a refusal is
+        answered privately."""
+        try:
+            await self._component(interaction, custom_id, values)
+        except Refused as refusal:
+            await self.desk.refused(interaction, refusal)
+
+    async def _component(
+        self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
+    ) -> None:
         if custom_id.startswith(views.NOTE_EDIT):
             await self.desk.open_note_form(interaction, custom_id.removeprefix(views.NOTE_EDIT))
             return
@@ -341,7 +355,9 @@ class SellerBot(discord.AutoShardedClient):
         if interaction.guild_id is None:
             await self.notice(interaction, self.text(lang, "discord.guild_only"))
             return
-        if Moderation.check(actor(interaction), place.chat_id, "pins") is not None:
+        try:
+            Moderation.check(actor(interaction), place.chat_id, "pins")
+        except Refused:  # said the Discord way: which permission, and where to set it
             await self.notice(interaction, self.text(lang, "discord.pin.need_permission"))
             return
         if not interaction.app_permissions.pin_messages:
@@ -423,6 +439,9 @@ class SellerBot(discord.AutoShardedClient):
     ) -> None:
         command = getattr(interaction.command, "name", None)
         original = getattr(error, "original", error)
+        if isinstance(original, Refused):
+            await self.desk.refused(interaction, original)
+            return
         if views.expired(original):
             # The 3-second window had passed (a stalled event loop or network): nothing to do.
             log.warning("interaction expired before the reply", extra={"command": command})

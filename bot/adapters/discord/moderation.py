@@ -4,7 +4,9 @@ Wiring only. Every moderator action, however it arrives (slash command, button, 
 modal), builds an :class:`~bot.moderation.permissions.Actor` from the permissions Discord
 computed for this member in this channel and goes through
 :class:`~bot.moderation.service.Moderation`, which checks them before it changes anything and
-logs the action after. Refusals are private (ephemeral) and say what is missing.
+logs the action after. A refusal is raised (:class:`~bot.moderation.refusals.Refused`) and
+answered privately by :meth:`Desk.refused`, from the command tree's error handler and the
+component and modal routers of the client.
 
 Pins are recorded per server: ``chat_id`` is the server id and ``message_id`` is
 ``<channel id>-<message id>``, so a server's moderators see and refresh all its pinned
@@ -28,9 +30,10 @@ from bot.core.answer import Answer, Choice
 from bot.core.escaping import discord_markdown
 from bot.moderation import pins as pins_mod
 from bot.moderation import tokens
-from bot.moderation.notes import MAX_NOTE_CHARS, NoteProblem, note_for
-from bot.moderation.permissions import Actor, Need, Refusal
-from bot.moderation.reminders import ReminderRefusal, ReminderService, format_time, reminder_text
+from bot.moderation.notes import MAX_NOTE_CHARS, note_for
+from bot.moderation.permissions import Actor, Need
+from bot.moderation.refusals import NoteRefused, Refused
+from bot.moderation.reminders import ReminderService, format_time, reminder_text
 from bot.moderation.service import Moderation
 from bot.moderation.texts import text as mod_text
 from bot.storage import PinRecord, Reminder, Repository
@@ -126,18 +129,16 @@ class Desk:
         else:
             await first_reply(lambda: interaction.response.send_message(ephemeral=True, **kwargs))
 
-    async def refuse(self, interaction: Interaction, lang: str, refusal: object) -> bool:
-        """Tell the member why not (privately); True if ``refusal`` is one."""
-        if isinstance(refusal, Refusal | NoteProblem | ReminderRefusal):
-            await self.reply(interaction, refusal.message(lang))
-            log.info("moderator action refused", extra={"why": getattr(refusal, "code", "")})
-            return True
-        return False
+    async def refused(self, interaction: Interaction, refusal: Refused) -> None:
+        """Tell the member privately why not, in their language."""
+        log.info("moderator action refused", extra={"why": refusal.code})
+        await self.reply(interaction, refusal.message(await self.bot.lang(interaction)))
 
-    async def allowed(self, interaction: Interaction, lang: str, need: Need = "manage") -> bool:
-        """The runtime permission check for actions the service does not wrap itself."""
-        refusal = Moderation.check(actor(interaction), community(interaction), need)
-        return not await self.refuse(interaction, lang, refusal)
+    @staticmethod
+    def check(interaction: Interaction, need: Need = "manage") -> str:
+        """The permission check for actions the service does not wrap itself: the server id,
+        or :class:`~bot.moderation.refusals.NotAllowed` raised."""
+        return Moderation.check(actor(interaction), community(interaction), need)
 
     # -- community language -------------------------------------------------------------
     async def set_language(self, interaction: Interaction, value: str | None) -> None:
@@ -145,27 +146,22 @@ class Desk:
         result = await self.moderation.set_language(
             actor(interaction), community(interaction), value
         )
-        if await self.refuse(interaction, lang, result):
-            return
         if result is None:  # now the member's own language again
             lang = await self.bot.lang(interaction)
             await self.reply(interaction, mod_text(lang, "lang.community_follow"))
             return
-        code = cast(str, result)
         await self.reply(interaction, mod_text(
-            code, "lang.community_set", language=self.core.catalogs.language_name(code, code)))
+            result, "lang.community_set",
+            language=self.core.catalogs.language_name(result, result)))
 
     # -- notes --------------------------------------------------------------------------
     async def open_note_form(self, interaction: Interaction, situation_id: str | None) -> None:
         """Answer with the note form for a situation, filled with the current note."""
         lang = await self.bot.lang(interaction)
-        if not await self.allowed(interaction, lang):
-            return
+        self.check(interaction)
         sid = situation_id if situation_id and situations.get(situation_id) else None
         if sid is None:
-            await self.refuse(interaction, lang, NoteProblem(
-                "unknown_situation", value=(situation_id or "")[:40]))
-            return
+            raise NoteRefused("unknown_situation", value=(situation_id or "")[:40])
         current = await note_for(self.repo, PLATFORM, community(interaction), sid)
         title = self.t(lang, "discord.note.form_title", title=self.t(lang, f"{sid}.title"))
         modal = discord.ui.Modal(title=clip(title, MODAL_TITLE),
@@ -183,11 +179,9 @@ class Desk:
         """The note form was sent: check the rights again, validate, save, refresh pins."""
         lang = await self.bot.lang(interaction)
         raw = modal_value(interaction, NOTE_INPUT)
-        result = await self.moderation.set_note(
+        await self.moderation.set_note(
             actor(interaction), community(interaction), situation_id, raw or ""
         )
-        if await self.refuse(interaction, lang, result):
-            return
         try:
             await self.reply(interaction, mod_text(lang, "note.saved"))
         finally:  # the note is saved: the pinned guides show it even if the reply came late
@@ -198,8 +192,6 @@ class Desk:
         result = await self.moderation.remove_note(
             actor(interaction), community(interaction), situation_id or ""
         )
-        if await self.refuse(interaction, lang, result):
-            return
         await self.reply(interaction, mod_text(lang, "note.removed" if result else "note.none"))
         if result:
             await self.refresh_server_pins(community(interaction))
@@ -207,8 +199,6 @@ class Desk:
     async def list_notes(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         notes = await self.moderation.notes(actor(interaction), community(interaction))
-        if await self.refuse(interaction, lang, notes) or isinstance(notes, Refusal):
-            return
         embed = modembeds.notes_embed(self.core, notes, lang, self.t(lang, "discord.note.list"))
         choices: list[Choice] = []
         for note in notes[:12]:
@@ -226,15 +216,11 @@ class Desk:
             interaction, self.moderation.stats(actor(interaction), community(interaction)),
             ephemeral=True,
         )
-        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
-            return
         await self.reply(interaction, embed=modembeds.stats_embed(self.core, result, lang))
 
     async def action_log(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         result = await self.moderation.action_log(actor(interaction), community(interaction), 25)
-        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
-            return
         await self.reply(interaction, embed=modembeds.log_embed(result, lang))
 
     # -- pins ---------------------------------------------------------------------------
@@ -309,13 +295,9 @@ class Desk:
                 self.repo, PLATFORM, self.core.content_version, self.edit_pin, server
             )
 
-    async def server_pins(
-        self, interaction: Interaction, lang: str
-    ) -> list[tuple[PinRecord, int, int]] | None:
-        """The server's recorded pins with (channel, message); None after a refusal."""
+    async def server_pins(self, interaction: Interaction) -> list[tuple[PinRecord, int, int]]:
+        """The server's recorded pins with (channel, message)."""
         result = await self.moderation.pins(actor(interaction), community(interaction))
-        if await self.refuse(interaction, lang, result) or isinstance(result, Refusal):
-            return None
         out = []
         for pin in result:
             ref = parse_ref(pin)
@@ -325,9 +307,7 @@ class Desk:
 
     async def list_pins(self, interaction: Interaction, whole_server: bool) -> None:
         lang = await self.bot.lang(interaction)
-        found = await self.server_pins(interaction, lang)
-        if found is None:
-            return
+        found = await self.server_pins(interaction)
         if not whole_server:
             found = [f for f in found if f[1] == interaction.channel_id]
         rows = []
@@ -352,9 +332,7 @@ class Desk:
     async def remove_pin(self, interaction: Interaction, ref: str | None) -> None:
         """Unpin one of the bot's pinned answers in this server and forget it."""
         lang = await self.bot.lang(interaction)
-        found = await self.server_pins(interaction, lang)
-        if found is None:
-            return
+        found = await self.server_pins(interaction)
         wanted = _message_ref(ref)
         match = next((f for f in found if wanted in (f[0].message_id, str(f[2]))), None)
         if match is None:
@@ -369,23 +347,16 @@ class Desk:
             log.warning("unpin failed", extra={"status": exc.status, "code": exc.code})
             await self.reply(interaction, self.t(lang, "discord.pins.unpin_failed"))
             return
-        result = await self.moderation.forget_pin(
-            actor(interaction), community(interaction), pin.message_id
-        )
-        if await self.refuse(interaction, lang, result):
-            return
+        await self.moderation.forget_pin(actor(interaction), community(interaction), pin.message_id)
         await self.reply(interaction, mod_text(lang, "pins.forgotten"))
 
     async def refresh_pins(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
-        if not await self.allowed(interaction, lang, "pins"):
-            return
+        self.check(interaction, "pins")
         await interaction.response.defer(ephemeral=True, thinking=True)
         report = await self.moderation.refresh_pins(
             actor(interaction), community(interaction), self.edit_pin
         )
-        if await self.refuse(interaction, lang, report) or isinstance(report, Refusal):
-            return
         await self.reply(interaction, mod_text(
             lang, "pins.refreshed", edited=report.edited, forgotten=report.forgotten,
             failed=report.failed))  # fmt: skip
@@ -394,8 +365,10 @@ class Desk:
         tuple[str, str]
     ]:
         """(label, value) of the server's pins for autocomplete; nothing for non-moderators."""
-        if Moderation.check(actor(interaction), community(interaction), "pins") is not None:
-            return []
+        try:
+            self.check(interaction, "pins")
+        except Refused:
+            return []  # a member's autocomplete shows nothing
         lang = await self.bot.lang(interaction)
         pins = await self.repo.list_pins(PLATFORM, community(interaction) or "")
         out = []
@@ -430,13 +403,10 @@ class Desk:
 
     async def remind(self, interaction: Interaction, token: tokens.RemindToken) -> None:
         lang = token.lang if token.lang in self.core.languages else await self.bot.lang(interaction)
-        result = await self.reminders.schedule(
+        reminder = await self.reminders.schedule(
             PLATFORM, str(interaction.user.id), token.hours, lang=lang,
             chat_id=community(interaction), requested_at=token.requested_at,
         )  # fmt: skip
-        if await self.refuse(interaction, lang, result):
-            return
-        reminder = cast(Reminder, result)
         cancel = Choice(tokens.cancel(lang, reminder.id),
                         self.t(lang, "discord.reminder.cancel", id=reminder.id), "remove")
         scheduled = mod_text(lang, "reminder.scheduled", when=format_time(reminder.remind_at))

@@ -1,8 +1,11 @@
 """Moderator commands and buttons: pins, the group's language, notes, stats, the action log.
 
-Every action goes through :class:`bot.moderation.Moderation`, which refuses before anything
-changes and logs what was done; this module only asks Telegram who administers the chat
-(getChatMember, for every command and every button press) and turns the results into messages.
+Every action goes through :class:`bot.moderation.Moderation`, which refuses (raises
+:class:`~bot.moderation.refusals.Refused`) before anything changes and logs what was done; this
+module only asks Telegram who administers the chat (getChatMember, for every command and every
+button press) and turns the results into messages. Refusals become replies in one place each:
+:meth:`bot.adapters.telegram.handlers.Handlers.error` for commands, the callback dispatcher for
+buttons.
 Button tokens carry no rights: a forged or old one is checked like a fresh command, and an
 administrator pressing one that no longer matches anything gets the out-of-date notice.
 """
@@ -28,8 +31,7 @@ from bot.assistant import Assistant, Member, Place
 from bot.core import situations
 from bot.core.answer import Choice
 from bot.core.escaping import telegram_html as esc
-from bot.moderation import Actor, Moderation, Refusal, render_stats, tokens
-from bot.moderation.notes import NoteProblem
+from bot.moderation import Actor, Moderation, NotAllowed, Refused, render_stats, tokens
 from bot.moderation.permissions import Need
 from bot.moderation.pins import plan_refresh
 from bot.moderation.texts import text as mod_text
@@ -81,11 +83,11 @@ def match_situation(word: str) -> str | None:
     return starts[0] if len(starts) == 1 else None
 
 
-def refusal_text(refusal: Refusal | NoteProblem, lang: str) -> str:
+def refusal_text(refusal: Refused, lang: str) -> str:
     """A refusal as plain text. On Telegram every moderator right is being a chat
     administrator, so "you need the pin right" reads as "only moderators"."""
-    if isinstance(refusal, Refusal) and refusal.code == "need_pin_right":
-        refusal = Refusal("not_moderator")
+    if isinstance(refusal, NotAllowed) and refusal.code == "need_pin_right":
+        refusal = NotAllowed("not_moderator")
     return refusal.message(lang)
 
 
@@ -135,9 +137,6 @@ class Community:
 
     async def _say(self, bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
         await reply(bot, message, outs)
-
-    def _problem(self, result: Refusal | NoteProblem, lang: str) -> OutMessage:
-        return plain(refusal_text(result, lang))
 
     # -- views (also what buttons edit in place) -------------------------------------------
     async def pins_view(self, chat: Chat, lang: str, pins: list[PinRecord]) -> OutMessage:
@@ -213,10 +212,8 @@ class Community:
         return [(e.at.strftime("%Y-%m-%d %H:%M UTC"), e.action, e.detail, e.actor_id)
                 for e in entries]  # fmt: skip
 
-    def language_result(self, result: str | Refusal | NoteProblem | None, lang: str) -> str:
+    def language_result(self, result: str | None, lang: str) -> str:
         """What setting the group's language did, as plain text."""
-        if isinstance(result, Refusal | NoteProblem):
-            return refusal_text(result, lang)
         if result is None:
             return mod_text(lang, "lang.community_follow")
         return mod_text(lang, "lang.community_set",
@@ -252,9 +249,6 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.pins(actor, place.chat_id)
-        if isinstance(result, Refusal):
-            await self._say(bot, message, [self._problem(result, lang)])
-            return
         await self._say(bot, message, [await self.pins_view(message.chat, lang, result)])
 
     async def unpin(self, update: Update, ctx: Context) -> None:
@@ -264,9 +258,7 @@ class Community:
         if begun is None:
             return
         message, _, place, lang, actor = begun
-        if (refusal := self.moderation.check(actor, place.chat_id, "pins")) is not None:
-            await self._say(bot, message, [self._problem(refusal, lang)])
-            return
+        self.moderation.check(actor, place.chat_id, "pins")
         target: str | None = None
         if message.reply_to_message is not None:
             target = str(message.reply_to_message.message_id)
@@ -280,16 +272,14 @@ class Community:
 
     async def _remove_pin(
         self, bot: Bot, actor: Actor, chat_id: str | None, message_id: str
-    ) -> PinRecord | Refusal | bool:
+    ) -> PinRecord | bool:
         """Unpin one of the bot's pinned answers, then forget it (and log it).
 
         Returns:
-            The removed pin, a refusal, False when the bot has no such pin here, or True when
-            Telegram would not let the bot unpin it (the pin is kept, to try again).
+            The removed pin, False when the bot has no such pin here, or True when Telegram
+            would not let the bot unpin it (the pin is kept, to try again).
         """
-        if (refusal := self.moderation.check(actor, chat_id, "pins")) is not None:
-            return refusal
-        assert chat_id is not None
+        chat_id = self.moderation.check(actor, chat_id, "pins")
         pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
         pin = next((p for p in pins if p.message_id == message_id), None)
         if pin is None:
@@ -308,9 +298,7 @@ class Community:
         forgotten = await self.moderation.forget_pin(actor, chat_id, message_id)
         return forgotten if forgotten is not None else False
 
-    def _removal_text(self, result: PinRecord | Refusal | bool, lang: str) -> str:
-        if isinstance(result, Refusal):
-            return refusal_text(result, lang)
+    def _removal_text(self, result: PinRecord | bool, lang: str) -> str:
         if result is True:
             return text(lang, "pin.grant")
         if result is False:
@@ -327,9 +315,6 @@ class Community:
         report = await self.moderation.refresh_pins(
             actor, place.chat_id, pin_editor(self.assistant, self.render, bot)
         )
-        if isinstance(report, Refusal):
-            await self._say(bot, message, [self._problem(report, lang)])
-            return
         done = mod_text(lang, "pins.refreshed", edited=report.edited,
                         forgotten=report.forgotten, failed=report.failed)  # fmt: skip
         await self._say(bot, message, [plain(done)])
@@ -341,16 +326,13 @@ class Community:
         if begun is None:
             return
         message, member, place, lang, actor = begun
-        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
-            await self._say(bot, message, [self._problem(refusal, lang)])
-            return
-        assert place.chat_id is not None
+        chat_id = self.moderation.check(actor, place.chat_id)
         if args:
-            result = await self.moderation.set_language(actor, place.chat_id, " ".join(args))
+            result = await self.moderation.set_language(actor, chat_id, " ".join(args))
             lang = await self._lang(member, place)
             await self._say(bot, message, [plain(self.language_result(result, lang))])
             return
-        settings = await self.assistant.repo.get_community(PLATFORM, place.chat_id)
+        settings = await self.assistant.repo.get_community(PLATFORM, chat_id)
         current = settings.default_lang if settings else None
         status = (
             text(lang, "grouplang.current",
@@ -370,10 +352,7 @@ class Community:
         if begun is None:
             return
         message, _, place, lang, actor = begun
-        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
-            await self._say(bot, message, [self._problem(refusal, lang)])
-            return
-        assert place.chat_id is not None
+        chat_id = self.moderation.check(actor, place.chat_id)
         parts = (message_text(message) or "").split(maxsplit=2)
         usage = text(lang, "note.usage", example=situations.SITUATIONS[0].id,
                      situations=self._situation_list())  # fmt: skip
@@ -389,16 +368,13 @@ class Community:
             if not situations.get(sid):
                 await self._say(bot, message, [plain(usage)])
                 return
-            current = await self.assistant.repo.get_note(PLATFORM, place.chat_id, sid)
+            current = await self.assistant.repo.get_note(PLATFORM, chat_id, sid)
             shown = (text(lang, "note.current", title=self._title(sid, lang), note=current)
                      if current else mod_text(lang, "note.none"))  # fmt: skip
             await self._say(bot, message, [plain(f"{shown}\n\n{usage}")])
             return
-        result = await self.moderation.set_note(actor, place.chat_id, sid, raw)
-        if isinstance(result, Refusal | NoteProblem):
-            await self._say(bot, message, [self._problem(result, lang)])
-            return
-        await self._refresh_pins_quietly(bot, place.chat_id)
+        await self.moderation.set_note(actor, chat_id, sid, raw)
+        await self._refresh_pins_quietly(bot, chat_id)
         saved = text(lang, "note.saved", title=self._title(sid.strip().lower(), lang))
         await self._say(bot, message, [plain(saved)])
 
@@ -410,9 +386,6 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.notes(actor, place.chat_id)
-        if isinstance(result, Refusal):
-            await self._say(bot, message, [self._problem(result, lang)])
-            return
         view = self.notes_view(lang, [(n.situation, n.text) for n in result])
         await self._say(bot, message, [view])
 
@@ -423,21 +396,15 @@ class Community:
         if begun is None:
             return
         message, _, place, lang, actor = begun
-        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
-            await self._say(bot, message, [self._problem(refusal, lang)])
-            return
-        assert place.chat_id is not None
+        chat_id = self.moderation.check(actor, place.chat_id)
         sid = match_situation(args[0]) if args else None
         if sid is None:
             usage = text(lang, "note.delete_usage", situations=self._situation_list())
             await self._say(bot, message, [plain(usage)])
             return
-        removed = await self.moderation.remove_note(actor, place.chat_id, sid)
-        if isinstance(removed, Refusal):
-            await self._say(bot, message, [self._problem(removed, lang)])
-            return
+        removed = await self.moderation.remove_note(actor, chat_id, sid)
         if removed:
-            await self._refresh_pins_quietly(bot, place.chat_id)
+            await self._refresh_pins_quietly(bot, chat_id)
         key = "note.removed" if removed else "note.none"
         await self._say(bot, message, [plain(mod_text(lang, key))])
 
@@ -449,9 +416,6 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.stats(actor, place.chat_id)
-        if isinstance(result, Refusal):
-            await self._say(bot, message, [self._problem(result, lang)])
-            return
         html = render_stats(self.core, result, lang, "telegram")
         await self._say(bot, message, self.stats_view(html, lang))
 
@@ -463,14 +427,15 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
-        if isinstance(result, Refusal):
-            await self._say(bot, message, [self._problem(result, lang)])
-            return
         await self._say(bot, message, self.log_view(lang, self._log_entries(result)))
 
     # -- buttons ---------------------------------------------------------------------------
     async def button(self, update: Update, ctx: Context, token: tokens.ModToken) -> str | None:
-        """A moderator button: the presser's rights are checked now, then the token."""
+        """A moderator button: the presser's rights are checked now, then the token.
+
+        Raises:
+            Refused: For a presser without the right (the dispatcher shows why).
+        """
         bot = ctx.bot
         query = update.callback_query
         assert query is not None
@@ -480,50 +445,43 @@ class Community:
                 else await self._lang(member, place))  # fmt: skip
         actor = await actor_for(bot, chat, query.from_user)
         need: Need = "pins" if token.op in ("pin-rm", "pins-refresh") else "manage"
-        if (refusal := self.moderation.check(actor, place.chat_id, need)) is not None:
-            return refusal_text(refusal, lang)
-        assert chat is not None and place.chat_id is not None
+        chat_id = self.moderation.check(actor, place.chat_id, need)
+        assert chat is not None
         stale = self.core.t(lang, "ui.stale")
         if token.op == "note-rm":
             if not situations.get(token.arg):
                 return stale
-            removed = await self.moderation.remove_note(actor, place.chat_id, token.arg)
-            notes = await self.assistant.repo.list_notes(PLATFORM, place.chat_id)
+            removed = await self.moderation.remove_note(actor, chat_id, token.arg)
+            notes = await self.assistant.repo.list_notes(PLATFORM, chat_id)
             await _edit(bot, message, [self.notes_view(lang, [(n.situation, n.text)
                                                               for n in notes])])
             if removed is not True:
                 return stale
-            await self._refresh_pins_quietly(bot, place.chat_id)
+            await self._refresh_pins_quietly(bot, chat_id)
             return mod_text(lang, "note.removed")
         if token.op == "pin-rm":
             if not token.arg.isdigit():
                 return stale
-            outcome = await self._remove_pin(bot, actor, place.chat_id, token.arg)
-            pins = await self.assistant.repo.list_pins(PLATFORM, place.chat_id)
+            outcome = await self._remove_pin(bot, actor, chat_id, token.arg)
+            pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
             await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
             return stale if outcome is False else self._removal_text(outcome, lang)
         if token.arg:
             return stale  # the other operations take no argument
         if token.op == "pins-refresh":
             report = await self.moderation.refresh_pins(
-                actor, place.chat_id, pin_editor(self.assistant, self.render, bot)
+                actor, chat_id, pin_editor(self.assistant, self.render, bot)
             )
-            if isinstance(report, Refusal):
-                return refusal_text(report, lang)
-            pins = await self.assistant.repo.list_pins(PLATFORM, place.chat_id)
+            pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
             await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
             return mod_text(lang, "pins.refreshed", edited=report.edited,
                             forgotten=report.forgotten, failed=report.failed)  # fmt: skip
         if token.op == "stats":
-            stats = await self.moderation.stats(actor, place.chat_id)
-            if isinstance(stats, Refusal):
-                return refusal_text(stats, lang)
+            stats = await self.moderation.stats(actor, chat_id)
             outs = self.stats_view(render_stats(self.core, stats, lang, "telegram"), lang)
             await _edit(bot, message, outs)
             return None
-        entries = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
-        if isinstance(entries, Refusal):
-            return refusal_text(entries, lang)
+        entries = await self.moderation.action_log(actor, chat_id, LOG_ENTRIES)
         await _edit(bot, message, self.log_view(lang, self._log_entries(entries)))
         return None
 
@@ -536,12 +494,11 @@ class Community:
         member, place = member_of(query.from_user), place_of(chat)
         lang = await self._lang(member, place)
         actor = await actor_for(bot, chat, query.from_user)
-        if (refusal := self.moderation.check(actor, place.chat_id)) is not None:
-            return refusal_text(refusal, lang)
+        chat_id = self.moderation.check(actor, place.chat_id)
         value = None if action.arg == "auto" else action.arg
         if value is not None and value not in self.core.languages:
             return self.core.t(lang, "ui.stale")
-        result = await self.moderation.set_language(actor, place.chat_id, value)
+        result = await self.moderation.set_language(actor, chat_id, value)
         lang = await self._lang(member, place)
         done = self.language_result(result, lang)
         await _edit(bot, message, [plain(done)])

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -19,7 +20,7 @@ from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram import moderation as mod
-from bot.adapters.telegram.community import Community
+from bot.adapters.telegram.community import Community, refusal_text
 from bot.adapters.telegram.convert import (
     addressed_text,
     is_private,
@@ -42,7 +43,7 @@ from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
 from bot.core.answer import Answer, Choice
-from bot.moderation import Moderation, ReminderService, tokens
+from bot.moderation import Moderation, Refused, ReminderService, tokens
 from bot.moderation.texts import text as mod_text
 
 log = logging.getLogger(__name__)
@@ -300,6 +301,8 @@ class Handlers:
                 notice, url = await self._moderation_button(update, own, ctx)
             else:
                 notice, url = await self._core_button(update, ctx)
+        except Refused as refusal:  # every button's refusal, shown where it was pressed
+            notice = refusal_text(refusal, await self._pressers_lang(query))
         except TelegramError as exc:
             log.warning("callback %s failed: %s", query.data, exc)
         finally:
@@ -307,6 +310,14 @@ class Handlers:
                 await query.answer(notice[:MAX_CALLBACK_TEXT] if notice else None, url=url)
             except TelegramError as exc:
                 log.info("answerCallbackQuery failed: %s", exc)
+
+    async def _pressers_lang(self, query: CallbackQuery) -> str:
+        """The language a button's notice is in: the button's own, else the presser's."""
+        own = tokens.parse(query.data if isinstance(query.data, str) else None)
+        if own is not None and own.lang in self.assistant.core.languages:
+            return own.lang
+        chat = query.message.chat if query.message is not None else None
+        return await self._lang(member_of(query.from_user), place_of(chat))
 
     async def _moderation_button(
         self,
@@ -471,7 +482,14 @@ class Handlers:
 
     # -- errors ---------------------------------------------------------------------------
     async def error(self, update: object, ctx: Context) -> None:
-        """Log any error a handler raised; the bot keeps running."""
+        """A command's refusal becomes the reply, in the member's language; any other error
+        a handler raised is logged, and the bot keeps running."""
+        message = update.effective_message if isinstance(update, Update) else None
+        if isinstance(ctx.error, Refused) and message is not None:
+            log.info("moderator action refused", extra={"why": ctx.error.code})
+            lang = await self._lang(sender_of(message), place_of(message.chat))
+            await reply(ctx.bot, message, [plain(refusal_text(ctx.error, lang))])
+            return
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("update %s failed", update_id, exc_info=ctx.error)
 

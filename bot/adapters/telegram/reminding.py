@@ -28,7 +28,6 @@ from bot.core.answer import Answer, Choice
 from bot.core.escaping import telegram_html
 from bot.moderation import tokens
 from bot.moderation.reminders import (
-    ReminderRefusal,
     ReminderService,
     Send,
     format_time,
@@ -161,8 +160,6 @@ class Reminders:
             PLATFORM, member.user_id, token.hours, lang=lang, chat_id=place.chat_id,
             requested_at=token.requested_at,
         )  # fmt: skip
-        if isinstance(result, ReminderRefusal):
-            return Toast(result.message(lang))
         scheduled = mod_text(lang, "reminder.scheduled", when=format_time(result.remind_at))
         confirmation = plain(
             f"{scheduled}\n{text(lang, 'reminder.manage')}",
