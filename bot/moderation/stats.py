@@ -11,8 +11,6 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.core.engine import Core
-from bot.core.escaping import ESCAPERS, unmention
-from bot.moderation.texts import text
 from bot.storage import Repository
 
 #: The windows moderators see, in days.
@@ -126,65 +124,15 @@ async def community_stats(
     )
 
 
-def _situation_title(core: Core, sid: str | None, lang: str) -> str:
-    if sid is None:
-        return text(lang, "stats.not_placed")
-    return core.t(lang, f"{sid}.title")
-
-
-def _clip(value: str, limit: int = MAX_SHOWN_QUESTION) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
 def render_stats(core: Core, stats: Stats, lang: str, fmt: str) -> str:
     """The statistics as one message in ``fmt``: ``text``, ``telegram`` (HTML) or ``discord``.
 
-    Every label and value is escaped for the format (stored question texts are member text).
-    Discord embeds can be built from :class:`Stats` directly; this is the message form.
-
-    Args:
-        core: The core (situation titles, language names).
-        stats: From :func:`community_stats`.
-        lang: Language of the labels.
-        fmt: ``text``, ``telegram`` or ``discord``.
+    Printed by the ``stats`` view's template (:mod:`bot.moderation.views`), which escapes
+    every label and value for the format (stored question texts are member text).
 
     Raises:
         ValueError: For an unknown format.
     """
-    if fmt not in ESCAPERS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(ESCAPERS)}")
-    esc = ESCAPERS[fmt]
+    from bot.moderation import views  # the views print Stats: imported when used
 
-    def heading(label: str) -> str:
-        if fmt == "telegram":
-            return f"<b>{esc(label)}</b>"
-        if fmt == "discord":
-            return f"**{esc(label)}**"
-        return label
-
-    bullet = "•" if fmt != "text" else "-"
-    lines = [heading(text(lang, "stats.title"))]
-    for w in stats.windows:
-        lines += ["", heading(text(lang, "stats.last_days", days=w.days))]
-        if not w.total:
-            lines.append(esc(text(lang, "stats.none")))
-            continue
-        lines.append(esc(text(lang, "stats.total", count=w.total)))
-        lines.append(esc(text(lang, "stats.by_situation")) + ":")
-        lines += [f"{bullet} {esc(_situation_title(core, sid, lang))}: {n}"
-                  for sid, n in w.by_situation]  # fmt: skip
-        lines.append(esc(text(lang, "stats.by_language")) + ":")
-        lines += [f"{bullet} {esc(core.catalogs.language_name(code, lang))}: {n}"
-                  for code, n in w.by_language]  # fmt: skip
-    if stats.helpful:
-        lines += ["", heading(text(lang, "stats.helpful", days=DETAIL_DAYS))]
-        for h in stats.helpful:
-            percent = round(100 * (h.ratio or 0.0))
-            row = text(lang, "stats.helpful_row", helpful=h.helpful, total=h.total,
-                       percent=percent)  # fmt: skip
-            lines.append(f"{bullet} {esc(_situation_title(core, h.situation, lang))}: {esc(row)}")
-    if stats.unrouted:
-        lines += ["", heading(text(lang, "stats.unrouted", days=DETAIL_DAYS))]
-        # members' own words, quoted to the group: no @mention in them may ping anyone
-        lines += [f"{bullet} {esc(unmention(_clip(q)))} ({n}×)" for q, n in stats.unrouted]
-    return "\n".join(lines)
+    return views.as_message(core, views.stats_view(stats, lang), fmt)

@@ -156,7 +156,10 @@ async def test_action_log_lists_who_did_what(
                                          user_id=800000000000000007))
     _, data = reply(await inject(bot, factory.subcommand("mod", "log", moderator=True)))
     body = data["embeds"][0]["description"]
-    assert "<@800000000000000007>" in body and "language.set" in body and "<t:" in body
+    # who (a mention that pings nobody), what (named in the reader's language: the server's
+    # language is now Dutch), when (a timestamp in each reader's own time zone)
+    assert "<@800000000000000007>" in body and "<t:" in body
+    assert mod_text("nl", "log.action.language.set") in body
     assert data["allowed_mentions"] == {"parse": []}
 
 
@@ -177,13 +180,14 @@ async def test_slow_stats_are_deferred_then_shown(
 async def test_stats_embed_names_languages_in_the_readers_language(
     bot: SellerBot, repo: SqliteRepository
 ) -> None:
-    from bot.adapters.discord.modembeds import stats_embed
+    from bot.adapters.discord.modembeds import embed
+    from bot.moderation.views import stats_view
 
     now = datetime.now(UTC)
     for lang in ("en", "id", "nl"):
         await repo.record_question("discord", GUILD, "seller-cancel", lang, at=now)
     stats = await community_stats(repo, "discord", GUILD, now)
-    week = stats_embed(bot.core, stats, "nl").fields[0].value or ""
+    week = embed(bot.core, stats_view(stats, "nl")).fields[0].value or ""
     assert "• Engels: 1" in week and "• Indonesisch: 1" in week and "• Nederlands: 1" in week
-    week = stats_embed(bot.core, stats, "en").fields[0].value or ""
+    week = embed(bot.core, stats_view(stats, "en")).fields[0].value or ""
     assert "• English: 1" in week and "• Indonesian: 1" in week and "• Dutch: 1" in week

@@ -195,10 +195,10 @@ async def test_the_action_log_says_who_did_what_when(
     lines = log["text"].splitlines()
     # (the group's language is now English, and Sanne saved none of her own)
     assert lines[0] == mod_text("en", "log.title")
-    assert text("en", "log.action.pin.add") in lines[1]
-    assert text("en", "log.action.language.set") in lines[2]
-    assert text("en", "log.action.note.set") in lines[3]
-    assert all(text("en", "log.by", who=USERS["nl"]) in line for line in lines[1:])
+    assert mod_text("en", "log.action.pin.add") in lines[1]
+    assert mod_text("en", "log.action.language.set") in lines[2]
+    assert mod_text("en", "log.action.note.set") in lines[3]
+    assert all(mod_text("en", "log.by", who=USERS["nl"]) in line for line in lines[1:])
     assert "&lt;#rules&gt;" in log["html"]
 
 

@@ -1,4 +1,4 @@
-"""Moderator views as embeds: statistics, the action log, pinned answers, notes, reminders.
+"""Moderator views as embeds: any :class:`~bot.moderation.views.View`, pinned answers, reminders.
 
 Every member or moderator text is escaped for Discord Markdown; every field stays within
 Discord's limits (field value 1,024, description 4,096, 25 fields, 6,000 in all).
@@ -6,6 +6,7 @@ Discord's limits (field value 1,024, description 4,096, 25 fields, 6,000 in all)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -14,13 +15,15 @@ import discord
 from bot.adapters.discord.embeds import COLOUR, DESCRIPTION, TITLE, clip
 from bot.core.engine import Core
 from bot.core.escaping import discord_markdown as esc
-from bot.core.escaping import unmention
-from bot.moderation.stats import DETAIL_DAYS, MAX_SHOWN_QUESTION, Stats
+from bot.moderation import views
 from bot.moderation.texts import text as mod_text
-from bot.storage import CommunityNote, ModeratorAction, PinRecord, Reminder
+from bot.moderation.views import View
+from bot.storage import PinRecord, Reminder
 
 FIELD_NAME = 256
 FIELD_VALUE = 1024
+MAX_FIELDS = 25
+_UNESCAPE = re.compile(r"\\(.)")
 #: Rows shown in a list embed (pins, log); the rest is summed up as "and N more".
 MAX_ROWS = 25
 
@@ -49,53 +52,28 @@ def stamp(at: datetime) -> str:
     return f"<t:{int(at.timestamp())}:f>"
 
 
-def stats_embed(core: Core, stats: Stats, lang: str) -> discord.Embed:
-    """Questions per situation and language (7 and 30 days), helpful ratios, unplaced questions."""
-    embed = discord.Embed(title=clip(esc(mod_text(lang, "stats.title")), TITLE), colour=COLOUR)
-    for w in stats.windows:
-        name = mod_text(lang, "stats.last_days", days=w.days)
-        if not w.total:
-            embed.add_field(name=clip(name, FIELD_NAME), value=esc(mod_text(lang, "stats.none")),
-                            inline=False)
-            continue
-        name = f"{name} · {mod_text(lang, 'stats.total', count=w.total)}"
-        lines = [f"**{esc(mod_text(lang, 'stats.by_situation'))}**"]
-        lines += [f"• {esc(_title(core, lang, sid))}: {n}" for sid, n in w.by_situation]
-        lines.append(f"**{esc(mod_text(lang, 'stats.by_language'))}**")
-        lines += [f"• {esc(core.catalogs.language_name(code, lang))}: {n}"
-                  for code, n in w.by_language]  # fmt: skip
-        embed.add_field(name=clip(name, FIELD_NAME), value=_lines(lines, FIELD_VALUE),
-                        inline=False)
-    if stats.helpful:
-        rows = []
-        for h in stats.helpful:
-            row = mod_text(lang, "stats.helpful_row", helpful=h.helpful, total=h.total,
-                           percent=round(100 * (h.ratio or 0.0)))
-            rows.append(f"• {esc(_title(core, lang, h.situation))}: {esc(row)}")
-        embed.add_field(name=clip(mod_text(lang, "stats.helpful", days=DETAIL_DAYS), FIELD_NAME),
-                        value=_lines(rows, FIELD_VALUE), inline=False)
-    if stats.unrouted:
-        rows = [f"• {esc(unmention(clip(q, MAX_SHOWN_QUESTION)))} ({n}×)"
-                for q, n in stats.unrouted]
-        embed.add_field(name=clip(mod_text(lang, "stats.unrouted", days=DETAIL_DAYS), FIELD_NAME),
-                        value=_lines(rows, FIELD_VALUE), inline=False)
-    embed.timestamp = stats.generated_at
-    return embed
-
-
-def log_embed(actions: Sequence[ModeratorAction], lang: str) -> discord.Embed:
-    """The newest moderator actions: when, who (a mention, which pings nobody), what."""
-    embed = discord.Embed(title=clip(esc(mod_text(lang, "log.title")), TITLE), colour=COLOUR)
-    if not actions:
-        embed.description = esc(mod_text(lang, "log.none"))
-        return embed
-    rows = [
-        f"{stamp(a.at)} <@{int(a.actor_id)}> `{esc(a.action)}` {esc(clip(a.detail, 200))}"
-        if a.actor_id.isdigit() else f"{stamp(a.at)} `{esc(a.action)}` {esc(clip(a.detail, 200))}"
-        for a in actions
-    ]
-    embed.description = _lines(rows, DESCRIPTION)
-    return embed
+def embed(core: Core, view: View) -> discord.Embed:
+    """A moderator view as an embed: its ``#`` line the title, each ``##`` section a field,
+    the lines before the first section the description."""
+    title, description = "", []
+    fields: list[tuple[str, list[str]]] = []
+    for line in views.render(core, view, "discord").split("\n"):
+        if line.startswith("## "):
+            fields.append((_UNESCAPE.sub(r"\1", line[3:]), []))  # our catalog's words
+        elif line.startswith("# ") and not title:
+            title = line[2:]
+        elif fields:
+            fields[-1][1].append(line)
+        else:
+            description.append(line)
+    made = discord.Embed(title=clip(title, TITLE) or None, colour=COLOUR)
+    if description:
+        made.description = _lines(description, DESCRIPTION)
+    for name, lines in fields[:MAX_FIELDS]:
+        made.add_field(name=clip(name, FIELD_NAME), value=_lines(lines, FIELD_VALUE),
+                       inline=False)
+    made.timestamp = view.at
+    return made
 
 
 def jump_url(guild_id: str, channel_id: int, message_id: int) -> str:
@@ -135,20 +113,6 @@ def pins_embed(
     if len(pins) > MAX_ROWS:
         rows.append(f"+{len(pins) - MAX_ROWS}")
     embed.description = _lines(rows, DESCRIPTION)
-    return embed
-
-
-def notes_embed(
-    core: Core, notes: Sequence[CommunityNote], lang: str, title: str
-) -> discord.Embed:
-    """The server's notes, each under its situation's title, escaped."""
-    embed = discord.Embed(title=clip(esc(title), TITLE), colour=COLOUR)
-    if not notes:
-        embed.description = esc(mod_text(lang, "note.none"))
-        return embed
-    for note in notes[:MAX_ROWS]:
-        embed.add_field(name=clip(_title(core, lang, note.situation), FIELD_NAME),
-                        value=clip(esc(note.text), FIELD_VALUE), inline=False)
     return embed
 
 

@@ -30,6 +30,7 @@ from bot.core.answer import Answer, Choice
 from bot.core.escaping import discord_markdown
 from bot.moderation import pins as pins_mod
 from bot.moderation import tokens
+from bot.moderation import views as mod_views
 from bot.moderation.notes import MAX_NOTE_CHARS, note_for
 from bot.moderation.permissions import Actor, Need
 from bot.moderation.refusals import NoteRefused, Refused
@@ -129,6 +130,13 @@ class Desk:
         else:
             await first_reply(lambda: interaction.response.send_message(ephemeral=True, **kwargs))
 
+    async def show(
+        self, interaction: Interaction, view: mod_views.View, *, buttons: bool = True
+    ) -> None:
+        """A moderator view, privately, as an embed (with its buttons)."""
+        await self.reply(interaction, embed=modembeds.embed(self.core, view),
+                         view=views.buttons(list(view.buttons)) if buttons else None)
+
     async def refused(self, interaction: Interaction, refusal: Refused) -> None:
         """Tell the member privately why not, in their language."""
         log.info("moderator action refused", extra={"why": refusal.code})
@@ -199,15 +207,9 @@ class Desk:
     async def list_notes(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         notes = await self.moderation.notes(actor(interaction), community(interaction))
-        embed = modembeds.notes_embed(self.core, notes, lang, self.t(lang, "discord.note.list"))
-        choices: list[Choice] = []
-        for note in notes[:12]:
-            title = self.t(lang, f"{note.situation}.title")
-            choices.append(Choice(f"{views.NOTE_EDIT}{note.situation}",
-                                  self.t(lang, "discord.note.edit", title=title), "edit"))
-            choices.append(Choice(tokens.moderator(lang, "note-rm", note.situation),
-                                  self.t(lang, "discord.note.remove", title=title), "remove"))
-        await self.reply(interaction, embed=embed, view=views.buttons(choices))
+        view = mod_views.notes_view(self.core, notes[:12], lang,
+                                    edit=lambda sid: f"{views.NOTE_EDIT}{sid}")
+        await self.show(interaction, view)
 
     # -- stats and log ------------------------------------------------------------------
     async def stats(self, interaction: Interaction) -> None:
@@ -216,12 +218,12 @@ class Desk:
             interaction, self.moderation.stats(actor(interaction), community(interaction)),
             ephemeral=True,
         )
-        await self.reply(interaction, embed=modembeds.stats_embed(self.core, result, lang))
+        await self.show(interaction, mod_views.stats_view(result, lang), buttons=False)
 
     async def action_log(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         result = await self.moderation.action_log(actor(interaction), community(interaction), 25)
-        await self.reply(interaction, embed=modembeds.log_embed(result, lang))
+        await self.show(interaction, mod_views.log_view(result, lang), buttons=False)
 
     # -- pins ---------------------------------------------------------------------------
     async def edit_pin(self, pin: PinRecord) -> pins_mod.EditOutcome:

@@ -31,11 +31,12 @@ from bot.assistant import Assistant, Member, Place
 from bot.core import situations
 from bot.core.answer import Choice
 from bot.core.escaping import telegram_html as esc
-from bot.moderation import Actor, Moderation, NotAllowed, Refused, render_stats, tokens
+from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
 from bot.moderation.pins import plan_refresh
 from bot.moderation.texts import text as mod_text
-from bot.storage import ModeratorAction, PinRecord
+from bot.moderation.views import View
+from bot.storage import CommunityNote, PinRecord
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,6 @@ Context = ContextTypes.DEFAULT_TYPE
 
 #: Entries of the action log shown at once.
 LOG_ENTRIES = 20
-#: Longest action detail shown, in characters.
-MAX_DETAIL = 160
 #: Unpin buttons on one list (Telegram allows 100 buttons; one is "update all").
 MAX_PIN_BUTTONS = 60
 
@@ -105,10 +104,6 @@ async def _edit(bot: Bot, message: Message | None, outs: Sequence[OutMessage]) -
         await edit(bot, message, outs)
 
 
-def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
 class Community:
     """The moderators' commands and buttons for one assistant."""
 
@@ -167,50 +162,17 @@ class Community:
         )
         return OutMessage("\n".join(lines), keyboard(choices))
 
-    def notes_view(self, lang: str, notes: Sequence[tuple[str, str]]) -> OutMessage:
+    def show(self, view: View) -> list[OutMessage]:
+        """A moderator view as messages, its buttons under the last."""
+        chunks = chunk_lines(views.as_message(self.core, view, "telegram"))
+        return [OutMessage(c) for c in chunks[:-1]] + [
+            OutMessage(chunks[-1], keyboard(list(view.buttons)))]
+
+    def notes_view(self, lang: str, notes: Sequence[CommunityNote]) -> list[OutMessage]:
         """The group's notes, each with a remove button."""
-        if not notes:
-            return plain(text(lang, "notes.none"))
-        lines = [f"<b>{esc(text(lang, 'notes.title'))}</b>"]
-        choices = []
-        for sid, note in notes:
-            title = self._title(sid, lang)
-            lines.append(f"• <b>{esc(title)}</b> (<code>{esc(sid)}</code>): {esc(note)}")
-            choices.append(Choice(tokens.moderator(lang, "note-rm", sid),
-                                  text(lang, "notes.remove", title=title), "note"))
-        lines += ["", esc(text(lang, "notes.edit_hint"))]
-        return OutMessage("\n".join(lines), keyboard(choices))
-
-    def stats_view(self, stats_html: str, lang: str) -> list[OutMessage]:
-        """The stats message(s), with an "update" button on the last."""
-        chunks = chunk_lines(stats_html)
-        button = keyboard([Choice(tokens.moderator(lang, "stats"), text(lang, "update"), "mod")])
-        return [OutMessage(c) for c in chunks[:-1]] + [OutMessage(chunks[-1], button)]
-
-    def log_view(self, lang: str, entries: Sequence[tuple[str, str, str, str]]) -> list[OutMessage]:
-        """The action log (newest first): when, what, detail, who."""
-        if not entries:
-            return [plain(mod_text(lang, "log.none"))]
-        lines = [f"<b>{esc(mod_text(lang, 'log.title'))}</b>"]
-        for when, action, detail, who in entries:
-            row = f"• {esc(when)} · <b>{esc(self._action_name(action, lang))}</b>"
-            if detail:
-                row += f" · {esc(_clip(detail, MAX_DETAIL))}"
-            row += f" · {esc(text(lang, 'log.by', who=who))}"
-            lines.append(row)
-        button = keyboard([Choice(tokens.moderator(lang, "log"), text(lang, "update"), "mod")])
-        chunks = chunk_lines("\n".join(lines))
-        return [OutMessage(c) for c in chunks[:-1]] + [OutMessage(chunks[-1], button)]
-
-    def _action_name(self, action: str, lang: str) -> str:
-        """A logged action's name in ``lang``; the stored name for one without a text."""
-        key = f"telegram.log.action.{action}"
-        return text(lang, f"log.action.{action}") if self.core.catalogs.has("en", key) else action
-
-    @staticmethod
-    def _log_entries(entries: Sequence[ModeratorAction]) -> list[tuple[str, str, str, str]]:
-        return [(e.at.strftime("%Y-%m-%d %H:%M UTC"), e.action, e.detail, e.actor_id)
-                for e in entries]  # fmt: skip
+        return self.show(views.notes_view(
+            self.core, notes, lang, hint=text(lang, "notes.edit_hint"),
+            empty=text(lang, "notes.none")))
 
     def language_result(self, result: str | None, lang: str) -> str:
         """What setting the group's language did, as plain text."""
@@ -386,8 +348,7 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.notes(actor, place.chat_id)
-        view = self.notes_view(lang, [(n.situation, n.text) for n in result])
-        await self._say(bot, message, [view])
+        await self._say(bot, message, self.notes_view(lang, result))
 
     async def delete_note(self, update: Update, ctx: Context) -> None:
         """/delnote <situation>: remove the group's note under that answer."""
@@ -416,8 +377,7 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.stats(actor, place.chat_id)
-        html = render_stats(self.core, result, lang, "telegram")
-        await self._say(bot, message, self.stats_view(html, lang))
+        await self._say(bot, message, self.show(views.stats_view(result, lang)))
 
     async def action_log(self, update: Update, ctx: Context) -> None:
         """/modlog: the group's recent moderator actions (who, what, when)."""
@@ -427,7 +387,7 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
-        await self._say(bot, message, self.log_view(lang, self._log_entries(result)))
+        await self._say(bot, message, self.show(views.log_view(result, lang)))
 
     # -- buttons ---------------------------------------------------------------------------
     async def button(self, update: Update, ctx: Context, token: tokens.ModToken) -> str | None:
@@ -453,8 +413,7 @@ class Community:
                 return stale
             removed = await self.moderation.remove_note(actor, chat_id, token.arg)
             notes = await self.assistant.repo.list_notes(PLATFORM, chat_id)
-            await _edit(bot, message, [self.notes_view(lang, [(n.situation, n.text)
-                                                              for n in notes])])
+            await _edit(bot, message, self.notes_view(lang, notes))
             if removed is not True:
                 return stale
             await self._refresh_pins_quietly(bot, chat_id)
@@ -478,11 +437,10 @@ class Community:
                             forgotten=report.forgotten, failed=report.failed)  # fmt: skip
         if token.op == "stats":
             stats = await self.moderation.stats(actor, chat_id)
-            outs = self.stats_view(render_stats(self.core, stats, lang, "telegram"), lang)
-            await _edit(bot, message, outs)
+            await _edit(bot, message, self.show(views.stats_view(stats, lang)))
             return None
         entries = await self.moderation.action_log(actor, chat_id, LOG_ENTRIES)
-        await _edit(bot, message, self.log_view(lang, self._log_entries(entries)))
+        await _edit(bot, message, self.show(views.log_view(entries, lang)))
         return None
 
     async def language_button(self, update: Update, ctx: Context, action: AdapterAction) -> str:
