@@ -70,8 +70,6 @@ def build(core: Core, answer: Answer) -> list[list[discord.Embed]]:
     else:
         body = core.renderer.render(answer, "discord", title=False, sources=False)
         title = clip(discord_markdown(answer.title), TITLE)
-    if answer.feedback and labels.get("helpful"):
-        body = f"{body}\n\n*{discord_markdown(labels['helpful'])}*".strip()
     footer = ""
     if answer.sources:
         footer = clip(f"{labels.get('sources', 'Sources')}: {'; '.join(answer.sources)}", FOOTER)

@@ -24,19 +24,13 @@ class OutMessage:
 
 
 def render(assistant: Assistant, answer: Answer) -> list[OutMessage]:
-    """The answer as messages. Situation answers end with "Was this helpful?" and its buttons.
+    """The answer as messages. Situation answers end with "Was this helpful?" (in the template)
+    and its buttons.
 
     The core already splits the HTML on paragraph boundaries into chunks of at most 4,096
     characters; the keyboard goes on the last chunk, which is the message votes refer to.
     """
     chunks = assistant.render(answer, "telegram") or [telegram_html(answer.title)]
-    if answer.feedback:
-        question = f"<i>{telegram_html(assistant.core.t(answer.lang, 'ui.helpful.question'))}</i>"
-        last = f"{chunks[-1]}\n\n{question}"
-        if len(last) <= MAX_TEXT:
-            chunks[-1] = last
-        else:
-            chunks.append(question)
     markup = keyboard(answer.choices + answer.feedback)
     out = [OutMessage(c) for c in chunks[:-1]]
     out.append(OutMessage(chunks[-1], markup))
