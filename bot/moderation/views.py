@@ -26,9 +26,10 @@ from bot.core.answer import Choice
 from bot.core.engine import Core
 from bot.core.escaping import ESCAPERS, unmention
 from bot.moderation import tokens
+from bot.moderation.reminders import format_time
 from bot.moderation.stats import DETAIL_DAYS, MAX_SHOWN_QUESTION, Stats
 from bot.moderation.texts import text
-from bot.storage import CommunityNote, ModeratorAction
+from bot.storage import CommunityNote, ModeratorAction, Reminder
 
 #: Longest action detail shown in the log, in characters.
 MAX_DETAIL = 160
@@ -91,6 +92,17 @@ def notes_view(
         buttons.append(Choice(tokens.moderator(lang, "note-rm", note.situation),
                               text(lang, "notes.remove", title=title), "note"))
     return View("notes", lang, {"notes": notes, "hint": hint, "empty": empty}, tuple(buttons))
+
+
+def reminders_view(
+    reminders: Sequence[Reminder], lang: str, header: str | None = None
+) -> View:
+    """A member's waiting reminders, each with a cancel button; ``header`` says what was
+    just done (e.g. "Reminder cancelled.")."""
+    cancel = tuple(Choice(tokens.cancel(lang, r.id), text(lang, "reminder.cancel_button",
+                                                          id=r.id), "cancel")
+                   for r in reminders)  # fmt: skip
+    return View("reminders", lang, {"reminders": reminders, "header": header}, cancel)
 
 
 def render(core: Core, view: View, fmt: str) -> str:
@@ -161,7 +173,7 @@ def _dialect(core: Core, lang: str, fmt: str) -> dict[str, Any]:
     def when(at: datetime) -> Markup:
         if fmt == "discord":  # shown in each reader's own time zone
             return Markup(f"<t:{int(at.timestamp())}:f>")
-        return Markup(esc(at.strftime("%Y-%m-%d %H:%M UTC")))
+        return Markup(esc(format_time(at)))
 
     def who(user_id: str) -> Markup:
         if fmt == "discord" and user_id.isdigit():  # a mention that pings nobody

@@ -18,7 +18,7 @@ from bot.core.escaping import discord_markdown as esc
 from bot.moderation import views
 from bot.moderation.texts import text as mod_text
 from bot.moderation.views import View
-from bot.storage import PinRecord, Reminder
+from bot.storage import PinRecord
 
 FIELD_NAME = 256
 FIELD_VALUE = 1024
@@ -112,21 +112,5 @@ def pins_embed(
                     f"({esc(pin.lang)}){where}{flag}")
     if len(pins) > MAX_ROWS:
         rows.append(f"+{len(pins) - MAX_ROWS}")
-    embed.description = _lines(rows, DESCRIPTION)
-    return embed
-
-
-def reminders_embed(reminders: Sequence[Reminder], lang: str) -> discord.Embed:
-    """A member's pending reminders: when each comes, and the deadline it warns about."""
-    embed = discord.Embed(title=clip(esc(mod_text(lang, "reminder.list_title")), TITLE),
-                          colour=COLOUR)
-    if not reminders:
-        embed.description = esc(mod_text(lang, "reminder.none"))
-        return embed
-    rows = [
-        esc(mod_text(lang, "reminder.row", id=r.id, when="\ue000", deadline="\ue001"))
-        .replace("\ue000", stamp(r.remind_at)).replace("\ue001", stamp(r.deadline_at))
-        for r in reminders
-    ]
     embed.description = _lines(rows, DESCRIPTION)
     return embed

@@ -410,7 +410,7 @@ class Desk:
             chat_id=community(interaction), requested_at=token.requested_at,
         )  # fmt: skip
         cancel = Choice(tokens.cancel(lang, reminder.id),
-                        self.t(lang, "discord.reminder.cancel", id=reminder.id), "remove")
+                        mod_text(lang, "reminder.cancel_button", id=reminder.id), "remove")
         scheduled = mod_text(lang, "reminder.scheduled", when=format_time(reminder.remind_at))
         # The reminder will come as a direct message: find out now whether it can (a member
         # may allow none), not when it is due, and say so while the member is here.
@@ -435,13 +435,7 @@ class Desk:
     async def list_reminders(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         pending = await self.reminders.pending(PLATFORM, str(interaction.user.id))
-        choices = [
-            Choice(tokens.cancel(lang, r.id), self.t(lang, "discord.reminder.cancel", id=r.id),
-                   "remove")
-            for r in pending
-        ]
-        await self.reply(interaction, embed=modembeds.reminders_embed(pending, lang),
-                         view=views.buttons(choices))
+        await self.show(interaction, mod_views.reminders_view(pending, lang))
 
     async def deliver(self, reminder: Reminder, late: bool) -> bool:
         """Send one reminder as a direct message; False if Discord would not deliver it."""

@@ -26,7 +26,7 @@ from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant
 from bot.core.answer import Answer, Choice
 from bot.core.escaping import telegram_html
-from bot.moderation import tokens
+from bot.moderation import tokens, views
 from bot.moderation.reminders import (
     ReminderService,
     Send,
@@ -115,22 +115,9 @@ class Reminders:
     async def listing(self, user_id: str, lang: str, header: str | None = None) -> OutMessage:
         """A member's pending reminders, each with a cancel button."""
         pending = await self.service.pending(PLATFORM, user_id)
-        lines = [telegram_html(header)] if header else []
-        if not pending:
-            lines.append(telegram_html(mod_text(lang, "reminder.none")))
-            return OutMessage("\n\n".join(lines))
-        lines.append(f"<b>{telegram_html(mod_text(lang, 'reminder.list_title'))}</b>")
-        body = [
-            "• " + telegram_html(mod_text(lang, "reminder.row", id=r.id,
-                                          when=format_time(r.remind_at),
-                                          deadline=format_time(r.deadline_at)))
-            for r in pending
-        ]  # fmt: skip
-        cancel = [
-            Choice(tokens.cancel(lang, r.id), text(lang, "reminder.cancel", id=r.id), "cancel")
-            for r in pending
-        ]
-        return OutMessage("\n\n".join(lines) + "\n" + "\n".join(body), keyboard(cancel))
+        view = views.reminders_view(pending, lang, header)
+        shown = views.as_message(self.assistant.core, view, "telegram")
+        return OutMessage(shown, keyboard(list(view.buttons)) if view.buttons else None)
 
     async def command(self, update: Update, bot: Bot) -> None:
         """/reminders: the member's pending reminders, with buttons to cancel them."""
@@ -164,7 +151,7 @@ class Reminders:
         confirmation = plain(
             f"{scheduled}\n{text(lang, 'reminder.manage')}",
             keyboard([Choice(tokens.cancel(lang, result.id),
-                             text(lang, "reminder.cancel", id=result.id), "cancel")]),
+                             mod_text(lang, "reminder.cancel_button", id=result.id), "cancel")]),
         )  # fmt: skip
         try:
             await bot.send_message(user.id, confirmation.text, parse_mode=ParseMode.HTML,
