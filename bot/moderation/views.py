@@ -29,7 +29,7 @@ from bot.moderation import tokens
 from bot.moderation.reminders import format_time
 from bot.moderation.stats import DETAIL_DAYS, MAX_SHOWN_QUESTION, Stats
 from bot.moderation.texts import text
-from bot.storage import CommunityNote, ModeratorAction, Reminder
+from bot.storage import CommunityNote, ModeratorAction, PinRecord, Reminder
 
 #: Longest action detail shown in the log, in characters.
 MAX_DETAIL = 160
@@ -105,6 +105,40 @@ def reminders_view(
     return View("reminders", lang, {"reminders": reminders, "header": header}, cancel)
 
 
+@dataclass(frozen=True)
+class PinRow:
+    """One pinned answer in a list.
+
+    Attributes:
+        pin: Its record.
+        number: What moderators call it (Telegram: the message id ``/unpin`` takes;
+            Discord: its place in the list).
+        link: A link to the message, where the platform has one.
+        outdated: It shows older guidance than the bot's (or an older note).
+        channel: Its channel id, when a list spans channels (Discord's whole server).
+    """
+
+    pin: PinRecord
+    number: str
+    link: str | None
+    outdated: bool
+    channel: str | None = None
+
+
+def pins_view(
+    rows: Sequence[PinRow], lang: str, *, title: str | None = None, max_buttons: int
+) -> View:
+    """The bot's pinned answers, an unpin button for each of the first ``max_buttons``, and
+    "update the outdated ones" when any is."""
+    buttons = [Choice(tokens.moderator(lang, "pin-rm", r.pin.message_id),
+                      text(lang, "pins.unpin", n=r.number), "unpin")
+               for r in rows[:max_buttons]]  # fmt: skip
+    if any(r.outdated for r in rows):
+        buttons.append(Choice(tokens.moderator(lang, "pins-refresh"), text(lang, "pins.refresh"),
+                              "refresh"))
+    return View("pins", lang, {"rows": rows, "title": title}, tuple(buttons))
+
+
 def render(core: Core, view: View, fmt: str) -> str:
     """The view as one text in ``fmt`` (``telegram`` HTML, ``discord`` Markdown or ``text``),
     headings still marked ``#`` / ``##`` (see :func:`headings`).
@@ -175,6 +209,19 @@ def _dialect(core: Core, lang: str, fmt: str) -> dict[str, Any]:
             return Markup(f"<t:{int(at.timestamp())}:f>")
         return Markup(esc(format_time(at)))
 
+    def link(label: str, url: str | None) -> Markup:
+        if not url:
+            return Markup(raw(label))
+        if fmt == "telegram":
+            return Markup(f'<a href="{esc(url)}">{raw(label)}</a>')
+        if fmt == "discord":
+            return Markup(f"[{raw(label)}]({url})")
+        return Markup(f"{raw(label)} ({url})")
+
+    def channel(channel_id: str) -> Markup:
+        return Markup(f"<#{int(channel_id)}>" if fmt == "discord" and channel_id.isdigit()
+                      else esc(channel_id))
+
     def who(user_id: str) -> Markup:
         if fmt == "discord" and user_id.isdigit():  # a mention that pings nobody
             return Markup(f"<@{int(user_id)}>")
@@ -191,6 +238,7 @@ def _dialect(core: Core, lang: str, fmt: str) -> dict[str, Any]:
 
     return {
         "b": b, "t": t, "when": when, "who": who, "situation": situation, "action": action,
+        "link": link, "channel": channel,
         "language": lambda code: core.catalogs.language_name(code, lang),
         "quote": lambda q: unmention(_clip(q, MAX_SHOWN_QUESTION)),
         "clip": lambda value: _clip(value, MAX_DETAIL),

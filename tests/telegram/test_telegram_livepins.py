@@ -171,8 +171,8 @@ async def test_pins_list_and_unpin_buttons(
     # each pin's language, named in the reader's language (Dutch here)
     assert " · Nederlands · " in listing["text"] and " · Engels · " in listing["text"]
     assert f'href="https://t.me/sellerslounge/{first}"' in html
-    assert text("nl", "pins.outdated") in listing["text"]
-    assert text("nl", "pins.current") in listing["text"]
+    assert mod_text("nl", "pins.outdated") in listing["text"]
+    assert mod_text("nl", "pins.current") in listing["text"]
     data = [b["callback_data"] for row in listing["reply_markup"]["inline_keyboard"]
             for b in row]
     assert tokens.moderator("nl", "pin-rm", str(first)) in data

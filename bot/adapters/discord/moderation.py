@@ -313,23 +313,14 @@ class Desk:
         if not whole_server:
             found = [f for f in found if f[1] == interaction.channel_id]
         rows = []
-        for pin, channel_id, message_id in found:
+        for n, (pin, channel_id, message_id) in enumerate(found, 1):
             target = await pins_mod.target_version(self.repo, pin, self.core.content_version)
-            rows.append((pin, channel_id, message_id, pin.content_version != target))
+            rows.append(mod_views.PinRow(
+                pin, str(n), modembeds.jump_url(pin.chat_id, channel_id, message_id),
+                pin.content_version != target, str(channel_id) if whole_server else None))
         title = self.t(lang, "discord.pins.server" if whole_server else "discord.pins.channel")
-        embed = modembeds.pins_embed(
-            self.core, rows, lang, title, self.t(lang, "discord.pins.outdated"),
-            show_channel=whole_server,
-        )
-        choices = [
-            Choice(tokens.moderator(lang, "pin-rm", pin.message_id),
-                   self.t(lang, "discord.pins.unpin", n=n), "remove")
-            for n, (pin, *_rest) in enumerate(rows[:24], 1)
-        ]
-        if any(r[3] for r in rows):
-            choices.append(Choice(tokens.moderator(lang, "pins-refresh"),
-                                  self.t(lang, "discord.pins.refresh"), "walk"))
-        await self.reply(interaction, embed=embed, view=views.buttons(choices))
+        # 25 components at most: 24 unpin buttons and "update"
+        await self.show(interaction, mod_views.pins_view(rows, lang, title=title, max_buttons=24))
 
     async def remove_pin(self, interaction: Interaction, ref: str | None) -> None:
         """Unpin one of the bot's pinned answers in this server and forget it."""

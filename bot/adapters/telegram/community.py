@@ -30,7 +30,6 @@ from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import situations
 from bot.core.answer import Choice
-from bot.core.escaping import telegram_html as esc
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
 from bot.moderation.pins import plan_refresh
@@ -134,33 +133,13 @@ class Community:
         await reply(bot, message, outs)
 
     # -- views (also what buttons edit in place) -------------------------------------------
-    async def pins_view(self, chat: Chat, lang: str, pins: list[PinRecord]) -> OutMessage:
+    async def pins_view(self, chat: Chat, lang: str, pins: list[PinRecord]) -> list[OutMessage]:
         """The bot's pinned answers in this chat, each with an unpin button."""
-        if not pins:
-            return plain(mod_text(lang, "pins.none"))
         stale = {p.message_id for p in await plan_refresh(
             self.assistant.repo, PLATFORM, self.core.content_version, str(chat.id))}  # fmt: skip
-        lines = [f"<b>{esc(mod_text(lang, 'pins.title'))}</b>"]
-        for p in pins:
-            title = esc(self._title(p.situation, p.lang))
-            link = message_link(chat, p.message_id)
-            shown = f'<a href="{esc(link)}">{title}</a>' if link else title
-            state = text(lang, "pins.outdated" if p.message_id in stale else "pins.current")
-            line = (f"• #{esc(p.message_id)} · {shown} · "
-                    f"{esc(self.core.catalogs.language_name(p.lang, lang))} · {esc(state)}")
-            if sum(len(x) + 1 for x in lines) + len(line) > MAX_TEXT - 8:
-                lines.append("…")  # a chat with very many pins: the buttons still list them
-                break
-            lines.append(line)
-        choices = [
-            Choice(tokens.moderator(lang, "pin-rm", p.message_id),
-                   text(lang, "pins.remove", id=p.message_id), "unpin")
-            for p in pins[:MAX_PIN_BUTTONS]
-        ]  # fmt: skip
-        choices.append(
-            Choice(tokens.moderator(lang, "pins-refresh"), text(lang, "pins.refresh"), "refresh")
-        )
-        return OutMessage("\n".join(lines), keyboard(choices))
+        rows = [views.PinRow(p, p.message_id, message_link(chat, p.message_id),
+                             p.message_id in stale) for p in pins]  # fmt: skip
+        return self.show(views.pins_view(rows, lang, max_buttons=MAX_PIN_BUTTONS))
 
     def show(self, view: View) -> list[OutMessage]:
         """A moderator view as messages, its buttons under the last."""
@@ -211,7 +190,7 @@ class Community:
             return
         message, _, place, lang, actor = begun
         result = await self.moderation.pins(actor, place.chat_id)
-        await self._say(bot, message, [await self.pins_view(message.chat, lang, result)])
+        await self._say(bot, message, await self.pins_view(message.chat, lang, result))
 
     async def unpin(self, update: Update, ctx: Context) -> None:
         """/unpin: as a reply to a pinned answer, or with its number from /pins."""
@@ -423,7 +402,7 @@ class Community:
                 return stale
             outcome = await self._remove_pin(bot, actor, chat_id, token.arg)
             pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
-            await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
+            await _edit(bot, message, await self.pins_view(chat, lang, pins))
             return stale if outcome is False else self._removal_text(outcome, lang)
         if token.arg:
             return stale  # the other operations take no argument
@@ -432,7 +411,7 @@ class Community:
                 actor, chat_id, pin_editor(self.assistant, self.render, bot)
             )
             pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
-            await _edit(bot, message, [await self.pins_view(chat, lang, pins)])
+            await _edit(bot, message, await self.pins_view(chat, lang, pins))
             return mod_text(lang, "pins.refreshed", edited=report.edited,
                             forgotten=report.forgotten, failed=report.failed)  # fmt: skip
         if token.op == "stats":
