@@ -128,3 +128,84 @@ async def test_a_first_reply_whose_answer_was_lost_is_not_sent_twice(
     assert [c.status for c in callbacks] == [0, 400]
     assert callbacks[-1].response["code"] == 40060
     assert not [c for c in calls if "/webhooks/" in c.path]  # nothing sent a second time
+
+
+@pytest.mark.parametrize("fault", ["server without member", "locale not text",
+                                   "user id not a snowflake", "custom_id not text",
+                                   "modal row not a list"])
+async def test_an_interaction_the_bot_cannot_answer_is_dropped_without_a_traceback(
+    bot: SellerBot, standin: StandIn, caplog: pytest.LogCaptureFixture, fault: str
+) -> None:
+    """Found by bench/bench_operator.py: discord.py reads these payloads (no sender, a
+    locale that is not text), and the bot's handlers then raised: 'command failed' with a
+    traceback from bot code, for input no member can fix."""
+    caplog.set_level("INFO")
+    p = factory.slash("guide", {"situation": "seller-cancel"})
+    if fault == "server without member":
+        p["user"] = p.pop("member")["user"]  # discord.py takes the sender from "member" only
+    elif fault == "locale not text":
+        p["locale"] = 1.5
+    elif fault == "user id not a snowflake":
+        p["member"]["user"]["id"] = "me"
+    elif fault == "modal row not a list":
+        p = factory.modal_submit("sbd1:note:en:seller-cancel", {"text": "hi"}, moderator=True)
+        p["data"]["components"][0]["components"] = True
+    else:
+        p = factory.component({"id": "1", "components": []}, "sb1:en:s:seller-cancel")
+        p["data"]["custom_id"] = ["sb1:en:s:seller-cancel"]
+    standin.expect(p)
+    _through_the_gateway(bot, p)
+    await settle()
+    assert "dropped a malformed interaction" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+    assert not [c for c in standin.calls if "/callback" in c.path]
+
+
+async def test_an_unknown_command_is_a_warning_not_a_traceback(
+    bot: SellerBot, inject: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    await inject(bot, factory.slash("no-such-command"))
+    assert "unknown command" in caplog.text
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+async def test_a_gateway_frame_with_a_lone_surrogate_costs_that_frame_not_the_client(
+    assistant: Any,
+) -> None:
+    """Found by bench/bench_operator.py: orjson (which discord.py uses when installed)
+    refuses the JSON escape of a lone surrogate; the error left the gateway loop and ended
+    the client, so `sellerbot run` exited with code 1."""
+    import asyncio
+
+    import discord
+    from dc_gateway import GatewayStandIn
+    from dc_harness import start_bot
+
+    server = GatewayStandIn()
+    await server.start()
+    old = discord.http.Route.BASE
+    discord.http._set_api_version(10)
+    discord.http.Route.BASE = server.base
+    client = await start_bot(assistant)
+    running = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        await asyncio.wait_for(server.ready.wait(), 10)
+        odd = factory.slash("ask", {"question": "cancel \ud800?"})  # sent as "\\ud800"
+        await server.dispatch("INTERACTION_CREATE", odd)
+        good = factory.slash("guide", {"situation": "seller-cancel"})
+        server.expect(good)
+        await server.dispatch("INTERACTION_CREATE", good)
+        for _ in range(250):
+            if server.callbacks(good["id"]) or running.done():
+                break
+            await asyncio.sleep(0.02)
+        assert not running.done(), running.exception()
+        _kind, data = reply(server.callbacks(good["id"]))
+        assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
+    finally:
+        await client.close()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        discord.http.Route.BASE = old
+        await server.stop()

@@ -140,11 +140,25 @@ class SellerBot(discord.AutoShardedClient):
             try:
                 await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
             except Refused as refusal:
-                await self.desk.refused(interaction, refusal)
+                await self._refuse(interaction, refusal)
             return
         member, place = self.who(interaction)
-        await self.send(interaction, await self.assistant.press(custom_id, member, place),
-                        ephemeral=True)
+        try:
+            await self.send(interaction, await self.assistant.press(custom_id, member, place),
+                            ephemeral=True)
+        except discord.HTTPException as exc:
+            if not views.expired(exc):
+                raise
+            log.info("modal submit expired before the reply", extra={"custom_id": custom_id})
+
+    async def _refuse(self, interaction: discord.Interaction[Any], refusal: Refused) -> None:
+        """Tell the member why not; an interaction that expired meanwhile is no error."""
+        try:
+            await self.desk.refused(interaction, refusal)
+        except discord.HTTPException as exc:
+            if not views.expired(exc):
+                raise
+            log.info("interaction expired before the refusal", extra={"reason": str(refusal)})
 
     # -- who and where ------------------------------------------------------------------
     def who(self, interaction: discord.Interaction[Any]) -> tuple[Member, Place]:
@@ -297,7 +311,7 @@ class SellerBot(discord.AutoShardedClient):
         try:
             await self._component(interaction, custom_id, values)
         except Refused as refusal:
-            await self.desk.refused(interaction, refusal)
+            await self._refuse(interaction, refusal)
 
     async def _component(
         self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
@@ -445,5 +459,9 @@ class SellerBot(discord.AutoShardedClient):
         if views.expired(original):
             # The 3-second window had passed (a stalled event loop or network): nothing to do.
             log.warning("interaction expired before the reply", extra={"command": command})
+            return
+        if isinstance(error, app_commands.CommandNotFound):
+            # A command registered once and since removed, or a name we never had.
+            log.warning("unknown command", extra={"command": error.name[:100]})
             return
         log.error("command failed", exc_info=error, extra={"command": command})
