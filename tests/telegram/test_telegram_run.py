@@ -287,3 +287,30 @@ async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
     took = asyncio.get_running_loop().time() - started
     assert max(exposed) <= LIMIT  # confirmed but not yet answered, at any moment
     assert took < 5.0  # within common container stop timeouts
+
+
+async def test_a_stop_does_not_wait_for_answers_held_back(
+    standin: BotApiStandIn, assistant: Assistant, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Answers that cannot finish (a group's flood limit, a hung platform) delay a stop by
+    at most the drain time."""
+    from bot.adapters.telegram import run as run_module
+
+    monkeypatch.setattr(run_module, "DRAIN_SECONDS", 0.5)
+    hung = asyncio.Event()
+
+    async def hanging_ask(*args: Any, **kwargs: Any) -> Any:
+        hung.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(assistant, "ask", hanging_ask)
+    _app, stop, task = await polling(standin, assistant, rate=1e6)
+    for i in range(5):
+        standin.push_update(payload("private_text", update_id=7000 + i, user_id=20_000 + i))
+    await asyncio.wait_for(hung.wait(), 10)
+    started = asyncio.get_running_loop().time()
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert asyncio.get_running_loop().time() - started < 2.0
+    assert "still under way" in caplog.text

@@ -126,3 +126,39 @@ async def test_updates_of_one_chat_stay_in_order_others_run_alongside() -> None:
     )
     assert done == [3, 1, 2]
     assert proc._locks == {}
+
+
+async def test_a_flooded_chat_cannot_hold_every_slot() -> None:
+    """A group's updates beyond ``per_chat`` are skipped; other chats are answered meanwhile."""
+    import asyncio
+
+    from telegram import Update
+
+    from bot.adapters.telegram.processor import ChatOrderedProcessor
+
+    def update(uid: int, chat: int) -> Update:
+        return Update.de_json({"update_id": uid, "message": {
+            "message_id": uid, "date": 0, "text": "x",
+            "chat": {"id": chat, "type": "private", "first_name": "M"},
+            "from": {"id": chat, "is_bot": False, "first_name": "M"}}}, None)
+
+    release = asyncio.Event()
+    done: list[int] = []
+
+    async def slow(uid: int) -> None:  # an answer held back by the group's flood limit
+        await release.wait()
+        done.append(uid)
+
+    async def fast(uid: int) -> None:
+        done.append(uid)
+
+    proc = ChatOrderedProcessor(4, per_chat=2)
+    flood = [asyncio.create_task(proc.process_update(update(i, 10), slow(i)))
+             for i in range(1, 7)]
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(proc.process_update(update(99, 20), fast(99)), 1.0)
+    assert done == [99]
+    release.set()
+    await asyncio.gather(*flood)
+    assert done == [99, 1, 2]  # the group's first two, in order; the rest skipped
+    assert proc._locks == {}

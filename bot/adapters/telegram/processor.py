@@ -27,14 +27,24 @@ def _chat_key(update: object) -> object:
     return None
 
 
-class ChatOrderedProcessor(BaseUpdateProcessor):
-    """Up to ``max_concurrent_updates`` at once, but one at a time per chat.
+#: Updates of one chat at most under way or waiting their turn; more are skipped.
+PER_CHAT = 8
 
-    Walk steps edit one message in place; two presses in the same chat must not race.
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Up to ``max_concurrent_updates`` at once, but one at a time per chat, and at most
+    ``per_chat`` of one chat under way or waiting.
+
+    Walk steps edit one message in place; two presses in the same chat must not race. A flooded
+    group must not hold every slot (and, through the backlog bound, stop the fetching) while
+    Telegram lets the bot answer it only 20 times a minute: its updates beyond ``per_chat``
+    are skipped and logged, and every other chat is answered meanwhile. A skipped button press
+    is never acknowledged, so its member sees nothing saved and may press again.
     """
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 64, per_chat: int = PER_CHAT) -> None:
         super().__init__(max_concurrent_updates)
+        self.per_chat = per_chat
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -52,6 +62,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             await coroutine
             return
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        if users >= self.per_chat:
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            log.warning("skipped an update of a flooded chat", extra={
+                "update_id": getattr(update, "update_id", None), "waiting": users})
+            return
         self._locks[key] = (lock, users + 1)
         try:
             async with lock:

@@ -25,6 +25,10 @@ from bot.signals import stop_on_signals
 
 log = logging.getLogger(__name__)
 
+#: Seconds a stop waits for the updates already fetched (common container stop timeouts give
+#: 10 s, Docker's default, down to 5 s; the rest of the shutdown needs well under one).
+DRAIN_SECONDS = 4.0
+
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -68,7 +72,8 @@ async def serve(app: App, settings: Settings, stop: asyncio.Event,
     After initializing: the command lists are registered, outdated pinned answers are edited
     in place, and the reminder service starts (its first run sends what fell due while the
     bot was down, marked late). Shutting down stops the reminders and fetching first, then
-    lets every update already fetched finish (so no vote is lost), then closes the HTTP client.
+    lets the updates already fetched finish (so no vote is lost), for at most
+    :data:`DRAIN_SECONDS`, then closes the HTTP client.
     """
     if not await _initialize(app, stop, retry_delay):
         return
@@ -103,8 +108,16 @@ async def serve(app: App, settings: Settings, stop: asyncio.Event,
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
         if app.running:
-            await app.stop()
+            try:
+                await asyncio.wait_for(app.stop(), DRAIN_SECONDS)
+            except TimeoutError:  # e.g. answers held back by a group's flood limit
+                log.warning("telegram: updates still under way after %.0f s; stopping anyway",
+                            DRAIN_SECONDS, extra={"unhandled": _unhandled(app)})
         await app.shutdown()
+
+
+def _unhandled(app: App) -> int | None:
+    return getattr(app.update_queue, "unhandled", None)
 
 
 async def run_telegram(
