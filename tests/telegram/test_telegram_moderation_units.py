@@ -8,12 +8,13 @@ from telegram import Chat
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from tg_fixtures import GROUP, SUPERGROUP
 
-from bot.adapters.telegram.community import chunk_lines, match_situation, message_link
+from bot.adapters.telegram.community import chunk_lines, message_link
 from bot.adapters.telegram.keyboards import AdapterAction, parse_adapter_token
 from bot.adapters.telegram.livepins import is_gone
 from bot.adapters.telegram.messages import render
 from bot.adapters.telegram.reminding import Reminders
 from bot.assistant import Assistant
+from bot.core.matching import by_id
 from bot.moderation import ReminderService, tokens
 
 
@@ -38,7 +39,7 @@ def test_message_links() -> None:
     ("buyer", "buyer-cancel-request"), ("", None), ("nonsense", None),
 ])  # fmt: skip
 def test_situation_words(word: str, sid: str | None) -> None:
-    assert match_situation(word) == sid
+    assert by_id(word) == sid
 
 
 @pytest.mark.parametrize(("exc", "gone"), [

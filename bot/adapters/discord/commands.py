@@ -6,9 +6,6 @@ through it the assistant) on ``interaction.client``.
 
 from __future__ import annotations
 
-import difflib
-import functools
-import unicodedata
 from typing import TYPE_CHECKING, Any, cast
 
 import discord
@@ -17,14 +14,13 @@ from discord.utils import MISSING
 
 from bot.adapters.discord import texts
 from bot.adapters.discord.texts import L, language_choices
-from bot.core import situations
+from bot.core import matching
 from bot.core.engine import MAX_QUESTION, Core
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import SellerBot
 
 Interaction = discord.Interaction[Any]
-AUTOCOMPLETE = 25
 
 
 def _bot(interaction: Interaction) -> SellerBot:
@@ -32,64 +28,9 @@ def _bot(interaction: Interaction) -> SellerBot:
 
 
 # -- situation lookup -------------------------------------------------------------------
-def _fold(value: str) -> str:
-    value = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(ch for ch in value if not unicodedata.combining(ch))
-
-
-def _similar(a: str, b: str) -> float:
-    m = difflib.SequenceMatcher(None, a, b)
-    return m.ratio() if m.real_quick_ratio() > 0.5 and m.quick_ratio() > 0.5 else 0.0
-
-
-def _score(query: str, title: str, sid: str) -> float:
-    """How well ``query`` matches a title (both folded): substring, then per word, then whole."""
-    if not query:
-        return 1.0
-    if query in title:
-        return 2.0 - title.find(query) / 1000
-    if query in sid:
-        return 1.9
-    words = title.split()
-    per_word = [max((_similar(w, tw) for tw in words), default=0.0) for w in query.split()]
-    word_score = sum(per_word) / len(per_word) if per_word else 0.0
-    return max(word_score, _similar(query, title))
-
-
-@functools.lru_cache(maxsize=4096)
-def rank(
-    core: Core, lang: str, query: str, limit: int = AUTOCOMPLETE
-) -> tuple[tuple[str, str], ...]:
-    """Situations as (id, title in ``lang``), best match for ``query`` first.
-
-    Fuzzy matching on the titles in the member's language (typos, word order), helped by the
-    core's question routing for words that are not in a title ("ontevreden", "refund").
-    Cached: members type the same prefixes, and titles only change with a new core.
-    """
-    query = _fold(query).strip()[:100]
-    boost: dict[str, float] = {}
-    if query:
-        # answers the router finds likelier than not (a few typed words are too short for a
-        # guide of their own, but the probabilities still say which title is meant)
-        boost.update((sid, p) for sid, p in core.route(query).scores if p >= 0.5)
-    scored = []
-    for i, s in enumerate(situations.SITUATIONS):
-        title = core.t(lang, f"{s.id}.title")
-        score = _score(query, _fold(title), s.id) + boost.get(s.id, 0.0)
-        if score >= 0.45:
-            scored.append((-score, i, s.id, title))
-    scored.sort()
-    return tuple((sid, title) for _, _, sid, title in scored[:limit])
-
-
 def resolve_situation(core: Core, lang: str, value: str | None) -> str | None:
     """A situation id from an option: the id itself (autocomplete), else the best title match."""
-    if not value:
-        return None
-    if situations.get(value.strip()):
-        return value.strip()
-    found = rank(core, lang, value, 1)
-    return found[0][0] if found else None
+    return matching.resolve(core, lang, value)
 
 
 async def situation_autocomplete(
@@ -100,7 +41,7 @@ async def situation_autocomplete(
     lang = await bot.lang(interaction)
     return [
         app_commands.Choice(name=title[:100], value=sid)
-        for sid, title in rank(bot.core, lang, current)
+        for sid, title in matching.rank(bot.core, lang, current)
     ]
 
 

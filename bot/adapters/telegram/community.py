@@ -28,7 +28,7 @@ from bot.adapters.telegram.moderation import actor_for
 from bot.adapters.telegram.sender import edit, reply
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
-from bot.core import situations
+from bot.core import matching, situations
 from bot.core.answer import Choice
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
@@ -70,15 +70,6 @@ def message_link(chat: Chat, message_id: str) -> str | None:
         return f"https://t.me/{chat.username}/{message_id}"
     raw = str(chat.id)
     return f"https://t.me/c/{raw[4:]}/{message_id}" if raw.startswith("-100") else None
-
-
-def match_situation(word: str) -> str | None:
-    """A situation id from a word: exact, or a prefix that fits only one situation."""
-    word = word.strip().lower()
-    if situations.get(word):
-        return word
-    starts = [s.id for s in situations.SITUATIONS if s.id.startswith(word)] if word else []
-    return starts[0] if len(starts) == 1 else None
 
 
 def refusal_text(refusal: Refused, lang: str) -> str:
@@ -300,7 +291,7 @@ class Community:
         if len(parts) < 2:
             await self._say(bot, message, [plain(usage)])
             return
-        sid = match_situation(parts[1]) or parts[1]
+        sid = matching.by_id(parts[1]) or parts[1]
         raw = parts[2] if len(parts) > 2 else None
         replied = message.reply_to_message
         if raw is None and replied is not None:
@@ -337,7 +328,7 @@ class Community:
             return
         message, _, place, lang, actor = begun
         chat_id = self.moderation.check(actor, place.chat_id)
-        sid = match_situation(args[0]) if args else None
+        sid = matching.by_id(args[0]) if args else None
         if sid is None:
             usage = text(lang, "note.delete_usage", situations=self._situation_list())
             await self._say(bot, message, [plain(usage)])

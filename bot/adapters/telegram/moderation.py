@@ -15,7 +15,7 @@ from bot.adapters.telegram.messages import Renderer
 from bot.adapters.telegram.sender import send
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
-from bot.core import situations
+from bot.core import matching, situations
 from bot.core.answer import Choice
 from bot.core.language import match_locale
 from bot.moderation.permissions import Actor, record
@@ -61,14 +61,9 @@ def parse_args(args: Sequence[str], languages: Sequence[str]) -> tuple[str | Non
     sid = lang = None
     for arg in args:
         word = arg.strip().lower()
-        if sid is None:
-            if situations.get(word):
-                sid = word
-                continue
-            starts = [s.id for s in situations.SITUATIONS if s.id.startswith(word)]
-            if len(starts) == 1:
-                sid = starts[0]
-                continue
+        if sid is None and (found := matching.by_id(word)):
+            sid = found
+            continue
         if lang is None and (found := match_locale(word, languages)):
             lang = found
     return sid, lang
