@@ -56,6 +56,16 @@ class Catalogs:
         """Available languages, fallback first, then alphabetical."""
         return tuple(sorted(self.translations, key=lambda lang: (lang != FALLBACK, lang)))
 
+    def command_words(self, name: str) -> tuple[str, ...]:
+        """The words that invoke command ``name`` in any language: ``name`` itself first, then
+        each catalog's ``ui.command.<name>`` words (``/taal``, ``/bahasa``), without repeats."""
+        words = [name]
+        for lang in self.languages:
+            for word in self.raw.get(lang, {}).get(f"ui.command.{name}", "").split():
+                if word not in words:
+                    words.append(word)
+        return tuple(words)
+
     def gettext(self, lang: str, key: str, **params: object) -> str:
         """The message ``key`` in ``lang`` (English when missing), with ``{params}`` filled."""
         tr = self.translations.get(lang) or self.translations[FALLBACK]

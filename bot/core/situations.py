@@ -12,13 +12,30 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Situation:
-    """One situation a seller can be in, and the shape of its answer."""
+    """One situation a seller can be in, and the shape of its answer.
+
+    Attributes:
+        id: Stable id (catalog keys, button tokens, storage).
+        steps: Numbered steps of its answer.
+        notes: Notes under the steps.
+        sources: Seed documents it rests on (:data:`SOURCES`).
+        related: Situations offered after it.
+        deadline_hours: A deadline the seller must answer within, counted from the request
+            (seed 000: 48 hours for a buyer's cancellation request); its answer offers
+            reminders before it. None when there is none.
+    """
 
     id: str
     steps: int
     notes: int
     sources: tuple[str, ...]
     related: tuple[str, ...] = ()
+    deadline_hours: int | None = None
+
+    @property
+    def offers_reminders(self) -> bool:
+        """Whether its answer offers "remind me" buttons (it has a deadline)."""
+        return self.deadline_hours is not None
 
     def key(self, part: str) -> str:
         """The catalog message id of one part of this situation's answer."""
@@ -41,6 +58,7 @@ SITUATIONS: tuple[Situation, ...] = (
         notes=2,
         sources=("000", "004", "002"),
         related=("ordered-by-mistake", "unhappy-with-delivery"),
+        deadline_hours=48,
     ),
     Situation(
         id="ordered-by-mistake",
@@ -80,6 +98,10 @@ SITUATIONS: tuple[Situation, ...] = (
 )
 
 BY_ID: dict[str, Situation] = {s.id: s for s in SITUATIONS}
+
+
+#: The situation reminders are about (the one with a deadline; a test checks there is one).
+WITH_DEADLINE: Situation = next(s for s in SITUATIONS if s.deadline_hours)
 
 
 def get(situation_id: str) -> Situation | None:

@@ -21,14 +21,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.core import situations
 from bot.moderation.refusals import ReminderRefused
 from bot.moderation.texts import text
 from bot.storage import Reminder, Repository
 
 log = logging.getLogger(__name__)
 
-#: The marketplace accepts a cancellation request automatically after this long.
-DEADLINE = timedelta(hours=48)
+#: The marketplace accepts a cancellation request automatically after this long (the fact
+#: lives on the situation, :attr:`~bot.core.situations.Situation.deadline_hours`).
+DEADLINE = timedelta(hours=float(situations.WITH_DEADLINE.deadline_hours or 0))
 #: Reminder times a member can choose, in hours after the request.
 CHOICES_HOURS: tuple[int, ...] = (12, 24, 36, 46)
 #: A reminder sent more than this after its time is marked late.
@@ -175,7 +177,7 @@ class ReminderService:
         choice: str | int | timedelta,
         *,
         lang: str,
-        situation: str = "buyer-cancel-request",
+        situation: str = situations.WITH_DEADLINE.id,
         chat_id: str | None = None,
         requested_at: datetime | None = None,
     ) -> Reminder:

@@ -119,3 +119,14 @@ def test_content_version_changes_with_text(tmp_path: Path, core: Core) -> None:
     po.write_text(po.read_text(encoding="utf-8").replace("Talk to", "Speak with", 1),
                   encoding="utf-8")
     assert build(loc).content_version != core.content_version
+
+
+def test_the_reminder_deadline_is_a_fact_of_its_situation() -> None:
+    from datetime import timedelta
+
+    from bot.core import situations
+    from bot.moderation.reminders import DEADLINE
+
+    offering = [s.id for s in situations.SITUATIONS if s.offers_reminders]
+    assert offering == ["buyer-cancel-request"] == [situations.WITH_DEADLINE.id]
+    assert timedelta(hours=48) == DEADLINE  # seed 000: accepted automatically after 48 hours

@@ -9,7 +9,6 @@ from tg_fixtures import Feeder
 from tg_standin import BotApiStandIn
 
 from bot.adapters.telegram.commands import (
-    LANGUAGES,
     MODERATOR_COMMANDS,
     SCOPES,
     commands_for,
@@ -17,6 +16,9 @@ from bot.adapters.telegram.commands import (
     validate,
 )
 from bot.adapters.telegram.texts import text
+from bot.core.catalogs import shared
+
+LANGUAGES = shared().languages  # every catalog in locales/, no list of our own
 
 
 async def test_commands_are_registered_per_language_and_scope_once(

@@ -255,7 +255,7 @@ class ConsoleChannel:
             self.write(a.core.t(lang, "ui.console.invalid", number=line))
             self.write()
             return True
-        if command in ("lang", "language", "bahasa", "taal"):
+        if command in a.core.catalogs.command_words("language"):
             before = await a.language(m, p)
             if rest.strip():
                 self.show(await a.set_language(m, p, rest.strip(), undo=UNDO_LANGUAGE))

@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 Interaction = discord.Interaction[Any]
 PLATFORM = "discord"
 NO_MENTIONS = discord.AllowedMentions.none()
-#: The situation whose guide offers deadline reminders.
-REMIND_SITUATION = "buyer-cancel-request"
 #: Discord's modal limits: title and text input label 45, placeholder 100.
 MODAL_TITLE = 45
 INPUT_LABEL = 45
@@ -377,7 +375,8 @@ class Desk:
     # -- reminders ----------------------------------------------------------------------
     def remind_choices(self, answer: Answer) -> list[Choice]:
         """The "remind me" buttons under the cancel-request guide, dated now."""
-        if answer.kind != "situation" or answer.situation != REMIND_SITUATION:
+        situation = situations.get(answer.situation or "")
+        if answer.kind != "situation" or situation is None or not situation.offers_reminders:
             return []
         # Minute precision is plenty for "remind me in 12 hours", and lets the same buttons
         # (and the view built from them) serve every guide shown within that minute.

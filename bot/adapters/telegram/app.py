@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram.backlog import LIMIT, BacklogQueue
-from bot.adapters.telegram.commands import ALIASES
+from bot.adapters.telegram.commands import aliases
 from bot.adapters.telegram.handlers import Handlers
 from bot.adapters.telegram.processor import ChatOrderedProcessor
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
@@ -54,9 +54,9 @@ def add_handlers(
     new_messages = filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, h.migrate))
     app.add_handler(CommandHandler("start", h.start, filters=new_messages))
-    app.add_handler(CommandHandler(list(ALIASES["help"]), h.help, filters=new_messages))
-    app.add_handler(CommandHandler(list(ALIASES["language"]), h.language, filters=new_messages))
-    app.add_handler(CommandHandler(list(ALIASES["guide"]), h.guide, filters=new_messages))
+    app.add_handler(CommandHandler(aliases("help"), h.help, filters=new_messages))
+    app.add_handler(CommandHandler(aliases("language"), h.language, filters=new_messages))
+    app.add_handler(CommandHandler(aliases("guide"), h.guide, filters=new_messages))
     app.add_handler(CommandHandler("pin", h.pin, filters=new_messages))
     app.add_handler(CommandHandler("reminders", h.reminders_command, filters=new_messages))
     c = h.community

@@ -16,10 +16,10 @@ from telegram import (
 )
 
 from bot.adapters.telegram.texts import text
+from bot.core.catalogs import shared
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("en", "id", "nl")
 #: Commands for chat administrators only (every one checks getChatMember when used).
 MODERATOR_COMMANDS = ("pin", "pins", "unpin", "refreshpins", "note", "notes", "delnote",
                       "grouplang", "stats", "modlog")
@@ -32,13 +32,13 @@ SCOPES: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
         *MODERATOR_COMMANDS,
     )),
 )
-#: Other spellings members may type; handled but not advertised.
-ALIASES = {
-    "language": ("language", "bahasa", "taal", "lang"),
-    "help": ("help", "bantuan", "hulp"),
-    "guide": ("guide", "panduan", "gids"),
-}
 _NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+def aliases(name: str) -> list[str]:
+    """The command and its words in every language (``/taal``), from the catalogs; handled
+    but not advertised. Words Telegram would not take as a command are left out."""
+    return [w for w in shared().command_words(name) if _NAME.match(w)]
 
 
 def validate(commands: Sequence[BotCommand]) -> None:
@@ -67,7 +67,7 @@ async def sync_commands(bot: Bot, default_lang: str = "en") -> int:
     """
     changed = 0
     for scope, names in SCOPES:
-        for code in ("", *LANGUAGES):
+        for code in ("", *shared().languages):
             wanted = commands_for(names, code or default_lang)
             current = await bot.get_my_commands(scope=scope, language_code=code or None)
             if [(c.command, c.description) for c in current] == [

@@ -24,6 +24,7 @@ from bot.adapters.telegram.messages import OutMessage, plain
 from bot.adapters.telegram.sender import NO_PREVIEW, edit, reply
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant
+from bot.core import situations
 from bot.core.answer import Answer, Choice
 from bot.core.escaping import telegram_html
 from bot.moderation import tokens, views
@@ -38,8 +39,6 @@ from bot.storage import Reminder
 
 log = logging.getLogger(__name__)
 
-#: The answer the reminder buttons go under: the buyer asked to cancel, 48 hours to respond.
-REMINDER_SITUATION = "buyer-cancel-request"
 #: Reminder buttons per row.
 PER_ROW = 2
 
@@ -102,7 +101,9 @@ class Reminders:
     def attach(self, answer: Answer, outs: list[OutMessage]) -> list[OutMessage]:
         """``outs`` with the reminder buttons under the cancel-request guide (above its
         feedback row); any other answer unchanged."""
-        if answer.kind != "situation" or answer.situation != REMINDER_SITUATION or not outs:
+        situation = situations.get(answer.situation or "")
+        if answer.kind != "situation" or situation is None or not situation.offers_reminders \
+                or not outs:
             return outs
         last = outs[-1]
         rows = list(last.markup.inline_keyboard) if last.markup is not None else []
