@@ -17,7 +17,7 @@ Cases run in interleaved rounds and each figure is the median over rounds, becau
 two-core machine drifts; compare figures from one run only. The ratio pairs each of our
 interactions with a bare one right after it (same moment, same machine), and is the median
 over rounds of each round's median against the bare median of that round; the spread column
-gives the lowest and highest round. Start-up objects are frozen as `sellerbot run` does.
+gives the lowest and highest round.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ from dc_standin import StandIn  # noqa: E402
 from bot.adapters.discord.client import SellerBot  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
-from bot.heap import settle  # noqa: E402
 from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
@@ -317,7 +316,6 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
             walk_msg.update(await standin.response_message(payload["id"]))
 
         await prepare_walk()
-        settle()  # as `sellerbot run` does once start-up is done (bot/heap.py)
         cases: list[tuple[str, discord.Client, Payload]] = [
             ("bare /ok (discord.py only)", bare, lambda i: factory.slash("ok")),
             ("bare button (discord.py only)", bare,

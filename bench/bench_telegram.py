@@ -43,7 +43,6 @@ from bot.adapters.telegram.app import build_application  # noqa: E402
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
-from bot.heap import settle  # noqa: E402
 from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
@@ -235,7 +234,6 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
         # statistics written off the reply path.
         repo = CachedPreferences(store)
         assistant = Assistant(default_core(), cast(Repository, repo), default_lang="en")
-        settle()  # as `sellerbot run` does before its adapters start (bot/heap.py)
 
         def ours() -> App:
             return build_application(

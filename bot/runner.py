@@ -10,7 +10,6 @@ from typing import Any, cast
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.core.engine import default_core
-from bot.heap import settle
 from bot.signals import stop_on_signals
 from bot.storage import Repository, open_repository
 from bot.storage import salt as hash_salt
@@ -71,7 +70,6 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
         from bot.adapters.discord.run import run_discord
 
         jobs["discord"] = run_discord(assistant, settings)
-    settle()  # everything the adapters serve with is loaded now
     tasks: dict[asyncio.Task[Any], str] = {
         asyncio.create_task(job, name=name): name for name, job in jobs.items()
     }

@@ -10,6 +10,8 @@ import pytest
 
 from bot.core.engine import Core, default_core
 
+pytest_plugins = ["netguard"]
+
 
 @pytest.fixture(scope="session")
 def core() -> Core:

@@ -8,23 +8,30 @@ Anything that does not parse, or whose walk path is no longer in the graph, is *
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bot.core import tokens
+
 PREFIX = "sb1"
-MAX_BYTES = 64
-_TOKEN = re.compile(r"^sb1:([a-z]{2,3}):([wsfh]):([a-z0-9.\-]{0,48})")
+MAX_BYTES = tokens.MAX_BYTES
+#: The registry's families of the core's verbs, and the field each one's argument is.
+_FAMILIES = {"w": (tokens.WALK, "path"), "s": (tokens.SHOW, "situation"),
+             "f": (tokens.FEEDBACK, "vote"), "h": (tokens.HELP, "rest")}
+_VERBS = {family.name: (verb, field) for verb, (family, field) in _FAMILIES.items()}
 
 
 @dataclass(frozen=True)
 class Action:
+    """A core button: its language, verb (``w``, ``s``, ``f``, ``h``) and argument."""
+
     lang: str
     verb: str
     arg: str
 
     @property
     def token(self) -> str:
-        return f"{PREFIX}:{self.lang}:{self.verb}:{self.arg}"
+        family, field = _FAMILIES[self.verb]
+        return family.form.format(lang=self.lang, **{field: self.arg})
 
 
 def walk(lang: str, path: tuple[str, ...]) -> str:
@@ -45,12 +52,11 @@ def help_menu(lang: str) -> str:
 
 def parse(token: str | None) -> Action | None:
     """The action in a token, or None when it is malformed, too long or forged."""
-    if not token or len(token.encode("utf-8")) > MAX_BYTES:
+    found = tokens.parse(token, *_VERBS)
+    if found is None:
         return None
-    m = _TOKEN.fullmatch(token)
-    if m is None:
-        return None
-    return Action(m.group(1), m.group(2), m.group(3))
+    verb, field = _VERBS[found.family]
+    return Action(found["lang"], verb, found[field])
 
 
 def in_language(token: str, lang: str) -> str:

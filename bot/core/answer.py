@@ -9,7 +9,7 @@ from typing import NamedTuple
 class Choice(NamedTuple):
     """A button: its label and the token it carries (see :mod:`bot.core.actions`).
 
-    (A tuple: adapters key their cached views by answer and buttons, looked up per message.)
+    (A tuple: hashable and compared by value, like the answer that holds it.)
     """
 
     token: str
@@ -39,18 +39,6 @@ class Answer:
     situation: str | None = None
     community_note: str | None = None
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
-
-    def __hash__(self) -> int:
-        # Answers key the adapters' embed and view caches, several lookups per message; a
-        # guide's hash covers every step and button, so it is worked out once per answer.
-        found = self.__dict__.get("_hash")
-        if found is None:
-            found = hash((self.kind, self.lang, self.title, self.intro, self.steps, self.notes,
-                          self.sources, self.choices, self.feedback, self.situation,
-                          self.community_note))
-            object.__setattr__(self, "_hash", found)
-        return found
-
     @property
     def buttons(self) -> tuple[Choice, ...]:
         """Every button an adapter should show: the choices, then the feedback row."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from markupsafe import Markup
@@ -39,13 +40,11 @@ def discord_markdown(text: object) -> str:
 
 
 def telegram_html(text: object) -> str:
-    """Telegram HTML: only ``&``, ``<``, ``>`` and ``"`` need escaping, as named entities."""
+    """Telegram HTML (:func:`html.escape`): ``&``, ``<``, ``>`` and ``"`` as named entities;
+    apostrophes stay as typed (they need no escaping outside attributes)."""
     if isinstance(text, Markup):
         return str(text)
-    return (
-        plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
+    return html.escape(plain(text), quote=False).replace('"', "&quot;")
 
 
 ESCAPERS = {"discord": discord_markdown, "telegram": telegram_html, "text": plain}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple, cast
 
@@ -53,11 +52,6 @@ def match_locale(tag: str | None, available: Sequence[str]) -> str | None:
     """The available language for a locale tag (``en-GB``, ``nl_BE``, ``id``), via Babel."""
     if not tag:
         return None
-    return _match_locale(tag, tuple(available))
-
-
-@lru_cache(maxsize=1024)  # every answer asks; platforms send a few dozen distinct tags
-def _match_locale(tag: str, available: tuple[str, ...]) -> str | None:
     norm = tag.strip().replace("_", "-").lower()
     norm = _ALIASES.get(norm, _ALIASES.get(norm.split("-")[0], norm))
     found = negotiate_locale([norm], list(available), sep="-")

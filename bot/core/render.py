@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from cachetools import LRUCache
 
 from bot.core.answer import Answer
 from bot.core.escaping import ESCAPERS
@@ -28,7 +29,7 @@ class Renderer:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or default_templates_dir()
         self._templates: dict[str, jinja2.Template] = {}
-        self._cache: dict[tuple[object, ...], list[str]] = {}
+        self._cache: LRUCache[tuple[object, ...], list[str]] = LRUCache(CACHE_SIZE)
         for fmt, name in TEMPLATE_FILES.items():
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(self.directory),
@@ -61,7 +62,8 @@ class Renderer:
     def chunks(self, answer: Answer, fmt: str, limit: int | None = None, **kw: bool) -> list[str]:
         """The answer split into messages that each fit the platform's limit.
 
-        Answers are immutable values and mostly the same few guides, so the result is cached.
+        Answers are immutable values and mostly the same few guides, so the result is cached
+        (the composed-answer cache: rendering is a good part of a decision step's time).
         """
         # Templates print only these fields, so they identify the output (and hash fast).
         key = (answer.kind, answer.situation, answer.lang, answer.title, answer.intro,
@@ -69,10 +71,8 @@ class Renderer:
                tuple(c.label for c in answer.choices) if kw.get("choices") else ())
         hit = self._cache.get(key)
         if hit is None:
-            hit = split_message(self.render(answer, fmt, **kw), limit or LIMITS[fmt])
-            if len(self._cache) >= CACHE_SIZE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[key] = hit
+            hit = self._cache[key] = split_message(
+                self.render(answer, fmt, **kw), limit or LIMITS[fmt])
         return list(hit)
 
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from dc_harness import settle, start_bot
 from dc_standin import Call, StandIn
 

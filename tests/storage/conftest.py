@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-# The project is not installed into the venv and pyproject sets no pytest ``pythonpath``, so
-# make the repository root importable when ``bot`` is not (harmless once either is fixed).
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from bot.storage import SqliteRepository  # noqa: E402
+from bot.storage import SqliteRepository
 
 SALT = "test-pepper"
 

@@ -7,7 +7,6 @@ import copy
 import json
 import os
 import random
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any
 import pytest
 
 _HERE = Path(__file__).resolve().parent
-if str(_HERE) not in sys.path:
-    sys.path.insert(0, str(_HERE))
 # Opt in to PTB 23's timedelta retry_after now (silences its deprecation warning).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Any, TypeVar, cast
 
 import aiohttp
 import discord
+from cachetools import LRUCache
 from discord import app_commands
 from discord.utils import MISSING
 
@@ -26,6 +26,7 @@ from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
+from bot.core import tokens as core_tokens
 from bot.core.answer import Answer, Choice
 from bot.moderation import tokens
 from bot.moderation.notes import with_community_note
@@ -88,10 +89,10 @@ class SellerBot(discord.AutoShardedClient):
         )
         self.core = assistant.core
         self.late = LateWatch(defer_after)
-        self.embeds = embeds.EmbedCache(self.core)
-        self._views: OrderedDict[
+        self.embeds = embeds.Embeds(self.core)
+        self._views: LRUCache[
             tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
-        ] = OrderedDict()
+        ] = LRUCache(512)
         self._share: dict[tuple[str, str], Choice] = {}  # languages × situations: small
         self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -136,9 +137,9 @@ class SellerBot(discord.AutoShardedClient):
             return
         data = cast(dict[str, Any], interaction.data or {})
         custom_id = str(data.get("custom_id", ""))
-        if custom_id.startswith(views.NOTE_MODAL):
+        if (form := core_tokens.parse(custom_id, "note-form")) is not None:
             try:
-                await self.desk.submit_note(interaction, custom_id.removeprefix(views.NOTE_MODAL))
+                await self.desk.submit_note(interaction, form["situation"])
             except Refused as refusal:
                 await self._refuse(interaction, refusal)
             return
@@ -223,7 +224,8 @@ class SellerBot(discord.AutoShardedClient):
         if found is None:
             token = actions.situation(answer.lang, answer.situation)
             found = self._share[key] = Choice(
-                f"{views.SHARE}{token}", self.text(answer.lang, "discord.share"), "share")
+                core_tokens.SHARE.build(token=token), self.text(answer.lang, "discord.share"),
+                "share")
         return found
 
     async def send(
@@ -286,16 +288,11 @@ class SellerBot(discord.AutoShardedClient):
         extra buttons (reminder buttons are dated to the minute, so they repeat too).
         """
         key = (answer, share, tuple(extra or ()))
-        found = self._views.get(key, MISSING)
-        if found is not MISSING:
-            self._views.move_to_end(key)
-            return found
-        view = views.answer_view(answer, share=share, extra=extra or (),
-                                 placeholder=self.core.t(answer.lang, "ui.situations.title"))
-        self._views[key] = view
-        if len(self._views) > 512:
-            self._views.popitem(last=False)
-        return view
+        if key not in self._views:
+            self._views[key] = views.answer_view(
+                answer, share=share, extra=extra or (),
+                placeholder=self.core.t(answer.lang, "ui.situations.title"))
+        return self._views[key]
 
     async def notice(self, interaction: discord.Interaction[Any], text: str) -> None:
         """A short private message (plain text, escaped)."""
@@ -316,20 +313,21 @@ class SellerBot(discord.AutoShardedClient):
     async def _component(
         self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
     ) -> None:
-        if custom_id.startswith(views.NOTE_EDIT):
-            await self.desk.open_note_form(interaction, custom_id.removeprefix(views.NOTE_EDIT))
+        own = core_tokens.parse(custom_id, "note-edit", "share", "pin-menu", "menu")
+        family = own.family if own is not None else None
+        if own is not None and family == "note-edit":
+            await self.desk.open_note_form(interaction, own["situation"])
             return
         if (mod_token := tokens.parse(custom_id)) is not None:
             await self.desk.on_token(interaction, mod_token)
             return
-        if custom_id.startswith(views.SHARE):
-            await self.share(interaction, custom_id.removeprefix(views.SHARE))
+        if own is not None and family == "share":
+            await self.share(interaction, own["token"])
             return
-        if custom_id.startswith(views.PIN):
-            lang = custom_id.removeprefix(views.PIN)
-            await self.pin(interaction, values[0] if values else None, lang or None)
+        if own is not None and family == "pin-menu":
+            await self.pin(interaction, values[0] if values else None, own["lang"] or None)
             return
-        token = values[0] if custom_id == views.MENU and values else custom_id
+        token = values[0] if family == "menu" and values else custom_id
         member, place = self.who(interaction)
         action = actions.parse(token)
         feedback = action is not None and action.verb == "f"

@@ -6,10 +6,8 @@ is escaped here, the footer names the sources (footers show no Markdown, so it s
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from typing import Any
-
 import discord
+from cachetools import LRUCache
 
 from bot.core.answer import Answer
 from bot.core.engine import Core
@@ -25,21 +23,6 @@ FOOTER = 2048
 TOTAL = 6000
 EMBEDS_PER_MESSAGE = 10
 CONTENT = 2000
-
-
-class SentEmbed(discord.Embed):
-    """An embed built once and sent many times (guides are static): after :meth:`freeze`,
-    its payload is made once instead of on every send."""
-
-    _payload: dict[str, Any] | None = None
-
-    def freeze(self) -> SentEmbed:
-        self._payload = super().to_dict()  # type: ignore[assignment]
-        return self
-
-    def to_dict(self) -> Any:
-        # discord.py only reads the payload (into the request's JSON), so one dict serves all.
-        return self._payload if self._payload is not None else super().to_dict()
 
 
 def clip(value: str, limit: int) -> str:
@@ -75,18 +58,18 @@ def build(core: Core, answer: Answer) -> list[list[discord.Embed]]:
         footer = clip(f"{labels.get('sources', 'Sources')}: {'; '.join(answer.sources)}", FOOTER)
 
     parts = split_message(body, DESCRIPTION) if body else []
-    embeds: list[SentEmbed] = []
+    embeds: list[discord.Embed] = []
     for part in parts or [""]:
-        embeds.append(SentEmbed(description=part or None, colour=COLOUR))
+        embeds.append(discord.Embed(description=part or None, colour=COLOUR))
     if title:
         embeds[0].title = title
     if footer:
         last = embeds[-1]
         if embed_length(last) + len(footer) > TOTAL:
-            last = SentEmbed(colour=COLOUR)
+            last = discord.Embed(colour=COLOUR)
             embeds.append(last)
         last.set_footer(text=footer)
-    return _group([e.freeze() for e in embeds])
+    return _group(embeds)
 
 
 def _group(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
@@ -102,24 +85,17 @@ def _group(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
-class EmbedCache:
-    """Built embeds by answer: guides are static, so most answers are built once.
-
-    Embeds are only read when sent (``to_dict``), so one instance can serve many messages.
-    """
+class Embeds:
+    """:func:`build` bound to a core, by answer (guides are static): the Discord bench's
+    walk-step and guide throughput need it. Embeds are only read when sent, so one built
+    list serves many messages."""
 
     def __init__(self, core: Core, size: int = 512) -> None:
         self.core = core
-        self.size = size
-        self._cache: OrderedDict[Answer, list[list[discord.Embed]]] = OrderedDict()
+        self._built: LRUCache[Answer, list[list[discord.Embed]]] = LRUCache(size)
 
     def get(self, answer: Answer) -> list[list[discord.Embed]]:
-        found = self._cache.get(answer)
-        if found is not None:
-            self._cache.move_to_end(answer)
-            return found
-        built = build(self.core, answer)
-        self._cache[answer] = built
-        if len(self._cache) > self.size:
-            self._cache.popitem(last=False)
-        return built
+        found = self._built.get(answer)
+        if found is None:
+            found = self._built[answer] = build(self.core, answer)
+        return found

@@ -26,6 +26,7 @@ from bot.adapters.discord import modembeds, views
 from bot.adapters.discord.embeds import CONTENT, clip
 from bot.adapters.discord.firstreply import first_reply
 from bot.core import situations
+from bot.core import tokens as core_tokens
 from bot.core.answer import Answer, Choice
 from bot.core.escaping import discord_markdown
 from bot.moderation import pins as pins_mod
@@ -171,7 +172,7 @@ class Desk:
         current = await note_for(self.repo, PLATFORM, community(interaction), sid)
         title = self.t(lang, "discord.note.form_title", title=self.t(lang, f"{sid}.title"))
         modal = discord.ui.Modal(title=clip(title, MODAL_TITLE),
-                                 custom_id=f"{views.NOTE_MODAL}{sid}", timeout=None)
+                                 custom_id=core_tokens.NOTE_FORM.build(situation=sid), timeout=None)
         modal.add_item(discord.ui.TextInput(
             label=clip(self.t(lang, "discord.note.label"), INPUT_LABEL),
             custom_id=NOTE_INPUT, style=discord.TextStyle.paragraph,
@@ -206,7 +207,7 @@ class Desk:
         lang = await self.bot.lang(interaction)
         notes = await self.moderation.notes(actor(interaction), community(interaction))
         view = mod_views.notes_view(self.core, notes[:12], lang,
-                                    edit=lambda sid: f"{views.NOTE_EDIT}{sid}")
+                                    edit=lambda sid: core_tokens.NOTE_EDIT.build(situation=sid))
         await self.show(interaction, view)
 
     # -- stats and log ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Buttons and select menus whose custom_ids carry their own state.
 
-Custom ids are the core's button tokens (``sb1:<lang>:<verb>:<arg>``, see
-:mod:`bot.core.actions`) or wrap one:
+Custom ids are families of the one token registry (:mod:`bot.core.tokens`): the core's
+button tokens (``sb1:<lang>:<verb>:<arg>``), or Discord's own, some wrapping one:
 
 * ``sb1:...``: a choice, a step of the walk, or a feedback vote: passed to the assistant;
 * ``sbd1:share:<token>``: post the answer that ``<token>`` shows publicly;
@@ -26,16 +26,12 @@ from typing import TYPE_CHECKING, Any, cast
 import discord
 from discord import ui
 
+from bot.core import tokens
 from bot.core.answer import Answer, Choice
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import SellerBot
 
-SHARE = "sbd1:share:"
-MENU = "sbd1:menu"
-PIN = "sbd1:pin:"
-NOTE_EDIT = "sbd1:note-edit:"
-NOTE_MODAL = "sbd1:note:"
 
 LABEL = 80  # button label
 OPTION = 100  # select option label and value
@@ -60,21 +56,6 @@ _STYLE = {
 _EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️", "also": "➕"}
 
 log = logging.getLogger(__name__)
-
-
-class SentView(ui.View):
-    """A stopped view sent many times (an answer's buttons): after :meth:`freeze`, its
-    components are made once instead of on every send."""
-
-    _components: list[dict[str, Any]] | None = None
-
-    def freeze(self) -> SentView:
-        self._components = super().to_components()
-        return self
-
-    def to_components(self) -> list[dict[str, Any]]:
-        # discord.py only reads them (into the request's JSON), so one list serves all.
-        return self._components if self._components is not None else super().to_components()
 
 
 def _clip(value: str, limit: int) -> str:
@@ -104,12 +85,12 @@ def answer_view(
     situations). Returns None when the answer has nothing to press. The view is stopped
     before it is returned, so discord.py keeps no reference to it: :class:`Router` answers.
     """
-    view = SentView(timeout=None)
+    view = ui.View(timeout=None)
     choices = _unique(answer.choices)
     row = 0
     if len(choices) > ROW:
         select: ui.Select[ui.View] = ui.Select(
-            custom_id=MENU,
+            custom_id=tokens.MENU.build(),
             placeholder=_clip(placeholder or answer.title, PLACEHOLDER),
             options=[
                 discord.SelectOption(label=_clip(c.label, OPTION), value=c.token)
@@ -131,7 +112,7 @@ def answer_view(
     for c in last[:ROW]:
         view.add_item(_button(c, min(row, ROWS - 1)))
     view.stop()
-    return view.freeze() if view.children else None
+    return view if view.children else None
 
 
 def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
@@ -139,7 +120,7 @@ def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
     style = _STYLE.get(choice.kind, discord.ButtonStyle.secondary)
     if choice.kind == "feedback":
         emoji = "👍" if choice.token.endswith(".1") else "👎"
-    if choice.token.startswith(SHARE):
+    if tokens.parse(choice.token, "share") is not None:
         style = discord.ButtonStyle.success
         emoji = "📢"
     return ui.Button(
@@ -161,7 +142,7 @@ def pin_picker(options: Sequence[tuple[str, str]], lang: str, placeholder: str) 
     view = ui.View(timeout=None)
     view.add_item(
         ui.Select(
-            custom_id=f"{PIN}{lang}",
+            custom_id=tokens.PIN_MENU.build(lang=lang),
             placeholder=_clip(placeholder, PLACEHOLDER),
             options=[
                 discord.SelectOption(label=_clip(title, OPTION), value=sid)

@@ -2,18 +2,19 @@
 
 The core's button tokens are the callback_data: they carry their own state, so buttons keep
 working after a restart. Adapter-only buttons (language choice, pin choice, the group's
-language) use the ``tg1:`` tokens defined here, which carry their state the same way.
+language) are the registry's ``tg1:`` families (:mod:`bot.core.tokens`), which carry their
+state the same way.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core import tokens
 from bot.core.answer import Choice
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ MAX_PER_ROW = 8
 #: Labels up to this length share a row (up to ``MAX_PER_ROW``); longer ones get their own.
 SHORT_LABEL = 12
 
-_TG_TOKEN = re.compile(r"^tg1:(lang|pin|glang):([a-z0-9\-]{1,40})(?::([a-z]{2,3}))?$")
+#: The registry's Telegram-only families by this module's verb, and the field of the argument.
+_FAMILIES = {"lang": (tokens.MY_LANGUAGE, "code"), "pin": (tokens.PIN_PICK, "situation"),
+             "glang": (tokens.GROUP_LANGUAGE, "code")}
+_VERBS = {family.name: verb for verb, (family, _field) in _FAMILIES.items()}
 
 
 @dataclass(frozen=True)
@@ -38,21 +42,18 @@ class AdapterAction:
 
     @property
     def token(self) -> str:
-        tail = f":{self.lang}" if self.lang else ""
-        return f"tg1:{self.verb}:{self.arg}{tail}"
+        family, field = _FAMILIES[self.verb]
+        values = {field: self.arg, **({"lang": self.lang} if self.lang else {})}
+        return family.form.format(**values)
 
 
 def parse_adapter_token(data: str | None) -> AdapterAction | None:
     """The adapter action in callback data, or None when it is not one (or forged)."""
-    if not data or len(data.encode("utf-8")) > MAX_DATA_BYTES:
+    found = tokens.parse(data, *_VERBS)
+    if found is None:
         return None
-    m = _TG_TOKEN.match(data)
-    if m is None:
-        return None
-    verb, arg, lang = m.group(1), m.group(2), m.group(3)
-    if (verb == "pin") != (lang is not None):
-        return None
-    return AdapterAction(verb, arg, lang)
+    verb = _VERBS[found.family]
+    return AdapterAction(verb, found[_FAMILIES[verb][1]], found.fields.get("lang"))
 
 
 def _fits(data: str) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from telegram import InlineKeyboardMarkup
 
@@ -38,23 +37,13 @@ def render(assistant: Assistant, answer: Answer) -> list[OutMessage]:
 
 
 class Renderer:
-    """:func:`render` with a memory: the same answer (guides are static) renders once.
+    """:func:`render` bound to an assistant: what the handlers pass around."""
 
-    Answers are frozen, hashable values, so they are their own cache key.
-    """
-
-    def __init__(self, assistant: Assistant, size: int = 1024) -> None:
+    def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
-        self._cached = lru_cache(maxsize=size)(self._render)
-
-    def _render(self, answer: Answer) -> tuple[OutMessage, ...]:
-        return tuple(render(self.assistant, answer))
 
     def __call__(self, answer: Answer) -> list[OutMessage]:
-        try:
-            return list(self._cached(answer))
-        except TypeError:  # an answer carrying something unhashable
-            return render(self.assistant, answer)
+        return render(self.assistant, answer)
 
 
 def plain(text: str, markup: InlineKeyboardMarkup | None = None) -> OutMessage:
