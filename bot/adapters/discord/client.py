@@ -25,7 +25,7 @@ from bot.adapters.discord.guard import guard_json, guard_parsers
 from bot.adapters.discord.moderation import Desk, actor, pin_ref
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
-from bot.core import actions, situations
+from bot.core import actions, matching, situations
 from bot.core import tokens as core_tokens
 from bot.core.answer import Answer, Choice
 from bot.moderation import tokens
@@ -94,21 +94,21 @@ class SellerBot(discord.AutoShardedClient):
             tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
         ] = LRUCache(512)
         self._share: dict[tuple[str, str], Choice] = {}  # languages × situations: small
-        self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
-        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
-        for command in [*commands.build(self.core), *modcommands.build(self.core)]:
-            self.tree.add_command(command)
         self.reminders = ReminderService(
             cast(Repository, self.preferences), clock, platform=PLATFORM,
             interval=reminder_interval,
         )
         self.desk = Desk(self, self.reminders)
+        self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
+        for command in [*commands.build(self), *modcommands.build(self.desk)]:
+            self.tree.add_command(command)
         self.startup: asyncio.Task[Any] | None = None
         self.background = background
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.core))
-        self.add_dynamic_items(views.Router)
+        self.add_dynamic_items(views.router(self.on_component))
         # Logged in (REST works); no need to wait for the gateway. Reminders that fell due
         # while the bot was down go out now (late), and pinned answers catch up with the
         # current guidance.
@@ -376,7 +376,7 @@ class SellerBot(discord.AutoShardedClient):
             await self.notice(interaction, self.text(lang, "discord.pin.bot_permission"))
             return
         pin_lang = await self.pin_language(interaction, lang_option, lang)
-        sid = commands.resolve_situation(self.core, pin_lang, situation_id)
+        sid = matching.resolve(self.core, pin_lang, situation_id)
         if sid is None:
             options = [
                 (s.id, self.core.t(pin_lang, f"{s.id}.title")) for s in situations.SITUATIONS

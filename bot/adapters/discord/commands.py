@@ -1,12 +1,11 @@
 """Slash commands and the message context menu. Each one is a thin call into the assistant.
 
-Commands are built fresh for every tree by :func:`build`; their callbacks find the bot (and
-through it the assistant) on ``interaction.client``.
+Commands are built fresh for every tree by :func:`build`, given the client they call.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -23,74 +22,20 @@ if TYPE_CHECKING:
 Interaction = discord.Interaction[Any]
 
 
-def _bot(interaction: Interaction) -> SellerBot:
-    return cast("SellerBot", interaction.client)
-
-
 # -- situation lookup -------------------------------------------------------------------
-def resolve_situation(core: Core, lang: str, value: str | None) -> str | None:
-    """A situation id from an option: the id itself (autocomplete), else the best title match."""
-    return matching.resolve(core, lang, value)
+async def resolve(bot: SellerBot, interaction: Interaction, value: str | None) -> str | None:
+    """A situation id from an option: the id itself (autocomplete), else the best title match
+    in the member's language."""
+    return matching.resolve(bot.core, await bot.lang(interaction), value)
 
 
-async def situation_autocomplete(
-    interaction: Interaction, current: str
+async def situation_choices(
+    bot: SellerBot, interaction: Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
     """Up to 25 situations matching what the member typed, in the member's language."""
-    bot = _bot(interaction)
     lang = await bot.lang(interaction)
-    return [
-        app_commands.Choice(name=title[:100], value=sid)
-        for sid, title in matching.rank(bot.core, lang, current)
-    ]
-
-
-# -- callbacks --------------------------------------------------------------------------
-@app_commands.rename(situation=L("discord.cmd.guide.situation.name"))
-@app_commands.describe(situation=L("discord.cmd.guide.situation.description"))
-@app_commands.autocomplete(situation=situation_autocomplete)
-async def guide(interaction: Interaction, situation: str | None = None) -> None:
-    """Walk the decision steps, or open the situation chosen in the option."""
-    bot = _bot(interaction)
-    member, place = bot.who(interaction)
-
-    async def work() -> Any:
-        lang = await bot.assistant.language(member, place)
-        sid = resolve_situation(bot.core, lang, situation)
-        if sid is None:
-            return await bot.assistant.start_walk(member, place, lang)
-        return await bot.assistant.situation(sid, member, place, lang)
-
-    answer = await bot.in_time(interaction, work(), ephemeral=True)
-    await bot.send(interaction, answer, ephemeral=True, share=True)
-
-
-@app_commands.rename(question=L("discord.cmd.ask.question.name"))
-@app_commands.describe(question=L("discord.cmd.ask.question.description"))
-async def ask(
-    interaction: Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
-) -> None:
-    """Answer a free-text question privately."""
-    bot = _bot(interaction)
-    member, place = bot.who(interaction)
-    answer = await bot.in_time(
-        interaction, bot.assistant.ask(question, member, place), ephemeral=True
-    )
-    await bot.send(interaction, answer, ephemeral=True, share=True)
-
-
-@app_commands.rename(language=L("discord.cmd.language.language.name"))
-@app_commands.describe(language=L("discord.cmd.language.language.description"))
-async def language(interaction: Interaction, language: str | None = None) -> None:
-    """Show the member's language, or save (``auto``: clear) their choice."""
-    bot = _bot(interaction)
-    member, place = bot.who(interaction)
-    if language is None:
-        answer = await bot.assistant.language_status(member, place)
-    else:
-        answer = await bot.assistant.set_language(member, place, language,
-                                                  undo=undo_language(bot.core, interaction.locale))
-    await bot.send(interaction, answer, ephemeral=True)
+    return [app_commands.Choice(name=title[:100], value=sid)
+            for sid, title in matching.rank(bot.core, lang, current)]
 
 
 def undo_language(core: Core, locale: discord.Locale | str) -> str:
@@ -102,72 +47,104 @@ def undo_language(core: Core, locale: discord.Locale | str) -> str:
     return f"/{name} {option}: {auto}"
 
 
-async def situations_command(interaction: Interaction) -> None:
-    """The situations as a menu."""
-    bot = _bot(interaction)
-    lang = await bot.lang(interaction)
-    await bot.send(interaction, bot.core.situation_menu(lang, "situations"), ephemeral=True)
-
-
-@app_commands.rename(
-    situation=L("discord.cmd.pin.situation.name"), language=L("discord.cmd.pin.language.name")
-)
-@app_commands.describe(
-    situation=L("discord.cmd.pin.situation.description"),
-    language=L("discord.cmd.pin.language.description"),
-)
-@app_commands.autocomplete(situation=situation_autocomplete)
-@app_commands.guild_only()
-@app_commands.default_permissions(pin_messages=True)
-async def pin(interaction: Interaction, situation: str, language: str | None = None) -> None:
-    """Post a guide in the channel and pin it (moderators)."""
-    await _bot(interaction).pin(interaction, situation, language)
-
-
-async def answer_message(interaction: Interaction, message: discord.Message) -> None:
-    """Answer someone's message with the guide, publicly, linking the message answered."""
-    bot = _bot(interaction)
-    member, place = bot.who(interaction)
-    answer = await bot.in_time(
-        interaction, bot.assistant.ask(message.content, member, place), ephemeral=False
-    )
-    if answer.kind in ("notice", "offtopic"):  # nothing worth showing the whole channel
-        if interaction.response.is_done():  # deferred publicly: swap for a private message
-            await interaction.delete_original_response()
-            await interaction.followup.send(
-                embeds=bot.embeds.get(answer)[0], view=bot.view_for(answer) or MISSING,
-                ephemeral=True, allowed_mentions=discord.AllowedMentions.none(),
-            )
-            return
-        await bot.send(interaction, answer, ephemeral=True)
-        return
-    await bot.send(interaction, answer, ephemeral=False, content=f"↪ {message.jump_url}")
-
-
-def build(core: Core) -> list[app_commands.Command[Any, ..., Any] | app_commands.ContextMenu]:
-    """Fresh command objects for one tree."""
-    lang_choices = language_choices(core)
+# -- the commands -----------------------------------------------------------------------
+def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_commands.ContextMenu]:
+    """Fresh command objects for one tree, each calling ``bot`` (passed in, not looked up on
+    the interaction)."""
+    lang_choices = language_choices(bot.core.catalogs)
     auto = app_commands.Choice(name=L("discord.cmd.language.auto"), value="auto")
-    guide_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=L("discord.cmd.guide.name"), description=L("discord.cmd.guide.description"),
-        callback=guide,
-    )
-    ask_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=L("discord.cmd.ask.name"), description=L("discord.cmd.ask.description"),
-        callback=ask,
-    )
-    language_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=L("discord.cmd.language.name"), description=L("discord.cmd.language.description"),
-        callback=app_commands.choices(language=[*lang_choices, auto])(language),
-    )
-    situations_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=L("discord.cmd.situations.name"),
-        description=L("discord.cmd.situations.description"),
-        callback=situations_command,
-    )
-    pin_cmd: app_commands.Command[Any, ..., None] = app_commands.Command(
-        name=L("discord.cmd.pin.name"), description=L("discord.cmd.pin.description"),
-        callback=app_commands.choices(language=lang_choices)(pin),
-    )
+
+    async def situations_autocomplete(
+        interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await situation_choices(bot, interaction, current)
+
+    @app_commands.command(name=L("discord.cmd.guide.name"),
+                          description=L("discord.cmd.guide.description"))
+    @app_commands.rename(situation=L("discord.cmd.guide.situation.name"))
+    @app_commands.describe(situation=L("discord.cmd.guide.situation.description"))
+    @app_commands.autocomplete(situation=situations_autocomplete)
+    async def guide(interaction: Interaction, situation: str | None = None) -> None:
+        """Walk the decision steps, or open the situation chosen in the option."""
+        member, place = bot.who(interaction)
+
+        async def work() -> Any:
+            lang = await bot.assistant.language(member, place)
+            sid = matching.resolve(bot.core, lang, situation)
+            if sid is None:
+                return await bot.assistant.start_walk(member, place, lang)
+            return await bot.assistant.situation(sid, member, place, lang)
+
+        answer = await bot.in_time(interaction, work(), ephemeral=True)
+        await bot.send(interaction, answer, ephemeral=True, share=True)
+
+    @app_commands.command(name=L("discord.cmd.ask.name"),
+                          description=L("discord.cmd.ask.description"))
+    @app_commands.rename(question=L("discord.cmd.ask.question.name"))
+    @app_commands.describe(question=L("discord.cmd.ask.question.description"))
+    async def ask(
+        interaction: Interaction, question: app_commands.Range[str, 1, MAX_QUESTION]
+    ) -> None:
+        """Answer a free-text question privately."""
+        member, place = bot.who(interaction)
+        answer = await bot.in_time(
+            interaction, bot.assistant.ask(question, member, place), ephemeral=True
+        )
+        await bot.send(interaction, answer, ephemeral=True, share=True)
+
+    @app_commands.command(name=L("discord.cmd.language.name"),
+                          description=L("discord.cmd.language.description"))
+    @app_commands.rename(language=L("discord.cmd.language.language.name"))
+    @app_commands.describe(language=L("discord.cmd.language.language.description"))
+    @app_commands.choices(language=[*lang_choices, auto])
+    async def language(interaction: Interaction, language: str | None = None) -> None:
+        """Show the member's language, or save (``auto``: clear) their choice."""
+        member, place = bot.who(interaction)
+        if language is None:
+            answer = await bot.assistant.language_status(member, place)
+        else:
+            answer = await bot.assistant.set_language(
+                member, place, language, undo=undo_language(bot.core, interaction.locale))
+        await bot.send(interaction, answer, ephemeral=True)
+
+    @app_commands.command(name=L("discord.cmd.situations.name"),
+                          description=L("discord.cmd.situations.description"))
+    async def situations(interaction: Interaction) -> None:
+        """The situations as a menu."""
+        lang = await bot.lang(interaction)
+        await bot.send(interaction, bot.core.situation_menu(lang, "situations"), ephemeral=True)
+
+    @app_commands.command(name=L("discord.cmd.pin.name"),
+                          description=L("discord.cmd.pin.description"))
+    @app_commands.rename(situation=L("discord.cmd.pin.situation.name"),
+                         language=L("discord.cmd.pin.language.name"))
+    @app_commands.describe(situation=L("discord.cmd.pin.situation.description"),
+                           language=L("discord.cmd.pin.language.description"))
+    @app_commands.autocomplete(situation=situations_autocomplete)
+    @app_commands.choices(language=lang_choices)
+    @app_commands.guild_only()
+    @app_commands.default_permissions(pin_messages=True)
+    async def pin(interaction: Interaction, situation: str, language: str | None = None) -> None:
+        """Post a guide in the channel and pin it (moderators)."""
+        await bot.pin(interaction, situation, language)
+
+    async def answer_message(interaction: Interaction, message: discord.Message) -> None:
+        """Answer someone's message with the guide, publicly, linking the message answered."""
+        member, place = bot.who(interaction)
+        answer = await bot.in_time(
+            interaction, bot.assistant.ask(message.content, member, place), ephemeral=False
+        )
+        if answer.kind in ("notice", "offtopic"):  # nothing worth showing the whole channel
+            if interaction.response.is_done():  # deferred publicly: swap for a private message
+                await interaction.delete_original_response()
+                await interaction.followup.send(
+                    embeds=bot.embeds.get(answer)[0], view=bot.view_for(answer) or MISSING,
+                    ephemeral=True, allowed_mentions=discord.AllowedMentions.none(),
+                )
+                return
+            await bot.send(interaction, answer, ephemeral=True)
+            return
+        await bot.send(interaction, answer, ephemeral=False, content=f"↪ {message.jump_url}")
+
     menu = app_commands.ContextMenu(name=L("discord.menu.answer"), callback=answer_message)
-    return [guide_cmd, ask_cmd, language_cmd, situations_cmd, pin_cmd, menu]
+    return [guide, ask, language, situations, pin, menu]

@@ -1,138 +1,145 @@
 """Moderator command groups (``/mod``, ``/pins``) and the members' ``/reminders``.
 
-Two groups keep the command list short. ``/mod`` needs Manage Server and ``/pins`` needs Pin
-Messages, both as ``default_member_permissions`` (what Discord shows) and again at run time
-(what the bot enforces: server admins can change who sees a command).
+Each group is an :class:`app_commands.Group` class given the moderators' :class:`Desk` it
+calls (as in discord.py's ``advanced_startup.py`` example): no callback looks the client up on
+the interaction. Two groups keep the command list short. ``/mod`` needs Manage Server and
+``/pins`` needs Pin Messages, both as ``default_member_permissions`` (what Discord shows) and
+again at run time (what the bot enforces: server admins can change who sees a command).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.commands import resolve_situation, situation_autocomplete
+from bot.adapters.discord.commands import resolve, situation_choices
+from bot.adapters.discord.moderation import Desk
 from bot.adapters.discord.texts import L, language_choices
-from bot.core.engine import Core
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import SellerBot
+from bot.core.catalogs import shared
 
 Interaction = discord.Interaction[Any]
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
 PIN_MESSAGES = discord.Permissions(pin_messages=True)
 SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
+#: The server's language: one of the catalogs' languages, or follow each member.
+SERVER_LANGUAGES = [*language_choices(shared()),
+                    app_commands.Choice(name=L("discord.cmd.mod.language.follow"), value="auto")]
 
 
-def _bot(interaction: Interaction) -> SellerBot:
-    return cast("SellerBot", interaction.client)
+class ModGroup(app_commands.Group):
+    """``/mod``: the server's language, notes, statistics and action log."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(name=L("discord.cmd.mod.name"),
+                         description=L("discord.cmd.mod.description"),
+                         allowed_contexts=SERVERS_ONLY, default_permissions=MANAGE_SERVER)
+        self.desk = desk
+
+    @app_commands.command(name=L("discord.cmd.mod.language.name"),
+                          description=L("discord.cmd.mod.language.description"))
+    @app_commands.rename(language=L("discord.cmd.mod.language.language.name"))
+    @app_commands.describe(language=L("discord.cmd.mod.language.language.description"))
+    @app_commands.choices(language=SERVER_LANGUAGES)
+    async def language(self, interaction: Interaction, language: str) -> None:
+        """Set the server's language, or follow each member's."""
+        await self.desk.set_language(interaction, language)
+
+    @app_commands.command(name=L("discord.cmd.mod.note.name"),
+                          description=L("discord.cmd.mod.note.description"))
+    @app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
+    @app_commands.describe(situation=L("discord.cmd.mod.note.situation.description"))
+    async def note(self, interaction: Interaction, situation: str) -> None:
+        """Write or edit the server's note under a guide (opens a form)."""
+        sid = await resolve(self.desk.bot, interaction, situation)
+        await self.desk.open_note_form(interaction, sid or situation)
+
+    @app_commands.command(name=L("discord.cmd.mod.notes.name"),
+                          description=L("discord.cmd.mod.notes.description"))
+    async def notes(self, interaction: Interaction) -> None:
+        """List the server's notes, with edit and remove buttons."""
+        await self.desk.list_notes(interaction)
+
+    @app_commands.command(name=L("discord.cmd.mod.unnote.name"),
+                          description=L("discord.cmd.mod.unnote.description"))
+    @app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
+    @app_commands.describe(situation=L("discord.cmd.mod.unnote.situation.description"))
+    async def unnote(self, interaction: Interaction, situation: str) -> None:
+        """Remove the server's note under a guide."""
+        sid = await resolve(self.desk.bot, interaction, situation)
+        await self.desk.remove_note(interaction, sid or situation)
+
+    @app_commands.command(name=L("discord.cmd.mod.stats.name"),
+                          description=L("discord.cmd.mod.stats.description"))
+    async def stats(self, interaction: Interaction) -> None:
+        """Questions, languages, helpfulness and unplaced questions in this server."""
+        await self.desk.stats(interaction)
+
+    @app_commands.command(name=L("discord.cmd.mod.log.name"),
+                          description=L("discord.cmd.mod.log.description"))
+    async def log(self, interaction: Interaction) -> None:
+        """The latest moderator actions in this server."""
+        await self.desk.action_log(interaction)
+
+    @note.autocomplete("situation")
+    @unnote.autocomplete("situation")
+    async def _situations(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await situation_choices(self.desk.bot, interaction, current)
 
 
-# -- /mod ---------------------------------------------------------------------------------
-@app_commands.rename(language=L("discord.cmd.mod.language.language.name"))
-@app_commands.describe(language=L("discord.cmd.mod.language.language.description"))
-async def mod_language(interaction: Interaction, language: str) -> None:
-    """Set the server's language, or follow each member's."""
-    await _bot(interaction).desk.set_language(interaction, language)
+class PinsGroup(app_commands.Group):
+    """``/pins``: the bot's pinned guides in this server: list, unpin, update."""
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(name=L("discord.cmd.pins.name"),
+                         description=L("discord.cmd.pins.description"),
+                         allowed_contexts=SERVERS_ONLY, default_permissions=PIN_MESSAGES)
+        self.desk = desk
+
+    @app_commands.command(name=L("discord.cmd.pins.list.name"),
+                          description=L("discord.cmd.pins.list.description"))
+    @app_commands.rename(server=L("discord.cmd.pins.list.server.name"))
+    @app_commands.describe(server=L("discord.cmd.pins.list.server.description"))
+    async def list_pins(self, interaction: Interaction, server: bool = False) -> None:
+        """The bot's pinned answers in this channel (or the whole server)."""
+        await self.desk.list_pins(interaction, server)
+
+    @app_commands.command(name=L("discord.cmd.pins.remove.name"),
+                          description=L("discord.cmd.pins.remove.description"))
+    @app_commands.rename(message=L("discord.cmd.pins.remove.message.name"))
+    @app_commands.describe(message=L("discord.cmd.pins.remove.message.description"))
+    async def remove(self, interaction: Interaction, message: str) -> None:
+        """Unpin one of the bot's pinned answers and forget it."""
+        await self.desk.remove_pin(interaction, message)
+
+    @app_commands.command(name=L("discord.cmd.pins.refresh.name"),
+                          description=L("discord.cmd.pins.refresh.description"))
+    async def refresh(self, interaction: Interaction) -> None:
+        """Update this server's outdated pinned answers in place."""
+        await self.desk.refresh_pins(interaction)
+
+    @remove.autocomplete("message")
+    async def _pins(self, interaction: Interaction, current: str) -> list[
+        app_commands.Choice[str]
+    ]:
+        found = await self.desk.pin_suggestions(interaction, current)
+        return [app_commands.Choice(name=label, value=value) for label, value in found]
 
 
-@app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
-@app_commands.describe(situation=L("discord.cmd.mod.note.situation.description"))
-@app_commands.autocomplete(situation=situation_autocomplete)
-async def mod_note(interaction: Interaction, situation: str) -> None:
-    """Write or edit the server's note under a guide (opens a form)."""
-    bot = _bot(interaction)
-    sid = resolve_situation(bot.core, await bot.lang(interaction), situation)
-    await bot.desk.open_note_form(interaction, sid or situation)
+def reminders_command(desk: Desk) -> app_commands.Command[Any, ..., None]:
+    """``/reminders``: the member's waiting reminders, with cancel buttons."""
+
+    async def reminders(interaction: Interaction) -> None:
+        await desk.list_reminders(interaction)
+
+    return app_commands.Command(name=L("discord.cmd.reminders.name"),
+                                description=L("discord.cmd.reminders.description"),
+                                callback=reminders)
 
 
-async def mod_notes(interaction: Interaction) -> None:
-    """List the server's notes, with edit and remove buttons."""
-    await _bot(interaction).desk.list_notes(interaction)
-
-
-@app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
-@app_commands.describe(situation=L("discord.cmd.mod.unnote.situation.description"))
-@app_commands.autocomplete(situation=situation_autocomplete)
-async def mod_unnote(interaction: Interaction, situation: str) -> None:
-    """Remove the server's note under a guide."""
-    bot = _bot(interaction)
-    sid = resolve_situation(bot.core, await bot.lang(interaction), situation)
-    await bot.desk.remove_note(interaction, sid or situation)
-
-
-async def mod_stats(interaction: Interaction) -> None:
-    """Questions, languages, helpfulness and unplaced questions in this server."""
-    await _bot(interaction).desk.stats(interaction)
-
-
-async def mod_log(interaction: Interaction) -> None:
-    """The latest moderator actions in this server."""
-    await _bot(interaction).desk.action_log(interaction)
-
-
-# -- /pins --------------------------------------------------------------------------------
-@app_commands.rename(server=L("discord.cmd.pins.list.server.name"))
-@app_commands.describe(server=L("discord.cmd.pins.list.server.description"))
-async def pins_list(interaction: Interaction, server: bool = False) -> None:
-    """The bot's pinned answers in this channel (or the whole server)."""
-    await _bot(interaction).desk.list_pins(interaction, server)
-
-
-async def pin_autocomplete(
-    interaction: Interaction, current: str
-) -> list[app_commands.Choice[str]]:
-    found = await _bot(interaction).desk.pin_suggestions(interaction, current)
-    return [app_commands.Choice(name=label, value=value) for label, value in found]
-
-
-@app_commands.rename(message=L("discord.cmd.pins.remove.message.name"))
-@app_commands.describe(message=L("discord.cmd.pins.remove.message.description"))
-@app_commands.autocomplete(message=pin_autocomplete)
-async def pins_remove(interaction: Interaction, message: str) -> None:
-    """Unpin one of the bot's pinned answers and forget it."""
-    await _bot(interaction).desk.remove_pin(interaction, message)
-
-
-async def pins_refresh(interaction: Interaction) -> None:
-    """Update this server's outdated pinned answers in place."""
-    await _bot(interaction).desk.refresh_pins(interaction)
-
-
-# -- /reminders ---------------------------------------------------------------------------
-async def reminders(interaction: Interaction) -> None:
-    """The member's waiting reminders, with cancel buttons."""
-    await _bot(interaction).desk.list_reminders(interaction)
-
-
-def _command(key: str, callback: Any) -> app_commands.Command[Any, ..., None]:
-    return app_commands.Command(
-        name=L(f"discord.cmd.{key}.name"), description=L(f"discord.cmd.{key}.description"),
-        callback=callback,
-    )
-
-
-def build(core: Core) -> list[app_commands.Group | app_commands.Command[Any, ..., Any]]:
-    """Fresh ``/mod``, ``/pins`` and ``/reminders`` for one tree."""
-    languages = language_choices(core)
-    follow = app_commands.Choice(name=L("discord.cmd.mod.language.follow"), value="auto")
-    mod = app_commands.Group(
-        name=L("discord.cmd.mod.name"), description=L("discord.cmd.mod.description"),
-        allowed_contexts=SERVERS_ONLY, default_permissions=MANAGE_SERVER,
-    )
-    mod.add_command(_command(
-        "mod.language", app_commands.choices(language=[*languages, follow])(mod_language)))
-    mod.add_command(_command("mod.note", mod_note))
-    mod.add_command(_command("mod.notes", mod_notes))
-    mod.add_command(_command("mod.unnote", mod_unnote))
-    mod.add_command(_command("mod.stats", mod_stats))
-    mod.add_command(_command("mod.log", mod_log))
-    pins = app_commands.Group(
-        name=L("discord.cmd.pins.name"), description=L("discord.cmd.pins.description"),
-        allowed_contexts=SERVERS_ONLY, default_permissions=PIN_MESSAGES,
-    )
-    pins.add_command(_command("pins.list", pins_list))
-    pins.add_command(_command("pins.remove", pins_remove))
-    pins.add_command(_command("pins.refresh", pins_refresh))
-    return [mod, pins, _command("reminders", reminders)]
+def build(desk: Desk) -> list[app_commands.Group | app_commands.Command[Any, ..., Any]]:
+    """Fresh ``/mod``, ``/pins`` and ``/reminders`` for one tree, calling ``desk``."""
+    return [ModGroup(desk), PinsGroup(desk), reminders_command(desk)]

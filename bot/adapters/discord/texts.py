@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from discord import Locale, app_commands
 
-from bot.core.catalogs import shared
+from bot.core.catalogs import Catalogs, shared
 from bot.core.engine import Core
 from bot.core.language import match_locale
 
@@ -34,14 +34,14 @@ def L(key: str) -> app_commands.locale_str:
     return app_commands.locale_str(shared().gettext("en", key), key=key)
 
 
-def language_choices(core: Core) -> list[app_commands.Choice[str]]:
+def language_choices(catalogs: Catalogs) -> list[app_commands.Choice[str]]:
     """The languages as command choices, each localised by the translator to its own name
     plus its name in the member's Discord language ("Nederlands (Dutch)" in English,
     "Nederlands" in Dutch), so a member who does not read that language still finds theirs."""
     return [
         app_commands.Choice(
-            name=app_commands.locale_str(core.catalogs.language_label(code, "en"), language=code),
+            name=app_commands.locale_str(catalogs.language_label(code, "en"), language=code),
             value=code,
         )
-        for code in core.languages
+        for code in catalogs.languages
     ]

@@ -21,17 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import discord
 from discord import ui
 
 from bot.core import tokens
 from bot.core.answer import Answer, Choice
-
-if TYPE_CHECKING:
-    from bot.adapters.discord.client import SellerBot
-
 
 LABEL = 80  # button label
 OPTION = 100  # select option label and value
@@ -154,31 +150,40 @@ def pin_picker(options: Sequence[tuple[str, str]], lang: str, placeholder: str) 
     return view
 
 
-class Router(ui.DynamicItem[ui.Item[Any]], template=r"(?s).+"):
-    """Receives every button and select interaction and hands it to the bot.
+class OnComponent(Protocol):
+    """What the router hands every press to: the client's ``on_component``."""
+
+    async def __call__(
+        self, interaction: discord.Interaction[Any], custom_id: str, values: list[str]
+    ) -> None: ...
+
+
+def router(on_component: OnComponent) -> type[ui.DynamicItem[ui.Item[Any]]]:
+    """A catch-all ``DynamicItem`` class that hands every button and select press to
+    ``on_component`` (a class, as ``Client.add_dynamic_items`` takes; given what it calls).
 
     The template matches any custom_id, so unknown ones are answered too (with the core's
     "out of date" notice) instead of silently failing in the member's client.
     """
 
-    def __init__(self, item: ui.Item[Any]) -> None:
-        super().__init__(item)
+    class Router(ui.DynamicItem[ui.Item[Any]], template=r"(?s).+"):
+        @classmethod
+        async def from_custom_id(
+            cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: Any, /
+        ) -> Router:
+            return cls(item)
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: Any, /
-    ) -> Router:
-        return cls(item)
+        async def callback(self, interaction: discord.Interaction[Any]) -> None:
+            values = list(cast(list[str], getattr(self.item, "values", None) or []))
+            try:
+                await on_component(interaction, self.custom_id, values)
+            except discord.NotFound as exc:
+                if not expired(exc):
+                    raise
+                log.info("button press expired before the reply",
+                         extra={"custom_id": self.custom_id})
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        values = list(cast(list[str], getattr(self.item, "values", None) or []))
-        bot = cast("SellerBot", interaction.client)
-        try:
-            await bot.on_component(interaction, self.custom_id, values)
-        except discord.NotFound as exc:
-            if not expired(exc):
-                raise
-            log.info("button press expired before the reply", extra={"custom_id": self.custom_id})
+    return Router
 
 
 def expired(exc: BaseException) -> bool:
