@@ -73,20 +73,31 @@ def main() -> None:
     cold = []
     for _ in range(5):
         s = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot.cli", "ask", "--json", "buyer minta cancel"],
-                       capture_output=True, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "ask", "--json", "buyer minta cancel"],
+            capture_output=True,
+            check=True,
+        )
         cold.append(time.perf_counter() - s)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"questions: {len(qs)} distinct, 5 rounds of {n} answers (best round shown); "
-          f"content load {load_ms:.0f} ms")
-    print(f"free-text answer: median {statistics.median(times):.1f} us, "
-          f"p99 {percentile(times, 0.99):.1f} us, "
-          f"{1e6 / statistics.mean(times):,.0f} answers/s on one core")
-    print(f"decision step:    median {statistics.median(step_times):.1f} us, "
-          f"p99 {percentile(step_times, 0.99):.1f} us")
-    print(f"`sellerbot ask` cold start: median {statistics.median(cold) * 1000:.0f} ms "
-          f"(best {min(cold) * 1000:.0f} ms)")
+    print(
+        f"questions: {len(qs)} distinct, 5 rounds of {n} answers (best round shown); "
+        f"content load {load_ms:.0f} ms"
+    )
+    print(
+        f"free-text answer: median {statistics.median(times):.1f} us, "
+        f"p99 {percentile(times, 0.99):.1f} us, "
+        f"{1e6 / statistics.mean(times):,.0f} answers/s on one core"
+    )
+    print(
+        f"decision step:    median {statistics.median(step_times):.1f} us, "
+        f"p99 {percentile(step_times, 0.99):.1f} us"
+    )
+    print(
+        f"`sellerbot ask` cold start: median {statistics.median(cold) * 1000:.0f} ms "
+        f"(best {min(cold) * 1000:.0f} ms)"
+    )
     print(f"peak memory (max RSS): {peak_mb:.1f} MB")
 
 

@@ -129,8 +129,9 @@ class StandInHere(StandInProcess):
 
 
 def _response_message(standin: StandIn, interaction_id: str) -> dict[str, Any]:
-    mid = next(c.response["interaction"]["response_message_id"]
-               for c in standin.callbacks(interaction_id))
+    mid = next(
+        c.response["interaction"]["response_message_id"] for c in standin.callbacks(interaction_id)
+    )
     return standin.messages[int(mid)]
 
 
@@ -194,9 +195,14 @@ async def one(client: discord.Client, clock: Clock, payload: dict[str, Any]) -> 
     return await asyncio.wait_for(fut, 5)
 
 
-async def measure(client: discord.Client, standin: StandInProcess, make: Payload, n: int,
-                  concurrency: int, pair: tuple[discord.Client, Payload] | None = None
-                  ) -> dict[str, float]:
+async def measure(
+    client: discord.Client,
+    standin: StandInProcess,
+    make: Payload,
+    n: int,
+    concurrency: int,
+    pair: tuple[discord.Client, Payload] | None = None,
+) -> dict[str, float]:
     """Median and p99 latency one at a time, then throughput with ``concurrency`` in flight.
 
     With ``pair`` (the bare client and its payloads), each interaction is followed by one of
@@ -248,8 +254,9 @@ class OkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ok:(?P
     """The bare comparator for buttons: a DynamicItem that only answers "ok"."""
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any],
-                             item: discord.ui.Item[Any], match: Any, /) -> OkButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: Any, /
+    ) -> OkButton:
         return cls(discord.ui.Button(label="ok", custom_id=item.custom_id))  # type: ignore[attr-defined]
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -281,10 +288,12 @@ def _questions() -> list[str]:
 QUESTIONS = _questions()
 
 OK_MESSAGE: dict[str, Any] = {
-    **factory.fixture("member_message"), "author": {"id": "900000000000000001", "username": "b",
-                                                    "discriminator": "0", "avatar": None},
-    "content": "ok", "components": [{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "ok", "custom_id": "ok:1"}]}],
+    **factory.fixture("member_message"),
+    "author": {"id": "900000000000000001", "username": "b", "discriminator": "0", "avatar": None},
+    "content": "ok",
+    "components": [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "ok", "custom_id": "ok:1"}]}
+    ],
 }
 
 
@@ -292,8 +301,9 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
     logging.basicConfig(level=logging.ERROR)
     info = time.get_clock_info("perf_counter")
     if not in_process and "CLOCK_MONOTONIC" not in info.implementation:
-        raise SystemExit(f"arrival times need a system-wide clock; perf_counter is {info}: "
-                         "use --in-process")
+        raise SystemExit(
+            f"arrival times need a system-wide clock; perf_counter is {info}: use --in-process"
+        )
     standin = StandInHere() if in_process else StandInProcess()
     await standin.start()
     discord.http._set_api_version(10)
@@ -318,40 +328,57 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
         await prepare_walk()
         cases: list[tuple[str, discord.Client, Payload]] = [
             ("bare /ok (discord.py only)", bare, lambda i: factory.slash("ok")),
-            ("bare button (discord.py only)", bare,
-             lambda i: factory.component(OK_MESSAGE, "ok:1")),
-            ("/guide situation:<id>", ours,
-             lambda i: factory.slash("guide", {"situation": "seller-cancel"})),
-            ("/ask question:<text>", ours,
-             lambda i: factory.slash("ask", {"question": QUESTIONS[i % len(QUESTIONS)]})),
+            (
+                "bare button (discord.py only)",
+                bare,
+                lambda i: factory.component(OK_MESSAGE, "ok:1"),
+            ),
+            (
+                "/guide situation:<id>",
+                ours,
+                lambda i: factory.slash("guide", {"situation": "seller-cancel"}),
+            ),
+            (
+                "/ask question:<text>",
+                ours,
+                lambda i: factory.slash("ask", {"question": QUESTIONS[i % len(QUESTIONS)]}),
+            ),
             ("button: walk step", ours, lambda i: factory.component(walk_msg, "sb1:en:w:buyer")),
-            ("autocomplete", ours,
-             lambda i: factory.autocomplete("guide", "situation", "cancel")),
+            ("autocomplete", ours, lambda i: factory.autocomplete("guide", "situation", "cancel")),
         ]
         bare_for = {  # what each of our cases is paired with
             name: (bare, cases[1][2] if "button" in name else cases[0][2])
-            for name, client, _ in cases if client is ours
+            for name, client, _ in cases
+            if client is ours
         }
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in cases}
         for _ in range(repeat):  # interleaved, so drift in machine load hits every case alike
             for name, client, make in cases:
                 rounds[name].append(
-                    await measure(client, standin, make, n, concurrency, bare_for.get(name)))
+                    await measure(client, standin, make, n, concurrency, bare_for.get(name))
+                )
         results = [
             (name, {k: statistics.median(r[k] for r in runs) for k in runs[0]})
             for name, runs in rounds.items()
         ]
         where = "in the bot's process" if in_process else "in its own process"
-        print(f"{n} interactions per case and round, {repeat} rounds (medians of rounds); "
-              f"throughput with {concurrency} in flight; stand-in {where}")
-        print("ratio: median latency over the bare command's (buttons: the bare button's), "
-              "each of our interactions followed by a bare one; spread: lowest-highest round")
-        print(f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} "
-              f"{'spread':>12}")
+        print(
+            f"{n} interactions per case and round, {repeat} rounds (medians of rounds); "
+            f"throughput with {concurrency} in flight; stand-in {where}"
+        )
+        print(
+            "ratio: median latency over the bare command's (buttons: the bare button's), "
+            "each of our interactions followed by a bare one; spread: lowest-highest round"
+        )
+        print(
+            f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} {'spread':>12}"
+        )
         for name, r in results:
             ratios = sorted(x["ratio"] for x in rounds[name]) if "ratio" in r else [1.0]
-            print(f"{name:<30} {r['per_s']:>8.0f} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
-                  f"{r.get('ratio', 1.0):>5.2f}x {ratios[0]:>5.2f}-{ratios[-1]:.2f}x")
+            print(
+                f"{name:<30} {r['per_s']:>8.0f} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
+                f"{r.get('ratio', 1.0):>5.2f}x {ratios[0]:>5.2f}-{ratios[-1]:.2f}x"
+            )
         await ours.close()
         await bare.close()
         await repo.close()
@@ -363,7 +390,10 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--in-process", action="store_true",
-                        help="run the stand-in in the bot's process (charges its work to the bot)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the stand-in in the bot's process (charges its work to the bot)",
+    )
     args = parser.parse_args()
     asyncio.run(main(args.n, args.concurrency, args.repeat, args.in_process))

@@ -37,10 +37,21 @@ from bot.config import load_settings  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
 from bot.storage import SqliteRepository  # noqa: E402
 
-SEEDS = ["private_text", "private_start", "private_start_deeplink", "group_mention",
-         "supergroup_reply_to_bot", "supergroup_guide_reply", "supergroup_help_at_bot",
-         "callback_query", "inline_query", "edited_message", "private_photo_caption",
-         "supergroup_pin", "private_language"]
+SEEDS = [
+    "private_text",
+    "private_start",
+    "private_start_deeplink",
+    "group_mention",
+    "supergroup_reply_to_bot",
+    "supergroup_guide_reply",
+    "supergroup_help_at_bot",
+    "callback_query",
+    "inline_query",
+    "edited_message",
+    "private_photo_caption",
+    "supergroup_pin",
+    "private_language",
+]
 GOOD_EVERY = 100  # one well-formed question among this many updates
 
 
@@ -52,8 +63,12 @@ async def run(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = await SqliteRepository.open(Path(tmp) / "b.db")
         assistant = Assistant(default_core(), repo)
-        app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                                rate_limiter=RetryingRateLimiter(1e6, 1e6, backoff=0.01))
+        app = build_application(
+            assistant,
+            TOKEN,
+            base_url=standin.base_url,
+            rate_limiter=RetryingRateLimiter(1e6, 1e6, backoff=0.01),
+        )
         errors: list[BaseException] = []
 
         async def record(_update: object, context: Any) -> None:
@@ -70,8 +85,9 @@ async def run(n: int) -> None:
         started = time.perf_counter()
         for i in range(n):
             if i % GOOD_EVERY == 0:
-                update = payload("private_text", text="my buyer wants to cancel the order",
-                                 user_id=20_000 + i)
+                update = payload(
+                    "private_text", text="my buyer wants to cancel the order", user_id=20_000 + i
+                )
                 good += 1
             else:
                 update = damage(rng, copy.deepcopy(rng.choice(seeds)))
@@ -82,8 +98,11 @@ async def run(n: int) -> None:
         deadline = time.perf_counter() + 120
         answered = 0
         while time.perf_counter() < deadline:
-            answered = sum("cancel" in (m.get("text") or "").lower() for m in standin.sent()
-                           if 20_000 <= int(m.get("chat_id", 0)) < 20_000 + n)
+            answered = sum(
+                "cancel" in (m.get("text") or "").lower()
+                for m in standin.sent()
+                if 20_000 <= int(m.get("chat_id", 0)) < 20_000 + n
+            )
             if answered >= good and not standin._updates:
                 break
             await asyncio.sleep(0.05)
@@ -94,8 +113,9 @@ async def run(n: int) -> None:
     await standin.stop()
     logging.disable(logging.NOTSET)
     print(f"updates fed: {n} ({good} well-formed questions among them)")
-    print(f"exceptions from handlers: {len(errors)}"
-          + (f" (first: {errors[0]!r})" if errors else ""))
+    print(
+        f"exceptions from handlers: {len(errors)}" + (f" (first: {errors[0]!r})" if errors else "")
+    )
     print(f"questions answered: {answered}/{good}")
     print(f"getUpdates calls: {len(standin.calls_to('getUpdates'))}; time: {took:.1f} s")
 

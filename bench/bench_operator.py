@@ -95,13 +95,25 @@ class BotProcess:
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-        env.update({"SELLERBOT_DATA_DIR": str(self.folder / "data"),
-                    "SELLERBOT_HASH_SALT": SALT, "SELLERBOT_LOG_LEVEL": "INFO",
-                    "PTB_TIMEDELTA": "1", **self.env})
+        env.update(
+            {
+                "SELLERBOT_DATA_DIR": str(self.folder / "data"),
+                "SELLERBOT_HASH_SALT": SALT,
+                "SELLERBOT_LOG_LEVEL": "INFO",
+                "PTB_TIMEDELTA": "1",
+                **self.env,
+            }
+        )
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
-                str(SELLERBOT), "run", cwd=self.folder, env=env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=out)
+                str(SELLERBOT),
+                "run",
+                cwd=self.folder,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+            )
 
     @property
     def alive(self) -> bool:
@@ -136,10 +148,15 @@ def tracebacks(log: Path) -> tuple[int, list[str]]:
 
 def crash_lines(log: Path) -> int:
     """Lines a dying process or an unhandled task leaves."""
-    marks = ("Task exception was never retrieved", "Fatal error", "Unhandled exception",
-             "adapter stopped")
-    return sum(any(m in line for m in marks)
-               for line in log.read_text("utf-8", "replace").splitlines())
+    marks = (
+        "Task exception was never retrieved",
+        "Fatal error",
+        "Unhandled exception",
+        "adapter stopped",
+    )
+    return sum(
+        any(m in line for m in marks) for line in log.read_text("utf-8", "replace").splitlines()
+    )
 
 
 async def wait_for(check: Callable[[], bool], timeout: float, step: float = 0.02) -> bool:
@@ -174,9 +191,14 @@ class Feed:
             due = int((time.perf_counter() - started) * self.rate)
             while sent < due:
                 uid = self.next_id
-                self.standin.push_update(payload(
-                    "private_text", text="my buyer wants to cancel the order, what do I do?",
-                    user_id=member_of_update(uid), update_id=uid))
+                self.standin.push_update(
+                    payload(
+                        "private_text",
+                        text="my buyer wants to cancel the order, what do I do?",
+                        user_id=member_of_update(uid),
+                        update_id=uid,
+                    )
+                )
                 self.next_id += 1
                 sent += 1
             await asyncio.sleep(0.005)
@@ -208,8 +230,11 @@ class Ledger:
 
 # -- 1: kill -9 and SIGTERM at 200 updates/s ------------------------------------------------
 async def kill_and_stop(folder: Path, kills: int, seconds: float, rate: float) -> None:
-    print(f"\n1. kill -9 at {rate:.0f} updates/s ({kills} kills, {seconds:.0f} s each), "
-          "then SIGTERM under load", flush=True)
+    print(
+        f"\n1. kill -9 at {rate:.0f} updates/s ({kills} kills, {seconds:.0f} s each), "
+        "then SIGTERM under load",
+        flush=True,
+    )
     standin = BotApiStandIn()
     await standin.start()
     ledger = Ledger()
@@ -232,11 +257,14 @@ async def kill_and_stop(folder: Path, kills: int, seconds: float, rate: float) -
             lost = ledger.lost()
             per_kill.append(len(lost - lost_before))
             lost_before = lost
-            print(f"     kill: {ledger.confirmed_below - 1} confirmed so far, "
-                  f"{len(ledger.answered)} answered, {per_kill[-1]} lost by this kill",
-                  flush=True)
-        report("lost per kill -9 (<= 64)", f"max {max(per_kill)}, each {per_kill}",
-               max(per_kill) <= 64)
+            print(
+                f"     kill: {ledger.confirmed_below - 1} confirmed so far, "
+                f"{len(ledger.answered)} answered, {per_kill[-1]} lost by this kill",
+                flush=True,
+            )
+        report(
+            "lost per kill -9 (<= 64)", f"max {max(per_kill)}, each {per_kill}", max(per_kill) <= 64
+        )
 
         bot = BotProcess(env, folder, log)
         polls = ledger.get_updates
@@ -246,15 +274,21 @@ async def kill_and_stop(folder: Path, kills: int, seconds: float, rate: float) -
         took = await bot.terminate()  # the feed goes on meanwhile
         await asyncio.sleep(0.3)
         left = ledger.lost() - lost_before
-        report("SIGTERM under load: seconds to exit (<= 5)",
-               f"{took:.2f} s, exit code {bot.exit_code}", took <= 5 and bot.exit_code == 0)
+        report(
+            "SIGTERM under load: seconds to exit (<= 5)",
+            f"{took:.2f} s, exit code {bot.exit_code}",
+            took <= 5 and bot.exit_code == 0,
+        )
         report("SIGTERM: confirmed updates left unanswered (0)", str(len(left)), not left)
     finally:
         await feed.stop()
         await standin.stop()
     total, ours = tracebacks(log)
-    report("kill runs: tracebacks from bot/ in the log (0)", f"{len(ours)} (of {total} in all)",
-           not ours)
+    report(
+        "kill runs: tracebacks from bot/ in the log (0)",
+        f"{len(ours)} (of {total} in all)",
+        not ours,
+    )
 
 
 # -- 2: two processes, one SQLite file -----------------------------------------------------
@@ -269,16 +303,20 @@ class Press:
 
 
 async def two_processes(folder: Path, presses_each: int, rate: float) -> None:
-    print(f"\n2. two processes on one SQLite file, {presses_each} presses each at "
-          f"{rate:.0f}/s, the write lock held 6 s once", flush=True)
+    print(
+        f"\n2. two processes on one SQLite file, {presses_each} presses each at "
+        f"{rate:.0f}/s, the write lock held 6 s once",
+        flush=True,
+    )
     not_saved = {default_core().t(lang, "ui.not_saved") for lang in ("en", "id", "nl")}
     log = folder / "two.log"
     standins = [BotApiStandIn(), BotApiStandIn()]
     bots: list[BotProcess] = []
     for s in standins:
         await s.start()
-        bots.append(BotProcess({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": s.base_url},
-                               folder, log))
+        bots.append(
+            BotProcess({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": s.base_url}, folder, log)
+        )
     sent: dict[str, Press] = {}
     for bot in bots:
         await bot.start()
@@ -294,27 +332,45 @@ async def two_processes(folder: Path, presses_each: int, rate: float) -> None:
                 mid, chat = 10_000 + i, SUPERGROUP - n * 100_000 - i % 50
                 helpful = rng.choice("1110")  # "not helpful" also posts the other answers
                 data = f"sb1:en:f:seller-cancel.{helpful}"
-                message = {"message_id": mid, "from": s.me, "chat": {
-                    "id": chat, "type": "supergroup", "title": "Sellers"},
-                    "date": int(time.time()), "text": "Seller cancels"}
+                message = {
+                    "message_id": mid,
+                    "from": s.me,
+                    "chat": {"id": chat, "type": "supergroup", "title": "Sellers"},
+                    "date": int(time.time()),
+                    "text": "Seller cancels",
+                }
                 sent[qid] = Press("vote", uid, helpful, f"{chat}:{mid}")
             else:  # a language chosen in the private chat, on the bot's /language message
                 lang = rng.choice(["en", "id", "nl"])
                 data = f"tg1:lang:{lang}"
-                message = {"message_id": 20_000 + i, "from": s.me, "date": int(time.time()),
-                           "chat": {"id": uid, "type": "private", "first_name": "M"},
-                           "text": "Choose a language"}
+                message = {
+                    "message_id": 20_000 + i,
+                    "from": s.me,
+                    "date": int(time.time()),
+                    "chat": {"id": uid, "type": "private", "first_name": "M"},
+                    "text": "Choose a language",
+                }
                 s.messages[(uid, message["message_id"])] = dict(message)
                 sent[qid] = Press("lang", uid, lang)
-            s.push_update({"update_id": i + 1, "callback_query": {
-                "id": qid, "from": user, "message": message, "chat_instance": "1",
-                "data": data}})
+            s.push_update(
+                {
+                    "update_id": i + 1,
+                    "callback_query": {
+                        "id": qid,
+                        "from": user,
+                        "message": message,
+                        "chat_instance": "1",
+                        "data": data,
+                    },
+                }
+            )
             await asyncio.sleep(1 / rate)
 
     async def hold_lock() -> float:
         await asyncio.sleep(presses_each / rate / 3)
-        conn = sqlite3.connect(folder / "data" / "sellerbot.db", timeout=30,
-                               check_same_thread=False)
+        conn = sqlite3.connect(
+            folder / "data" / "sellerbot.db", timeout=30, check_same_thread=False
+        )
         # the write lock, as a long-running writer holds it (waited for in a thread: the
         # stand-ins go on answering meanwhile)
         await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
@@ -324,23 +380,33 @@ async def two_processes(folder: Path, presses_each: int, rate: float) -> None:
         conn.close()
         return time.perf_counter() - held
 
-    held, *_ = await asyncio.gather(hold_lock(), press_on(0, standins[0]),
-                                    press_on(1, standins[1]))
+    held, *_ = await asyncio.gather(hold_lock(), press_on(0, standins[0]), press_on(1, standins[1]))
     total = 2 * presses_each
-    await wait_for(lambda: sum(len(s.calls_to("answerCallbackQuery")) for s in standins)
-                   >= total, 120)
+    await wait_for(
+        lambda: sum(len(s.calls_to("answerCallbackQuery")) for s in standins) >= total, 120
+    )
     for bot in bots:
         await bot.terminate()
-    acks = {c["callback_query_id"]: c.get("text") for s in standins
-            for c in s.calls_to("answerCallbackQuery")}
+    acks = {
+        c["callback_query_id"]: c.get("text")
+        for s in standins
+        for c in s.calls_to("answerCallbackQuery")
+    }
     for s in standins:
         await s.stop()
 
     conn = sqlite3.connect(folder / "data" / "sellerbot.db")
-    votes = {(u, a): h for u, a, h in conn.execute(
-        "SELECT user_hash, answer_ref, helpful FROM feedback WHERE platform = 'telegram'")}
-    langs = dict(conn.execute(
-        "SELECT user_hash, lang FROM member_prefs WHERE platform = 'telegram'").fetchall())
+    votes = {
+        (u, a): h
+        for u, a, h in conn.execute(
+            "SELECT user_hash, answer_ref, helpful FROM feedback WHERE platform = 'telegram'"
+        )
+    }
+    langs = dict(
+        conn.execute(
+            "SELECT user_hash, lang FROM member_prefs WHERE platform = 'telegram'"
+        ).fetchall()
+    )
     conn.close()
     lost = refused = 0
     for qid, press in sent.items():
@@ -356,10 +422,15 @@ async def two_processes(folder: Path, presses_each: int, rate: float) -> None:
         else:
             lost += langs.get(who) != press.value
     acked = sum(1 for q in sent if q in acks and acks[q] not in not_saved)
-    print(f"     {total} presses, {len(acks)} answered, {acked} confirmed, {refused} told "
-          f"'not saved', lock held {held:.1f} s; exit codes {[b.exit_code for b in bots]}")
-    report("two processes: acknowledged votes/choices lost (0)", f"{lost} of {acked}",
-           lost == 0 and len(acks) == total)
+    print(
+        f"     {total} presses, {len(acks)} answered, {acked} confirmed, {refused} told "
+        f"'not saved', lock held {held:.1f} s; exit codes {[b.exit_code for b in bots]}"
+    )
+    report(
+        "two processes: acknowledged votes/choices lost (0)",
+        f"{lost} of {acked}",
+        lost == 0 and len(acks) == total,
+    )
     _, ours = tracebacks(log)
     report("two processes: tracebacks from bot/ (0)", str(len(ours)), not ours)
 
@@ -386,16 +457,37 @@ def _discord_damage(rng: random.Random, value: Any, depth: int = 0) -> Any:
 
 def _discord_seeds() -> list[tuple[str, dict[str, Any]]]:
     guide = factory.slash("guide", {"situation": "seller-cancel"})
-    message = {"id": "730000000000000001", "channel_id": str(factory.CHANNEL_ID),
-               "author": {"id": "900000000000000001", "username": "sellerbot",
-                          "discriminator": "0", "avatar": None, "bot": True},
-               "content": "", "embeds": [], "attachments": [], "mentions": [],
-               "mention_roles": [], "pinned": False, "mention_everyone": False, "tts": False,
-               "timestamp": "2026-01-01T00:00:00+00:00", "edited_timestamp": None,
-               "flags": 0, "type": 20,
-               "components": [{"type": 1, "components": [
-                   {"type": 2, "style": 2, "label": "Yes",
-                    "custom_id": "sb1:en:f:seller-cancel.1"}]}]}
+    message = {
+        "id": "730000000000000001",
+        "channel_id": str(factory.CHANNEL_ID),
+        "author": {
+            "id": "900000000000000001",
+            "username": "sellerbot",
+            "discriminator": "0",
+            "avatar": None,
+            "bot": True,
+        },
+        "content": "",
+        "embeds": [],
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": False,
+        "mention_everyone": False,
+        "tts": False,
+        "timestamp": "2026-01-01T00:00:00+00:00",
+        "edited_timestamp": None,
+        "flags": 0,
+        "type": 20,
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {"type": 2, "style": 2, "label": "Yes", "custom_id": "sb1:en:f:seller-cancel.1"}
+                ],
+            }
+        ],
+    }
     return [
         ("INTERACTION_CREATE", guide),
         ("INTERACTION_CREATE", factory.slash("ask", {"question": "buyer wants to cancel"})),
@@ -403,23 +495,40 @@ def _discord_seeds() -> list[tuple[str, dict[str, Any]]]:
         ("INTERACTION_CREATE", factory.component(message, "sb1:en:f:seller-cancel.1")),
         ("INTERACTION_CREATE", factory.autocomplete("guide", "situation", "buy")),
         ("INTERACTION_CREATE", factory.message_command("Answer with the guide", message)),
-        ("GUILD_CREATE", {"id": str(factory.GUILD_ID), "name": "g", "channels": [],
-                          "members": [], "roles": [], "unavailable": False}),
+        (
+            "GUILD_CREATE",
+            {
+                "id": str(factory.GUILD_ID),
+                "name": "g",
+                "channels": [],
+                "members": [],
+                "roles": [],
+                "unavailable": False,
+            },
+        ),
         ("MESSAGE_CREATE", message),
-        ("CHANNEL_CREATE", {"id": "740000000000000001", "type": 0,
-                            "guild_id": str(factory.GUILD_ID), "name": "c", "position": 0}),
+        (
+            "CHANNEL_CREATE",
+            {
+                "id": "740000000000000001",
+                "type": 0,
+                "guild_id": str(factory.GUILD_ID),
+                "name": "c",
+                "position": 0,
+            },
+        ),
         ("GUILD_DELETE", {"id": str(factory.GUILD_ID), "unavailable": True}),
     ]
 
 
 async def discord_malformed(folder: Path, events: int) -> None:
-    print(f"\n3. Discord: {events:,} malformed gateway events through the real client",
-          flush=True)
+    print(f"\n3. Discord: {events:,} malformed gateway events through the real client", flush=True)
     standin = GatewayStandIn()
     await standin.start()
     log = folder / "discord.log"
-    bot = BotProcess({"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_BASE_URL": standin.url},
-                     folder, log)
+    bot = BotProcess(
+        {"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_BASE_URL": standin.url}, folder, log
+    )
     await bot.start()
     if not await wait_for(lambda: standin.ready.is_set(), 60):
         report("Discord: the client connected to the gateway", "no IDENTIFY in 60 s", False)
@@ -435,8 +544,9 @@ async def discord_malformed(folder: Path, events: int) -> None:
         p = factory.slash("guide", {"situation": "seller-cancel"})
         standin.expect(p)
         await standin.dispatch("INTERACTION_CREATE", p)
-        return await wait_for(lambda: bool([c for c in standin.callbacks(p["id"])
-                                            if c.status == 200]), 10)
+        return await wait_for(
+            lambda: bool([c for c in standin.callbacks(p["id"]) if c.status == 200]), 10
+        )
 
     sent = 0
     while sent < events and bot.alive:
@@ -462,18 +572,28 @@ async def discord_malformed(folder: Path, events: int) -> None:
     print(f"     {sent:,} malformed events in {took:.1f} s; exit code {bot.exit_code}")
     report("Discord: process crashes (0)", "0" if alive else f"1 (exit {bot.exit_code})", alive)
     report("Discord: tracebacks from bot/ (0)", f"{len(ours)} (of {total} in all)", not ours)
-    report("Discord: good questions answered among them", f"{answered}/{good}",
-           answered == good)
+    report("Discord: good questions answered among them", f"{answered}/{good}", answered == good)
     report("Discord: a good question answered afterwards", "yes" if last else "no", bool(last))
     for block in ours[:2]:
         print(block)
 
 
 # -- 4: Telegram, malformed updates --------------------------------------------------------
-TELEGRAM_SEEDS = ["private_text", "private_start", "private_start_deeplink", "group_mention",
-                  "supergroup_reply_to_bot", "supergroup_guide_reply", "supergroup_help_at_bot",
-                  "callback_query", "inline_query", "edited_message", "private_photo_caption",
-                  "supergroup_pin", "private_language"]
+TELEGRAM_SEEDS = [
+    "private_text",
+    "private_start",
+    "private_start_deeplink",
+    "group_mention",
+    "supergroup_reply_to_bot",
+    "supergroup_guide_reply",
+    "supergroup_help_at_bot",
+    "callback_query",
+    "inline_query",
+    "edited_message",
+    "private_photo_caption",
+    "supergroup_pin",
+    "private_language",
+]
 
 
 async def telegram_malformed(folder: Path, updates: int) -> None:
@@ -483,8 +603,9 @@ async def telegram_malformed(folder: Path, updates: int) -> None:
     ledger = Ledger()
     standin.on_call = ledger.on_call
     log = folder / "telegram.log"
-    bot = BotProcess({"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": standin.base_url},
-                     folder, log)
+    bot = BotProcess(
+        {"TELEGRAM_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": standin.base_url}, folder, log
+    )
     await bot.start()
     await wait_for(lambda: ledger.get_updates > 0, 60)
     rng = random.Random(5)
@@ -497,16 +618,23 @@ async def telegram_malformed(folder: Path, updates: int) -> None:
         good_id = uid
         for i in range(uid, batch_end):
             if i == good_id:
-                update = payload("private_text", text="my buyer wants to cancel the order",
-                                 user_id=member_of_update(i))
+                update = payload(
+                    "private_text",
+                    text="my buyer wants to cancel the order",
+                    user_id=member_of_update(i),
+                )
             else:
                 update = damage(rng, copy.deepcopy(rng.choice(seeds)))
             update["update_id"] = i
             standin.push_update(update)
         good += 1
         # the batch is consumed (confirmed) and its good question answered, in time
-        done = await wait_for(lambda: good_id in ledger.answered  # noqa: B023
-                              and ledger.confirmed_below >= batch_end, 10)  # noqa: B023
+        done = await wait_for(
+            lambda good_id=good_id, batch_end=batch_end: (
+                good_id in ledger.answered and ledger.confirmed_below >= batch_end
+            ),
+            10,
+        )
         answered += good_id in ledger.answered
         stalls += not done
         uid = batch_end
@@ -519,14 +647,19 @@ async def telegram_malformed(folder: Path, updates: int) -> None:
         await bot.terminate()
     await standin.stop()
     total, ours = tracebacks(log)
-    print(f"     {updates:,} updates in {took:.1f} s, {polls} getUpdates calls; "
-          f"exit code {bot.exit_code}")
+    print(
+        f"     {updates:,} updates in {took:.1f} s, {polls} getUpdates calls; "
+        f"exit code {bot.exit_code}"
+    )
     report("Telegram: process crashes (0)", "0" if alive else f"1 (exit {bot.exit_code})", alive)
     report("Telegram: tracebacks from bot/ (0)", f"{len(ours)} (of {total} in all)", not ours)
     report("Telegram: good questions answered", f"{answered}/{good}", answered == good)
     report("Telegram: stalls (batches not consumed within 10 s) (0)", str(stalls), stalls == 0)
-    report("Telegram: crash or unhandled-task lines in the log (0)", str(crash_lines(log)),
-           crash_lines(log) == 0)
+    report(
+        "Telegram: crash or unhandled-task lines in the log (0)",
+        str(crash_lines(log)),
+        crash_lines(log) == 0,
+    )
     for block in ours[:2]:
         print(block)
 
@@ -536,8 +669,7 @@ async def run(args: argparse.Namespace) -> int:
     quick = args.quick
     only = {int(x) for x in args.only.split(",")} if args.only else {1, 2, 3, 4}
     steps: dict[int, Callable[[Path], Coroutine[Any, Any, None]]] = {
-        1: lambda f: kill_and_stop(f, kills=2 if quick else 5, seconds=3 if quick else 5,
-                                   rate=200),
+        1: lambda f: kill_and_stop(f, kills=2 if quick else 5, seconds=3 if quick else 5, rate=200),
         2: lambda f: two_processes(f, presses_each=300 if quick else 1500, rate=100),
         3: lambda f: discord_malformed(f, events=1_000 if quick else 10_000),
         4: lambda f: telegram_malformed(f, updates=1_000 if quick else 10_000),
@@ -559,8 +691,10 @@ async def run(args: argparse.Namespace) -> int:
                 shutil.copy(log, keep / log.name)
         shutil.rmtree(base, ignore_errors=True)
     failed = [r for r in RESULTS if not r.passed]
-    print(f"\n{len(RESULTS) - len(failed)}/{len(RESULTS)} targets met"
-          + (": " + "; ".join(r.target for r in failed) if failed else ""))
+    print(
+        f"\n{len(RESULTS) - len(failed)}/{len(RESULTS)} targets met"
+        + (": " + "; ".join(r.target for r in failed) if failed else "")
+    )
     return 1 if failed else 0
 
 

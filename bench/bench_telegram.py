@@ -70,8 +70,11 @@ class Tracker:
     def on_call(self, call: Call) -> None:
         if call.method not in REPLIES:
             return
-        key = (f"cb:{call.params['callback_query_id']}" if call.method == "answerCallbackQuery"
-               else f"chat:{call.params.get('chat_id')}")
+        key = (
+            f"cb:{call.params['callback_query_id']}"
+            if call.method == "answerCallbackQuery"
+            else f"chat:{call.params.get('chat_id')}"
+        )
         started = self.pending.pop(key, None)
         if started is None:
             return
@@ -82,20 +85,35 @@ class Tracker:
 
 
 def message_update(uid: int, user: int, text: str, lang: str) -> dict[str, Any]:
-    entities = ([{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
-                if text.startswith("/") else [])
-    return {"update_id": uid, "message": {
-        "message_id": uid, "date": int(time.time()),
-        "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": lang},
-        "chat": {"id": user, "type": "private", "first_name": "U"},
-        "text": text, **({"entities": entities} if entities else {})}}
+    entities = (
+        [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
+        if text.startswith("/")
+        else []
+    )
+    return {
+        "update_id": uid,
+        "message": {
+            "message_id": uid,
+            "date": int(time.time()),
+            "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": lang},
+            "chat": {"id": user, "type": "private", "first_name": "U"},
+            "text": text,
+            **({"entities": entities} if entities else {}),
+        },
+    }
 
 
 def callback_update(uid: int, user: int, message: dict[str, Any], data: str) -> dict[str, Any]:
-    return {"update_id": uid, "callback_query": {
-        "id": f"q{uid}", "chat_instance": "1", "data": data,
-        "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": "en"},
-        "message": {k: v for k, v in message.items() if k != "html"}}}
+    return {
+        "update_id": uid,
+        "callback_query": {
+            "id": f"q{uid}",
+            "chat_instance": "1",
+            "data": data,
+            "from": {"id": user, "is_bot": False, "first_name": "U", "language_code": "en"},
+            "message": {k: v for k, v in message.items() if k != "html"},
+        },
+    }
 
 
 class Workload:
@@ -109,15 +127,26 @@ class Workload:
         self.answers: dict[int, dict[str, Any]] = {}
 
     def prepare(self, user: int) -> None:
-        menu = self.server.api_sendMessage({
-            "chat_id": user, "text": "menu",
-            "reply_markup": {"inline_keyboard": [[{"text": "b", "callback_data": "sb1:en:w:"}]]},
-        })
-        answer = self.server.api_sendMessage({
-            "chat_id": user, "text": "answer",
-            "reply_markup": {"inline_keyboard": [[
-                {"text": "y", "callback_data": "sb1:en:f:seller-cancel.1"}]]},
-        })
+        menu = self.server.api_sendMessage(
+            {
+                "chat_id": user,
+                "text": "menu",
+                "reply_markup": {
+                    "inline_keyboard": [[{"text": "b", "callback_data": "sb1:en:w:"}]]
+                },
+            }
+        )
+        answer = self.server.api_sendMessage(
+            {
+                "chat_id": user,
+                "text": "answer",
+                "reply_markup": {
+                    "inline_keyboard": [
+                        [{"text": "y", "callback_data": "sb1:en:f:seller-cancel.1"}]
+                    ]
+                },
+            }
+        )
         self.menus[user], self.answers[user] = menu, answer
 
     def next(self, user: int) -> tuple[dict[str, Any], str]:
@@ -137,8 +166,7 @@ class Workload:
         return message_update(uid, user, text, lang), f"chat:{user}"
 
 
-async def drive(server: BotApiStandIn, updates: int, users: int,
-                mixed: bool) -> dict[str, float]:
+async def drive(server: BotApiStandIn, updates: int, users: int, mixed: bool) -> dict[str, float]:
     """In the server process: members send updates and wait for the replies."""
     tracker = Tracker()
     server.on_call = tracker.on_call
@@ -192,8 +220,9 @@ def server_process(conn: Connection) -> None:
     asyncio.run(serve())
 
 
-async def run_app(app: App, conn: Connection, updates: int, users: int,
-                  mixed: bool) -> dict[str, float]:
+async def run_app(
+    app: App, conn: Connection, updates: int, users: int, mixed: bool
+) -> dict[str, float]:
     """In the bot process: run the Application while the server process drives it."""
     await app.initialize()
     await app.start()
@@ -212,8 +241,9 @@ def echo_app(base_url: str, concurrency: int) -> App:
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "")
 
-    app = (ApplicationBuilder().token(TOKEN).base_url(base_url)
-           .concurrent_updates(concurrency).build())
+    app = (
+        ApplicationBuilder().token(TOKEN).base_url(base_url).concurrent_updates(concurrency).build()
+    )
     app.add_handler(MessageHandler(tg_filters.TEXT, echo))
     return app
 
@@ -226,8 +256,11 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
     )
     child.start()
     base_url: str = await asyncio.to_thread(conn.recv)
-    print(f"{updates} updates per run; stand-in Bot API in its own process; long polling; "
-          f"concurrent_updates={concurrency}", flush=True)
+    print(
+        f"{updates} updates per run; stand-in Bot API in its own process; long polling; "
+        f"concurrent_updates={concurrency}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as tmp:
         store = await SqliteRepository.open(Path(tmp) / "bench.db", salt="bench")
         # The same storage view `sellerbot run` gives the adapters: cached preferences,
@@ -237,7 +270,10 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
 
         def ours() -> App:
             return build_application(
-                assistant, TOKEN, base_url=base_url, concurrent_updates=concurrency,
+                assistant,
+                TOKEN,
+                base_url=base_url,
+                concurrent_updates=concurrency,
                 # Telegram's flood limits (30 messages/s) would make this a bench of the
                 # limiter; keep the limiter in the path but with its limits switched off.
                 rate_limiter=RetryingRateLimiter(overall_max_rate=0, group_max_rate=0),
@@ -260,19 +296,24 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
                 name: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
                 for name, rs in rounds.items()
             }
-            print(f"\n{users} member(s) waiting for their replies "
-                  f"(median of {repeat} interleaved rounds)")
+            print(
+                f"\n{users} member(s) waiting for their replies "
+                f"(median of {repeat} interleaved rounds)"
+            )
             print(f"  {'run':52} {'updates/s':>10} {'median ms':>10} {'p99 ms':>8}")
             for name, r in results.items():
-                print(f"  {name:52} {r['per_s']:10.0f} {r['median_ms']:10.2f} "
-                      f"{r['p99_ms']:8.2f}")
+                print(f"  {name:52} {r['per_s']:10.0f} {r['median_ms']:10.2f} {r['p99_ms']:8.2f}")
             echo = results["bare PTB echo (text)"]
-            for label, key in (("text", "sellerbot (text questions)"),
-                               ("mixed", "sellerbot (mixed: questions, /start, walk, votes)")):
+            for label, key in (
+                ("text", "sellerbot (text questions)"),
+                ("mixed", "sellerbot (mixed: questions, /start, walk, votes)"),
+            ):
                 r = results[key]
-                print(f"  ratio to echo, {label:5}: throughput {echo['per_s'] / r['per_s']:.2f}x, "
-                      f"median {r['median_ms'] / echo['median_ms']:.2f}x, "
-                      f"p99 {r['p99_ms'] / echo['p99_ms']:.2f}x")
+                print(
+                    f"  ratio to echo, {label:5}: throughput {echo['per_s'] / r['per_s']:.2f}x, "
+                    f"median {r['median_ms'] / echo['median_ms']:.2f}x, "
+                    f"p99 {r['p99_ms'] / echo['p99_ms']:.2f}x"
+                )
         await repo.flush()
         await store.close()
     conn.send(("stop",))
@@ -282,8 +323,13 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=2000)
-    parser.add_argument("--users", type=int, nargs="+", default=[1, 32],
-                        help="members waiting for replies at once; one run per value")
+    parser.add_argument(
+        "--users",
+        type=int,
+        nargs="+",
+        default=[1, 32],
+        help="members waiting for replies at once; one run per value",
+    )
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds per run")
     args = parser.parse_args()

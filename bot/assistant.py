@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from bot.core import actions
-from bot.core.answer import Answer
+from bot.core.answer import Answer, AnswerKind
 from bot.core.engine import Core
 from bot.core.language import LanguageContext, match_locale
 from bot.core.unicode import clean
@@ -70,7 +70,8 @@ class Assistant:
             platform_locale=member.locale,
             community_default=self.default_lang,
             previous=self._recent.get((member.platform, member.user_id))
-            if place.chat_id is None else None,
+            if place.chat_id is None
+            else None,
         )
 
     def _remember(self, member: Member, lang: str) -> None:
@@ -117,7 +118,7 @@ class Assistant:
         ctx = await self.context(member, place)
         answer = self.core.act(token, ctx)
         action = actions.parse(token)
-        if action is not None and action.verb == "f" and answer.kind != "stale":
+        if action is not None and action.verb == "f" and answer.kind != AnswerKind.STALE:
             sid, _, vote = action.arg.rpartition(".")
             try:
                 await self.repo.record_feedback(
@@ -188,13 +189,15 @@ class Assistant:
             return self.core.notice(current, "ui.lang.unknown", languages=names)
         await self.repo.set_member_language(member.platform, member.user_id, lang)
         log.info("language saved", extra={"platform": member.platform, "lang": lang})
-        return self.core.notice(lang, "ui.lang.saved",
-                                language=self.core.catalogs.language_name(lang, lang))
+        return self.core.notice(
+            lang, "ui.lang.saved", language=self.core.catalogs.language_name(lang, lang)
+        )
 
     async def language_status(self, member: Member, place: Place) -> Answer:
         lang = await self.language(member, place)
-        return self.core.notice(lang, "ui.lang.current",
-                                language=self.core.catalogs.language_name(lang, lang))
+        return self.core.notice(
+            lang, "ui.lang.current", language=self.core.catalogs.language_name(lang, lang)
+        )
 
     def render(self, answer: Answer, fmt: str) -> list[str]:
         return self.core.render(answer, fmt)

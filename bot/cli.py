@@ -36,8 +36,10 @@ def _parser() -> argparse.ArgumentParser:
         "and Dutch.",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {version()}")
-    verbose = ("show log messages (-vv: debug messages too); otherwise the console shows only "
-               "the conversation")
+    verbose = (
+        "show log messages (-vv: debug messages too); otherwise the console shows only "
+        "the conversation"
+    )
     p.add_argument("-v", "--verbose", action="count", default=0, help=verbose)
     sub = p.add_subparsers(dest="command")
     run = sub.add_parser("run", help="start the configured adapters, or the console channel")
@@ -47,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", help="answer in this language (en, id, nl; or a locale: nl-BE)")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument(
-        "--format", choices=("text", "discord", "telegram"), default="text",
+        "--format",
+        choices=("text", "discord", "telegram"),
+        default="text",
         help="markup of the printed answer (default: text)",
     )
     sub.add_parser("check", help="validate catalogs, decision steps and platform limits")
@@ -107,8 +111,11 @@ def _language(core: Any, value: str | None, command: str) -> str | None:
         return "en"
     lang = match_locale(value, core.languages)
     if lang is None:
-        print(f"sellerbot {command}: unknown language {value!r}; choose one of: "
-              f"{', '.join(core.languages)}", file=sys.stderr)
+        print(
+            f"sellerbot {command}: unknown language {value!r}; choose one of: "
+            f"{', '.join(core.languages)}",
+            file=sys.stderr,
+        )
     return lang
 
 

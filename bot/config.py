@@ -35,8 +35,12 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every configured secret's value (kept out of the logs)."""
-        values = (self.sellerbot_hash_salt, self.telegram_token, self.telegram_webhook_secret,
-                  self.discord_token)
+        values = (
+            self.sellerbot_hash_salt,
+            self.telegram_token,
+            self.telegram_webhook_secret,
+            self.discord_token,
+        )
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 
     @property

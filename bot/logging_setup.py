@@ -29,8 +29,9 @@ class TextFormatter(logging.Formatter):
         return base + ("  " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
 
 
-def setup(level: str | None = "INFO", fmt: str = "text",
-          secrets: Iterable[str | None] = ()) -> None:
+def setup(
+    level: str | None = "INFO", fmt: str = "text", secrets: Iterable[str | None] = ()
+) -> None:
     """Log to stderr at ``level`` (INFO when None), as text or JSON lines; ``secrets`` (and
     anything shaped like a platform token) never appear (see :mod:`bot.redaction`)."""
     level = level or "INFO"

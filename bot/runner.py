@@ -80,8 +80,9 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
         for task in done:
             if task is not stopper and task.exception() is not None:
                 failed = True
-                log.error("adapter stopped", exc_info=task.exception(),
-                          extra={"adapter": tasks[task]})
+                log.error(
+                    "adapter stopped", exc_info=task.exception(), extra={"adapter": tasks[task]}
+                )
     finally:
         stop.set()  # Telegram shuts down gracefully on the event; Discord closes on cancel
         for task, name in tasks.items():

@@ -51,8 +51,7 @@ class Featurized:
     words: list[int]  # how many words each question has
 
 
-def featurize(lex: lexicon.Lexicon, items: Sequence[Item], languages: Sequence[str]
-              ) -> Featurized:
+def featurize(lex: lexicon.Lexicon, items: Sequence[Item], languages: Sequence[str]) -> Featurized:
     feats: list[list[str]] = []
     langs: list[str | None] = []
     words: list[int] = []
@@ -102,8 +101,12 @@ def fit(data: Featurized, idx: Sequence[int], params: Params) -> classifier.Mode
     order = [list(model.classes_).index(c) if c in model.classes_ else None for c in CLASSES]
     coef = model.coef_
     bias = tuple(float(model.intercept_[k]) if k is not None else -30.0 for k in order)
-    return classifier.Model(CLASSES, bias, _weights(col, [coef[k] if k is not None else None
-                                                          for k in order]), norm=params.norm)
+    return classifier.Model(
+        CLASSES,
+        bias,
+        _weights(col, [coef[k] if k is not None else None for k in order]),
+        norm=params.norm,
+    )
 
 
 def _weights(col: dict[str, int], rows: list[Any]) -> dict[str, tuple[float, ...]]:
@@ -117,12 +120,12 @@ def _weights(col: dict[str, int], rows: list[Any]) -> dict[str, tuple[float, ...
 
 def folds_of(items: Sequence[Item], k: int, seed: int) -> list[int]:
     """A fold number per item, from a hash of its group (stable across runs and machines)."""
-    return [int(hashlib.sha256(f"{seed}:{it.group}".encode()).hexdigest(), 16) % k
-            for it in items]
+    return [int(hashlib.sha256(f"{seed}:{it.group}".encode()).hexdigest(), 16) % k for it in items]
 
 
-def cross_validate(data: Featurized, params: Params) -> tuple[list[classifier.Prediction],
-                                                               list[int]]:
+def cross_validate(
+    data: Featurized, params: Params
+) -> tuple[list[classifier.Prediction], list[int]]:
     """Out-of-fold predictions: each item scored by a model trained on the other folds."""
     fold = folds_of(data.items, params.folds, params.seed)
     preds: list[classifier.Prediction | None] = [None] * len(data.items)
@@ -136,6 +139,7 @@ def cross_validate(data: Featurized, params: Params) -> tuple[list[classifier.Pr
 
 
 # -- judging ------------------------------------------------------------------------------
+
 
 @dataclass
 class Tally:
@@ -157,9 +161,11 @@ class Tally:
 
     def line(self) -> str:
         also = f", also-about {self.also_ok}/{self.also} acceptable" if self.also else ""
-        return (f"n={self.n:4d}  right {self.pct('right'):5.1f}%  useful {self.pct('useful'):5.1f}%"
-                f"  wrong guide {self.pct('wrong'):4.1f}%  unsure {self.pct('unsure'):4.1f}%"
-                f"  language {self.pct('lang_right'):5.1f}%{also}")
+        return (
+            f"n={self.n:4d}  right {self.pct('right'):5.1f}%  useful {self.pct('useful'):5.1f}%"
+            f"  wrong guide {self.pct('wrong'):4.1f}%  unsure {self.pct('unsure'):4.1f}%"
+            f"  language {self.pct('lang_right'):5.1f}%{also}"
+        )
 
 
 def judge(item: Item, route: Any, lang: str | None) -> Tally:
@@ -183,8 +189,12 @@ def judge(item: Item, route: Any, lang: str | None) -> Tally:
     return t
 
 
-def routes(data: Featurized, preds: Sequence[classifier.Prediction],
-           thresholds: dict[str, float], idx: Iterable[int]) -> dict[int, Any]:
+def routes(
+    data: Featurized,
+    preds: Sequence[classifier.Prediction],
+    thresholds: dict[str, float],
+    idx: Iterable[int],
+) -> dict[int, Any]:
     return {i: classifier.decide(preds[i], data.feats[i], thresholds, data.words[i]) for i in idx}
 
 
@@ -195,8 +205,9 @@ GRID_ALSO = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 WRONG_COST = 3.0
 
 
-def choose_thresholds(data: Featurized, preds: Sequence[classifier.Prediction],
-                      idx: Sequence[int]) -> dict[str, float]:
+def choose_thresholds(
+    data: Featurized, preds: Sequence[classifier.Prediction], idx: Sequence[int]
+) -> dict[str, float]:
     """The thresholds that do best on the items at ``idx`` (real posts): most right answers,
     a wrong guide counting ``WRONG_COST`` times; then the "Also about" ratio whose offers
     are acceptable at least half the time, the lowest such."""
@@ -268,9 +279,15 @@ def train(data: Featurized, params: Params, report: Report) -> classifier.Model:
     """The model to ship: trained on every item, with the cross-validated thresholds."""
     model = fit(data, range(len(data.items)), params)
     model.thresholds = report.thresholds
-    per_lang = {lang: {"n": t.n, "right": round(t.pct("right"), 1),
-                       "useful": round(t.pct("useful"), 1), "wrong": round(t.pct("wrong"), 1)}
-                for lang, t in sorted(report.by_lang.items())}
+    per_lang = {
+        lang: {
+            "n": t.n,
+            "right": round(t.pct("right"), 1),
+            "useful": round(t.pct("useful"), 1),
+            "wrong": round(t.pct("wrong"), 1),
+        }
+        for lang, t in sorted(report.by_lang.items())
+    }
     model.trained = {
         "date": dt.date.today().isoformat(),
         "items": len(data.items),
@@ -299,5 +316,7 @@ def print_report(report: Report, verbose: bool = False) -> None:
             by[it.real].append((it, r))
         for it, r in by[True]:
             got = r.situation if r.kind == "situation" else f"{r.kind}:{r.candidates[:1]}"
-            print(f"  MISS {it.id} {it.lang} want={list(it.accept)} got={got} "
-                  f"{[(c, round(p, 2)) for c, p in r.scores[:3]]} | {it.text[:150]}")
+            print(
+                f"  MISS {it.id} {it.lang} want={list(it.accept)} got={got} "
+                f"{[(c, round(p, 2)) for c, p in r.scores[:3]]} | {it.text[:150]}"
+            )

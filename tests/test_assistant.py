@@ -113,8 +113,9 @@ async def test_forged_feedback_is_not_stored(assistant: Assistant, repo: Reposit
 
 async def test_many_members_at_once_lose_nothing(assistant: Assistant, repo: Repository) -> None:
     members = [Member("discord", str(i), "id") for i in range(100)]
-    await asyncio.gather(*(assistant.ask("buyer minta cancel", m, Place("discord", "g1"))
-                           for m in members))
+    await asyncio.gather(
+        *(assistant.ask("buyer minta cancel", m, Place("discord", "g1")) for m in members)
+    )
     counts = await repo.question_counts("discord", "g1")
     assert sum(n for _, _, n in counts) == 100
 
@@ -122,8 +123,9 @@ async def test_many_members_at_once_lose_nothing(assistant: Assistant, repo: Rep
 async def test_community_note_shows_only_in_its_community(
     assistant: Assistant, repo: Repository, core: Core
 ) -> None:
-    await repo.set_note("telegram", "-100200", "buyer-cancel-request", "Post disputes in #help <b>",
-                        "mod1")
+    await repo.set_note(
+        "telegram", "-100200", "buyer-cancel-request", "Post disputes in #help <b>", "mod1"
+    )
     here = await assistant.ask("my buyer wants to cancel", ALICE, GROUP)
     assert here.community_note == "Post disputes in #help <b>"
     assert "Post disputes in #help &lt;b&gt;" in "\n".join(core.render(here, "telegram"))
@@ -172,8 +174,9 @@ async def test_a_saved_language_is_confirmed_with_how_to_undo_it(assistant: Assi
 async def test_not_helpful_is_recorded_and_answered_with_the_others(
     assistant: Assistant, repo: Repository
 ) -> None:
-    answer = await assistant.press(actions.feedback("en", "seller-cancel", False), ALICE, GROUP,
-                                   answer_ref="-100200:7")
+    answer = await assistant.press(
+        actions.feedback("en", "seller-cancel", False), ALICE, GROUP, answer_ref="-100200:7"
+    )
     assert answer.kind == "unhelpful"
     [s] = await repo.feedback_summary()
     assert (s.situation, s.helpful, s.not_helpful) == ("seller-cancel", 0, 1)

@@ -15,11 +15,19 @@ from bot.cli import main
 from bot.core import catalogs, situations
 
 
-def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=60, check=False,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
     )
 
 
@@ -71,7 +79,12 @@ def test_batch_mode_one_object_per_line_in_order() -> None:
     assert len(lines) == len(questions)
     objs = [json.loads(line) for line in lines]
     assert [o["situation"] for o in objs] == [
-        "buyer-cancel-request", "ordered-by-mistake", None, "unhappy-with-delivery", None, None,
+        "buyer-cancel-request",
+        "ordered-by-mistake",
+        None,
+        "unhappy-with-delivery",
+        None,
+        None,
     ]
     assert objs[2]["kind"] == "notice" and objs[4]["kind"] == "notice"  # empty, too long
     assert objs[3]["lang"] == "nl"
@@ -90,7 +103,7 @@ def test_check_fails_on_a_broken_catalog(tmp_path: Path) -> None:
     text = po.read_text(encoding="utf-8")
     text = text.replace("{language}", "{bahasa}", 1)
     start = text.index('msgid "ordered-by-mistake.step.4"')
-    text = text[:start] + text[text.index("msgid", start + 5):]
+    text = text[:start] + text[text.index("msgid", start + 5) :]
     po.write_text(text, encoding="utf-8")
     proc = run("check", env={"SELLERBOT_LOCALES_DIR": str(loc)})
     assert proc.returncode == 1
@@ -110,8 +123,12 @@ def test_check_fails_on_an_unparseable_catalog(tmp_path: Path) -> None:
 def test_situations_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["situations", "--json"]) == 0
     ids = [row["id"] for row in json.loads(capsys.readouterr().out)]
-    assert ids[:4] == ["buyer-cancel-request", "ordered-by-mistake", "unhappy-with-delivery",
-                       "seller-cancel"]
+    assert ids[:4] == [
+        "buyer-cancel-request",
+        "ordered-by-mistake",
+        "unhappy-with-delivery",
+        "seller-cancel",
+    ]
 
 
 def test_graph_is_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,8 +153,9 @@ def test_stats_reports_recorded_questions(tmp_path: Path) -> None:
         await repo.close()
 
     asyncio.run(fill())
-    proc = run("stats", "--chat", "-1", "--platform", "telegram",
-               env={"SELLERBOT_DATABASE_URL": str(db)})
+    proc = run(
+        "stats", "--chat", "-1", "--platform", "telegram", env={"SELLERBOT_DATABASE_URL": str(db)}
+    )
     assert proc.returncode == 0, proc.stderr
     assert "how do i withdraw" in proc.stdout
     assert "3" in proc.stdout and "4" in proc.stdout
@@ -155,19 +173,33 @@ def test_ask_text_lists_what_it_can_help_with(capsys: pytest.CaptureFixture[str]
 
 def _fresh(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A fresh checkout's environment: no tokens or sellerbot settings, data in tmp_path."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.endswith("_TOKEN") and not k.startswith("SELLERBOT_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_TOKEN") and not k.startswith("SELLERBOT_")
+    }
     return {**env, "SELLERBOT_DATA_DIR": str(tmp_path / "data"), **extra}
 
 
-def _bare(*args: str, env: dict[str, str], stdin: str | None = None,
-          ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=60, check=False)
+def _bare(
+    *args: str,
+    env: dict[str, str],
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
-@pytest.mark.parametrize(("tag", "lang"), [("EN", "en"), ("nl-BE", "nl"), ("id_ID", "id"),
-                                           ("in", "id")])
+@pytest.mark.parametrize(
+    ("tag", "lang"), [("EN", "en"), ("nl-BE", "nl"), ("id_ID", "id"), ("in", "id")]
+)
 def test_ask_lang_takes_locales_as_platforms_send_them(
     capsys: pytest.CaptureFixture[str], tag: str, lang: str
 ) -> None:
@@ -175,8 +207,10 @@ def test_ask_lang_takes_locales_as_platforms_send_them(
     assert json.loads(capsys.readouterr().out)["lang"] == lang
 
 
-@pytest.mark.parametrize("args", [["situations", "--lang", "xx"], ["stats", "--lang", "xx"],
-                                  ["ask", "--lang", "fr", "hello"]])
+@pytest.mark.parametrize(
+    "args",
+    [["situations", "--lang", "xx"], ["stats", "--lang", "xx"], ["ask", "--lang", "fr", "hello"]],
+)
 def test_unknown_languages_are_refused_with_the_valid_ones(
     capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:

@@ -37,8 +37,16 @@ async def test_walk_with_numbers_back_and_answer(core: Core, tmp_path: Path) -> 
 
 async def test_free_text_language_switch_and_bad_input(core: Core, tmp_path: Path) -> None:
     out = await _session(
-        core, tmp_path, ["buyer minta cancel gimana gan", "99", "lang nl", "lang xx",
-                         "ik moet annuleren, ik ben ziek", ""],
+        core,
+        tmp_path,
+        [
+            "buyer minta cancel gimana gan",
+            "99",
+            "lang nl",
+            "lang xx",
+            "ik moet annuleren, ik ben ziek",
+            "",
+        ],
     )
     assert core.t("id", "buyer-cancel-request.title") in out
     assert "99" in out  # "there is no choice 99"
@@ -54,15 +62,23 @@ async def test_preference_survives_a_restart(core: Core, tmp_path: Path) -> None
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a fresh checkout: no tokens, no log settings, data in tmp_path."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.endswith("_TOKEN") and not k.startswith("SELLERBOT_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("_TOKEN") and not k.startswith("SELLERBOT_")
+    }
     return {**env, "SELLERBOT_DATA_DIR": str(tmp_path / "data"), **extra}
 
 
 def test_sellerbot_with_no_tokens_starts_the_console(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli"], input="my buyer wants to cancel\nlang id\nquit\n",
-        capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path, timeout=60,
+        [sys.executable, "-m", "bot.cli"],
+        input="my buyer wants to cancel\nlang id\nquit\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=60,
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
@@ -81,8 +97,14 @@ def test_log_lines_in_the_console_when_asked(
     tmp_path: Path, args: list[str], env: dict[str, str]
 ) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input="quit\n", capture_output=True,
-        text=True, env=_env(tmp_path, **env), cwd=tmp_path, timeout=60, check=False,
+        [sys.executable, "-m", "bot.cli", *args],
+        input="quit\n",
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path, **env),
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Migrated" in proc.stderr and "INFO" not in proc.stdout
@@ -103,7 +125,10 @@ def test_ctrl_c_leaves_at_once(tmp_path: Path, stdin: str) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli"],
         stdin=replica if stdin == "terminal" else subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(tmp_path), cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_env(tmp_path),
+        cwd=tmp_path,
     )
     try:
         assert proc.stdout is not None
@@ -138,8 +163,11 @@ async def test_numbers_stay_put_back_and_votes_have_letters(core: Core, tmp_path
     out = await _session(core, tmp_path, ["1", "1", "b", "1", "n", "quit"])
     t = core.t
     guide = out.split(t("en", "ordered-by-mistake.title"), 1)[1]
-    choices = [ln for ln in guide.split(t("en", "flow.why.question"))[0].splitlines()
-               if ln.startswith("  ")]
+    choices = [
+        ln
+        for ln in guide.split(t("en", "flow.why.question"))[0].splitlines()
+        if ln.startswith("  ")
+    ]
     assert choices == [
         f"  [1] {t('en', 'buyer-cancel-request.title')}",
         f"  [2] {t('en', 'unhappy-with-delivery.title')}",
@@ -160,8 +188,9 @@ def test_letters_follow_each_language() -> None:
     def keys(*labels: tuple[str, str]) -> list[str]:
         return keys_for([Choice(f"t{i}", label, kind) for i, (label, kind) in enumerate(labels)])
 
-    assert keys(("A", "situation"), ("Kembali", "back"), ("Ya", "feedback"),
-                ("Nggak", "feedback")) == ["1", "k", "y", "n"]
+    assert keys(
+        ("A", "situation"), ("Kembali", "back"), ("Ya", "feedback"), ("Nggak", "feedback")
+    ) == ["1", "k", "y", "n"]
     assert keys(("Terug", "back"), ("Ja", "feedback"), ("Nee", "feedback")) == ["t", "j", "n"]
     # a letter already taken (or "q", which is quit) moves on to the next in the label
     assert keys(("Nee", "back"), ("Nein", "feedback"), ("Quit", "feedback")) == ["n", "e", "u"]
@@ -184,8 +213,13 @@ async def test_votes_keep_the_guide_and_not_helpful_offers_the_others(
     t = core.t
     assert t("en", "ui.helpful.thanks") in out
     offer = out.split(t("en", "ui.unhelpful.title"), 1)[1]
-    others = ("buyer-cancel-request", "ordered-by-mistake", "unhappy-with-delivery",
-              "completion-rate", "general-advice")
+    others = (
+        "buyer-cancel-request",
+        "ordered-by-mistake",
+        "unhappy-with-delivery",
+        "completion-rate",
+        "general-advice",
+    )
     for i, sid in enumerate(others, 1):
         assert f"  [{i}] {t('en', f'{sid}.title')}" in offer
     assert f"  [6] {t('en', 'ui.walk.start')}" in offer
@@ -216,9 +250,11 @@ async def test_a_pasted_multi_line_post_is_one_question(core: Core, tmp_path: Pa
     with open(replica, encoding="utf-8", closefd=True) as stdin:
         channel = ConsoleChannel(Assistant(core, repo), stdin, out)
         assert channel.interactive
-        post = ("I delivered the logo on day 2 and the buyer was happy at first.\n"
-                "Today he opened a cancellation request and wants his money back.\n"
-                "Should I accept or decline?\n")
+        post = (
+            "I delivered the logo on day 2 and the buyer was happy at first.\n"
+            "Today he opened a cancellation request and wants his money back.\n"
+            "Should I accept or decline?\n"
+        )
         os.write(master, post.encode())
         first = await channel.readline()
         os.write(master, b"quit\n")
@@ -269,8 +305,7 @@ async def test_choices_can_be_typed_out_and_key_presses_are_not_questions(
     out = io.StringIO()
     # at the first menu: "b" has nothing to go back to, "x" is no choice; then a guide,
     # and the vote typed out as its label ("no"), as a newcomer does
-    script = ["b", "x", "my buyer wants to cancel the order", core.t("en", "ui.helpful.no"),
-              "quit"]
+    script = ["b", "x", "my buyer wants to cancel the order", core.t("en", "ui.helpful.no"), "quit"]
     channel = ConsoleChannel(Assistant(core, repo), io.StringIO("\n".join(script) + "\n"), out)
     await channel.run()
     text = out.getvalue()

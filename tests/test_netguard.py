@@ -14,8 +14,14 @@ import netguard
 import pytest
 
 PLATFORM_HOSTS = [
-    "api.telegram.org", "discord.com", "gateway.discord.gg", "us-east1.discord.gg",
-    "discordapp.com", "cdn.discordapp.com", "149.154.167.220", "2001:67c:4e8:f004::9",
+    "api.telegram.org",
+    "discord.com",
+    "gateway.discord.gg",
+    "us-east1.discord.gg",
+    "discordapp.com",
+    "cdn.discordapp.com",
+    "149.154.167.220",
+    "2001:67c:4e8:f004::9",
 ]
 
 
@@ -61,9 +67,22 @@ def test_the_guard_fails_a_test_whose_library_swallowed_the_error(tmp_path: Path
     )
     env = {**os.environ, "PYTHONPATH": str(Path(netguard.__file__).parent)}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir",
-         str(tmp_path), str(tmp_path)],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert run.returncode != 0, run.stdout
     assert "tried to reach the network: discord.com:443" in run.stdout

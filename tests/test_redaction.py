@@ -30,12 +30,21 @@ def _logged(filt: RedactSecrets, *records: tuple[str, str, tuple[object, ...]]) 
 def test_platform_tokens_are_redacted_by_value_and_by_shape() -> None:
     text = _logged(
         RedactSecrets([TG_TOKEN]),
-        ("telegram.ext.ExtBot", "Calling Bot API endpoint %s with %r",
-         (f"https://api.telegram.org/bot{TG_TOKEN}/getMe", {})),
-        ("discord.http", "POST %s with None has returned 204",
-         (f"https://discord.com/api/v10/interactions/1234567890/{DC_INTERACTION}/callback",)),
-        ("discord.webhook.async_", "PATCH https://discord.com/api/v10/webhooks/99/%s/messages/@original",
-         (DC_INTERACTION,)),
+        (
+            "telegram.ext.ExtBot",
+            "Calling Bot API endpoint %s with %r",
+            (f"https://api.telegram.org/bot{TG_TOKEN}/getMe", {}),
+        ),
+        (
+            "discord.http",
+            "POST %s with None has returned 204",
+            (f"https://discord.com/api/v10/interactions/1234567890/{DC_INTERACTION}/callback",),
+        ),
+        (
+            "discord.webhook.async_",
+            "PATCH https://discord.com/api/v10/webhooks/99/%s/messages/@original",
+            (DC_INTERACTION,),
+        ),
     )
     assert TG_TOKEN not in text and DC_INTERACTION not in text
     assert TG_TOKEN.split(":")[1] not in text

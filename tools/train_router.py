@@ -36,8 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     training.print_report(report, args.verbose)
     model = training.train(data, params, report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":"))
-                        + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n",
+        encoding="utf-8",
+    )
     print(f"wrote {args.out} ({len(model.weights)} features, {len(items)} items)")
     return 0
 

@@ -15,8 +15,12 @@ from bot.core import tokens
 PREFIX = "sb1"
 MAX_BYTES = tokens.MAX_BYTES
 #: The registry's families of the core's verbs, and the field each one's argument is.
-_FAMILIES = {"w": (tokens.WALK, "path"), "s": (tokens.SHOW, "situation"),
-             "f": (tokens.FEEDBACK, "vote"), "h": (tokens.HELP, "rest")}
+_FAMILIES = {
+    "w": (tokens.WALK, "path"),
+    "s": (tokens.SHOW, "situation"),
+    "f": (tokens.FEEDBACK, "vote"),
+    "h": (tokens.HELP, "rest"),
+}
 _VERBS = {family.name: (verb, field) for verb, (family, field) in _FAMILIES.items()}
 
 

@@ -227,8 +227,10 @@ def _plural_problems(cats: Catalogs, lang: str, key: str) -> list[str]:
     out: list[str] = []
     want = cats.nplurals.get(lang, 2)
     if len(forms) != want or not all(forms):
-        out.append(f"{lang}: message {key!r} needs {want} non-empty plural forms, "
-                   f"has {sum(1 for f in forms if f)}")
+        out.append(
+            f"{lang}: message {key!r} needs {want} non-empty plural forms, "
+            f"has {sum(1 for f in forms if f)}"
+        )
     allowed = {p for f in ref for p in PLACEHOLDER.findall(f)} | {"n"}
     extra = {p for f in forms for p in PLACEHOLDER.findall(f)} - allowed
     if extra:

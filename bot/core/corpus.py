@@ -61,8 +61,16 @@ def parse(line: str, where: str) -> Item:
         row = json.loads(line)
         label = row["label"]
         accept = tuple(row["accept"])
-        item = Item(str(row["id"]), str(row["lang"]), label, accept, str(row["text"]),
-                    str(row["source"]), str(row["provenance"]), str(row.get("platform", "")))
+        item = Item(
+            str(row["id"]),
+            str(row["lang"]),
+            label,
+            accept,
+            str(row["text"]),
+            str(row["source"]),
+            str(row["provenance"]),
+            str(row.get("platform", "")),
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise CorpusError(f"{where}: {exc}") from exc
     known = {s.id for s in situations.SITUATIONS} | {None}

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.core import actions, catalogs, classifier, flow, lexicon, routing, situations
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.core.language import LanguageChoice, LanguageContext, choose, decide, detect
 from bot.core.render import Renderer
 
@@ -75,9 +75,7 @@ class Core:
         self._choices: dict[tuple[str, tuple[str, ...]], tuple[Choice, ...]] = {}
 
     # -- language -----------------------------------------------------------------------
-    def choose_language(
-        self, text: str | list[str] | None, ctx: LanguageContext
-    ) -> LanguageChoice:
+    def choose_language(self, text: str | list[str] | None, ctx: LanguageContext) -> LanguageChoice:
         detected = detect(self.lexicon, text, self.languages)[0] if text else None
         return choose(ctx, self.languages, detected)
 
@@ -107,15 +105,19 @@ class Core:
             raise KeyError(situation_id)
         t = self.t
         related = tuple(
-            Choice(actions.situation(lang, r), t(lang, f"{r}.title"), "situation")
+            Choice(actions.situation(lang, r), t(lang, f"{r}.title"), ChoiceKind.SITUATION)
             for r in s.related
         )
         feedback = (
-            Choice(actions.feedback(lang, s.id, True), t(lang, "ui.helpful.yes"), "feedback"),
-            Choice(actions.feedback(lang, s.id, False), t(lang, "ui.helpful.no"), "feedback"),
+            Choice(
+                actions.feedback(lang, s.id, True), t(lang, "ui.helpful.yes"), ChoiceKind.FEEDBACK
+            ),
+            Choice(
+                actions.feedback(lang, s.id, False), t(lang, "ui.helpful.no"), ChoiceKind.FEEDBACK
+            ),
         )
         return Answer(
-            kind="situation",
+            kind=AnswerKind.SITUATION,
             lang=lang,
             title=t(lang, s.key("title")),
             intro=t(lang, s.key("intro")),
@@ -143,7 +145,7 @@ class Core:
                   "offtopic": ("ui.offtopic.title", "ui.offtopic.intro"),
                   "situations": ("ui.situations.title", "")}[kind]  # fmt: skip
         return Answer(
-            kind=kind,
+            kind=AnswerKind(kind),
             lang=lang,
             title=self.t(lang, titles[0]),
             intro=self.t(lang, titles[1]) if titles[1] else "",
@@ -162,7 +164,7 @@ class Core:
         ids = only or tuple(s.id for s in situations.SITUATIONS)
         return (
             *(Choice(actions.situation(lang, sid), self.t(lang, f"{sid}.title")) for sid in ids),
-            Choice(actions.walk(lang, ()), self.t(lang, "ui.walk.start"), "walk"),
+            Choice(actions.walk(lang, ()), self.t(lang, "ui.walk.start"), ChoiceKind.WALK),
         )
 
     def walk(self, path: tuple[str, ...], lang: str) -> Answer | None:
@@ -172,18 +174,24 @@ class Core:
             return None
         if pos.situation is not None:
             answer = self.situation(pos.situation, lang)
-            back = Choice(actions.walk(lang, path[:-1]), self.t(lang, "ui.back"), "back")
+            back = Choice(actions.walk(lang, path[:-1]), self.t(lang, "ui.back"), ChoiceKind.BACK)
             return replace(answer, choices=(*answer.choices, back))
         assert pos.node is not None
         node = pos.node
         choices = [
-            Choice(actions.walk(lang, (*path, o.id)), self.t(lang, flow.label_key(node, o)), "walk")
+            Choice(
+                actions.walk(lang, (*path, o.id)),
+                self.t(lang, flow.label_key(node, o)),
+                ChoiceKind.WALK,
+            )
             for o in node.options
         ]
         if path:
-            choices.append(Choice(actions.walk(lang, path[:-1]), self.t(lang, "ui.back"), "back"))
+            choices.append(
+                Choice(actions.walk(lang, path[:-1]), self.t(lang, "ui.back"), ChoiceKind.BACK)
+            )
         return Answer(
-            kind="step",
+            kind=AnswerKind.STEP,
             lang=lang,
             title=self.t(lang, f"flow.{node.text_key}.question"),
             choices=tuple(choices),
@@ -191,8 +199,12 @@ class Core:
         )
 
     def notice(self, lang: str, key: str, **params: object) -> Answer:
-        return Answer(kind="notice", lang=lang, title=self.t(lang, key, **params),
-                      labels=self._labels(lang))
+        return Answer(
+            kind=AnswerKind.NOTICE,
+            lang=lang,
+            title=self.t(lang, key, **params),
+            labels=self._labels(lang),
+        )
 
     # -- events -------------------------------------------------------------------------
     def ask(self, text: str, ctx: LanguageContext) -> Reply:
@@ -205,8 +217,9 @@ class Core:
         language = choose(ctx, self.languages, written_in)
         lang = language.lang
         if too_long:
-            return Reply(self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language,
-                         written_in)
+            return Reply(
+                self.notice(lang, "ui.too_long", max=MAX_QUESTION), None, language, written_in
+            )
         if not words:
             return Reply(self.notice(lang, "ui.empty"), None, language)
         asked_help = self.lexicon.help_language(words)
@@ -215,10 +228,18 @@ class Core:
             return Reply(self.situation_menu(language.lang, "help"), None, language, asked_help)
         route = self._route(reading, written_in)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("routed", extra={"kind": route.kind, "situation": route.situation,
-                                       "also": route.also, "elsewhere": route.elsewhere,
-                                       "confidence": route.confidence, "lang": lang,
-                                       "lang_reason": language.reason})
+            log.debug(
+                "routed",
+                extra={
+                    "kind": route.kind,
+                    "situation": route.situation,
+                    "also": route.also,
+                    "elsewhere": route.elsewhere,
+                    "confidence": route.confidence,
+                    "lang": lang,
+                    "lang_reason": language.reason,
+                },
+            )
         # (How sure the routing was travels in Reply.route, so cached answers are reused as is.)
         return Reply(self._routed(route, lang), route, language, written_in)
 
@@ -230,8 +251,9 @@ class Core:
 
     def _route(self, reading: lexicon.Reading, written_in: str | None) -> routing.Route:
         feats = classifier.featurize(self.lexicon, reading, written_in)
-        return classifier.decide(self.model.predict(feats), feats, self.model.thresholds,
-                                 reading.n_words)
+        return classifier.decide(
+            self.model.predict(feats), feats, self.model.thresholds, reading.n_words
+        )
 
     def _routed(self, route: routing.Route, lang: str) -> Answer:
         """The answer for a route (cached per shape: guides and menus are static)."""
@@ -262,14 +284,17 @@ class Core:
         assert route.situation is not None
         answer = self.situation(route.situation, lang)
         if route.also:
-            also = Choice(actions.situation(lang, route.also),
-                          self.t(lang, "ui.also_about", title=self.t(lang, f"{route.also}.title")),
-                          "also")
+            also = Choice(
+                actions.situation(lang, route.also),
+                self.t(lang, "ui.also_about", title=self.t(lang, f"{route.also}.title")),
+                ChoiceKind.ALSO,
+            )
             related = tuple(c for c in answer.choices if c.token != also.token)
             answer = replace(answer, choices=(also, *related))
         if route.elsewhere:
-            answer = replace(answer, intro=f"{self.t(lang, 'ui.other_marketplace')}\n\n"
-                                           f"{answer.intro}")
+            answer = replace(
+                answer, intro=f"{self.t(lang, 'ui.other_marketplace')}\n\n{answer.intro}"
+            )
         return answer
 
     def act(self, token: str, ctx: LanguageContext) -> Answer:
@@ -301,7 +326,7 @@ class Core:
         if answer is None:
             others = tuple(s.id for s in situations.SITUATIONS if s.id != situation_id)
             answer = self._answers[key] = Answer(
-                kind="unhelpful",
+                kind=AnswerKind.UNHELPFUL,
                 lang=lang,
                 title=self.t(lang, "ui.unhelpful.title"),
                 intro=self.t(lang, "ui.unhelpful.intro"),
@@ -313,7 +338,7 @@ class Core:
     def stale(self, lang: str) -> Answer:
         menu = self.walk((), lang)
         assert menu is not None
-        return replace(menu, kind="stale", intro=self.t(lang, "ui.stale"))
+        return replace(menu, kind=AnswerKind.STALE, intro=self.t(lang, "ui.stale"))
 
     def render(self, answer: Answer, fmt: str) -> list[str]:
         return self.renderer.chunks(answer, fmt)
@@ -330,8 +355,9 @@ def _content_version(cats: catalogs.Catalogs) -> str:
     return h.hexdigest()[:12]
 
 
-def build(locales: Path | None = None, templates: Path | None = None,
-          model: Path | None = None) -> Core:
+def build(
+    locales: Path | None = None, templates: Path | None = None, model: Path | None = None
+) -> Core:
     """Load catalogs, lexicons, the router model and templates and return a ready core."""
     cats = catalogs.load(locales)
     lex = lexicon.load(cats.directory, cats.languages)

@@ -111,8 +111,8 @@ class Lexicon:
     deletes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     max_stem: int = 0
     # first word of a phrase -> second word -> [(remaining words, last is a stem, concepts)]
-    phrase_next: dict[str, dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]]] = (
-        field(default_factory=dict)
+    phrase_next: dict[str, dict[str, list[tuple[tuple[str, ...], bool, frozenset[str]]]]] = field(
+        default_factory=dict
     )
     # The two caches the 2 ms answer budget needs (bench/bench_core.py), filled as words are
     # first seen: word as typed -> (word with long repeats shortened, its language markers,
@@ -187,8 +187,9 @@ class Lexicon:
                 return None  # Dutch "ga" (go) is not Indonesian "ga" (not)
         return first
 
-    def analyse_reading(self, reading: Reading, lang: str | None = None
-                        ) -> tuple[list[str], list[TokenInfo | None]]:
+    def analyse_reading(
+        self, reading: Reading, lang: str | None = None
+    ) -> tuple[list[str], list[TokenInfo | None]]:
         """:meth:`analyse` of what :meth:`read` read, mostly from what it already looked up."""
         parts = reading.parts
         if len(parts) != len(reading.words) or None in parts:
@@ -225,8 +226,7 @@ class Lexicon:
                 words.append(t)
         return out
 
-    def tokens(self, text: str | list[str] | list[list[str]], lang: str | None = None
-               ) -> list[str]:
+    def tokens(self, text: str | list[str] | list[list[str]], lang: str | None = None) -> list[str]:
         """Split and normalise a message into canonical tokens; sentences end with ``BREAK``.
 
         ``text`` is the message, its :meth:`scan` or its :meth:`sentences`. Chat spellings
@@ -236,8 +236,9 @@ class Lexicon:
         """
         return self.analyse(text, lang)[0]
 
-    def analyse(self, text: str | list[str] | list[list[str]], lang: str | None = None
-                ) -> tuple[list[str], list[TokenInfo | None]]:
+    def analyse(
+        self, text: str | list[str] | list[list[str]], lang: str | None = None
+    ) -> tuple[list[str], list[TokenInfo | None]]:
         """:meth:`tokens`, and beside each token what it means to the routing (see :meth:`info`)."""
         if isinstance(text, str):
             words = self.scan(text)
@@ -286,8 +287,11 @@ class Lexicon:
         concepts, slots = self.lookup(token)
         stems = tuple(self.phrase_stems.get(token, ()))
         nexts = self.phrase_next.get(token)
-        return TokenInfo(concepts, slots, stems, nexts) if (
-            concepts or slots or stems or nexts) else None
+        return (
+            TokenInfo(concepts, slots, stems, nexts)
+            if (concepts or slots or stems or nexts)
+            else None
+        )
 
     def canonical(self, token: str) -> str:
         """The token as the lexicon knows it (affixes stripped, typos corrected)."""
@@ -315,8 +319,6 @@ class Lexicon:
 
     def known(self, token: str) -> bool:
         return token in self.vocabulary or self.stem_concepts(token) is not None
-
-
 
 
 def _resolve(lex: Lexicon, token: str) -> str:
@@ -424,9 +426,7 @@ def load(directory: Path, languages: Iterable[str]) -> Lexicon:
     lex.self_words = frozenset(self_words)
     if lex.quote_openers:
         verbs = "|".join(re.escape(v) for v in lex.quote_openers)
-        lex._quote = re.compile(
-            rf"\b(?:{verbs})\s*:\s*([^.!?\n]*(?:[.!?](?=\S)[^.!?\n]*)*)"
-        )
+        lex._quote = re.compile(rf"\b(?:{verbs})\s*:\s*([^.!?\n]*(?:[.!?](?=\S)[^.!?\n]*)*)")
     # Longest affixes first, so "meng" is tried before "me".
     lex.prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
     lex.suffixes = tuple(sorted(set(suffixes), key=len, reverse=True))

@@ -15,8 +15,11 @@ FORMATS = ("discord", "telegram", "text")
 CACHE_SIZE = 4096
 #: Platform limits on one message (Discord message content, Telegram text).
 LIMITS = {"discord": 2000, "discord_embed": 4096, "telegram": 4096, "text": 1_000_000}
-TEMPLATE_FILES = {"discord": "answer.discord.md.j2", "telegram": "answer.telegram.html.j2",
-                  "text": "answer.txt.j2"}
+TEMPLATE_FILES = {
+    "discord": "answer.discord.md.j2",
+    "telegram": "answer.telegram.html.j2",
+    "text": "answer.txt.j2",
+}
 
 
 def default_templates_dir() -> Path:
@@ -43,7 +46,12 @@ class Renderer:
             self._templates[fmt] = env.get_template(name)
 
     def render(
-        self, answer: Answer, fmt: str, *, title: bool = True, sources: bool = True,
+        self,
+        answer: Answer,
+        fmt: str,
+        *,
+        title: bool = True,
+        sources: bool = True,
         choices: bool = False,
     ) -> str:
         """The whole answer as one string in ``fmt`` (discord, telegram or text).
@@ -54,7 +62,10 @@ class Renderer:
         if fmt not in self._templates:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         text = self._templates[fmt].render(
-            a=answer, labels=answer.labels, show_title=title, show_sources=sources,
+            a=answer,
+            labels=answer.labels,
+            show_title=title,
+            show_sources=sources,
             show_choices=choices,
         )
         return _tidy(text)
@@ -66,13 +77,24 @@ class Renderer:
         (the composed-answer cache: rendering is a good part of a decision step's time).
         """
         # Templates print only these fields, so they identify the output (and hash fast).
-        key = (answer.kind, answer.situation, answer.lang, answer.title, answer.intro,
-               answer.community_note, len(answer.steps), fmt, limit, tuple(sorted(kw.items())),
-               tuple(c.label for c in answer.choices) if kw.get("choices") else ())
+        key = (
+            answer.kind,
+            answer.situation,
+            answer.lang,
+            answer.title,
+            answer.intro,
+            answer.community_note,
+            len(answer.steps),
+            fmt,
+            limit,
+            tuple(sorted(kw.items())),
+            tuple(c.label for c in answer.choices) if kw.get("choices") else (),
+        )
         hit = self._cache.get(key)
         if hit is None:
             hit = self._cache[key] = split_message(
-                self.render(answer, fmt, **kw), limit or LIMITS[fmt])
+                self.render(answer, fmt, **kw), limit or LIMITS[fmt]
+            )
         return list(hit)
 
 

@@ -18,11 +18,27 @@ from typing import NamedTuple
 from bot.core.lexicon import BREAK, Lexicon, TokenInfo
 
 #: Concepts whose presence is itself a feature (a repeated one counts a little more).
-COUNTED = frozenset({
-    "refund", "not_needed", "mistake", "reorder", "unhappy", "revision", "delivered",
-    "redeliver", "scope", "cant_deliver", "unresponsive", "tips", "completion", "offtopic",
-    "cancel_request", "offtopic_strong", "partial_pay",
-})
+COUNTED = frozenset(
+    {
+        "refund",
+        "not_needed",
+        "mistake",
+        "reorder",
+        "unhappy",
+        "revision",
+        "delivered",
+        "redeliver",
+        "scope",
+        "cant_deliver",
+        "unresponsive",
+        "tips",
+        "completion",
+        "offtopic",
+        "cancel_request",
+        "offtopic_strong",
+        "partial_pay",
+    }
+)
 AGENT_WINDOW = 10
 PAIR_WINDOW = 4
 _second = itemgetter(1)
@@ -96,8 +112,9 @@ def concept_positions(
             if i + 1 + m >= n:
                 continue
             if star:
-                ok = (tuple(tokens[i + 2 : i + 1 + m]) == rest[:-1]
-                      and tokens[i + 1 + m].startswith(rest[-1]))
+                ok = tuple(tokens[i + 2 : i + 1 + m]) == rest[:-1] and tokens[i + 1 + m].startswith(
+                    rest[-1]
+                )
             else:
                 ok = tuple(tokens[i + 2 : i + 2 + m]) == rest
             if ok:
@@ -118,9 +135,15 @@ def concept_positions(
         # "not even late", "niet slecht": a single negated word loses its concept (phrases
         # such as "not happy" carry their own negation and were matched above).
         for c in NEGATABLE.intersection(where):
-            kept = [i for i in where[c]
-                    if not (i in negated and c in _concepts(infos[i])
-                            and BREAK not in tokens[max(0, i - 2) : i])]
+            kept = [
+                i
+                for i in where[c]
+                if not (
+                    i in negated
+                    and c in _concepts(infos[i])
+                    and BREAK not in tokens[max(0, i - 2) : i]
+                )
+            ]
             if kept:
                 where[c] = kept
             else:
@@ -145,7 +168,9 @@ def _concepts(info: TokenInfo | None) -> frozenset[str]:
 
 
 def features(
-    lex: Lexicon, text: str | list[str] | list[list[str]], lang: str | None = None,
+    lex: Lexicon,
+    text: str | list[str] | list[list[str]],
+    lang: str | None = None,
     analysed: tuple[list[str], list[TokenInfo | None]] | None = None,
     where: dict[str, list[int]] | None = None,
 ) -> dict[str, float]:
@@ -177,8 +202,13 @@ def features(
 
 
 def _attribute(
-    lex: Lexicon, tokens: list[str], where: dict[str, list[int]],
-    f: dict[str, float], cancels: list[int], requests: list[int], generic: list[int],
+    lex: Lexicon,
+    tokens: list[str],
+    where: dict[str, list[int]],
+    f: dict[str, float],
+    cancels: list[int],
+    requests: list[int],
+    generic: list[int],
 ) -> None:
     """Who cancels (or refunds): the member, the buyer, or nobody in particular."""
 
@@ -225,19 +255,26 @@ def _attribute(
                 # "I asked the buyer to accept a cancellation": the buyer only answers it;
                 # whoever asked (sent, requested) it is the one who wants out.
                 asker = [a for a in agents if lo < a[0] < apos]
-                if (asker and asker[-1][1] == "self"
-                        and between(asker[-1][0], apos, "request", "initiate")):
+                if (
+                    asker
+                    and asker[-1][1] == "self"
+                    and between(asker[-1][0], apos, "request", "initiate")
+                ):
                     return "self"
             if who == "self":
                 # "I declined the cancel", "I got a cancel request": answering the buyer's.
                 # (Dutch puts the verb last: "ik heb de cancel geweigerd".)
-                if between(apos, pos, "decide", "receive") or between(pos, min(hi, pos + 4),
-                                                                      "decide"):
+                if between(apos, pos, "decide", "receive") or between(
+                    pos, min(hi, pos + 4), "decide"
+                ):
                     return "buyer"
                 # "the client asks whether I want to cancel": the request is the buyer's.
                 earlier = [a for a in agents if lo < a[0] < apos]
-                if (earlier and earlier[-1][1] == "buyer"
-                        and between(max(earlier[-1][0], apos - 4), apos, "request")):
+                if (
+                    earlier
+                    and earlier[-1][1] == "buyer"
+                    and between(max(earlier[-1][0], apos - 4), apos, "request")
+                ):
                     return "buyer"
             return who
         if between(max(lo, pos - 7), pos, "request") and not any(
@@ -283,8 +320,10 @@ def _attribute(
         # "I sent the buyer a cancellation request": the verb may stand a few words before
         senders = [p for p in where.get("initiate", ()) if pos - 6 < p < pos + 5]
         # Who sent it: the agent just before the verb ("the request she sent").
-        sender = next((a[1] for a in reversed(agents) if senders and senders[0] - 4 <= a[0]
-                       < senders[0]), None)
+        sender = next(
+            (a[1] for a in reversed(agents) if senders and senders[0] - 4 <= a[0] < senders[0]),
+            None,
+        )
         sent = bool(senders) and sender != "buyer"
         if sent and (not before or before[-1][1] == "self" or sender == "self"):
             f["self_cancels"] = 1.0  # "I sent a cancellation request": the seller's own
@@ -308,8 +347,9 @@ def _attribute(
             f["mistake_cancel"] = 1.0
     if "escalate" in where and (cancels or requests or "refund" in where):
         f["escalate_cancel"] = 1.0  # "he'll go to support if I don't cancel / refund him"
-        if any(a[1] == "buyer" and any(abs(a[0] - e) <= 3 for e in where["escalate"])
-               for a in agents):
+        if any(
+            a[1] == "buyer" and any(abs(a[0] - e) <= 3 for e in where["escalate"]) for a in agents
+        ):
             f["buyer_threatens"] = 1.0  # "the buyer threatens ...", whatever else is said
     if "resolution" in where and f.get("self_cancels"):
         f["resolution_self"] = 1.0

@@ -107,11 +107,17 @@ SHOW = register("situation", "sb1:{lang}:s:{situation}", lang=LANG, situation=r"
 FEEDBACK = register("feedback", "sb1:{lang}:f:{vote}", lang=LANG, vote=r"[a-z0-9.\-]{0,48}")
 HELP = register("help", "sb1:{lang}:h:{rest}", lang=LANG, rest=r"[a-z0-9.\-]{0,48}")
 # ... and reminders and moderators' actions (bot.moderation.tokens).
-REMIND = register("remind", "sb1:{lang}:r:{hours}.{at}", lang=LANG, hours=r"\d{1,3}",
-                  at=r"\d{1,12}")
+REMIND = register(
+    "remind", "sb1:{lang}:r:{hours}.{at}", lang=LANG, hours=r"\d{1,3}", at=r"\d{1,12}"
+)
 CANCEL = register("cancel", "sb1:{lang}:x:{reminder}", lang=LANG, reminder=r"\d{1,12}")
-MODERATOR = register("moderator", "sb1:{lang}:m:{op}{arg}", lang=LANG,
-                     op="note-rm|pin-rm|pins-refresh|stats|log", arg=r"(?:\.[a-z0-9.\-]{0,40})?")
+MODERATOR = register(
+    "moderator",
+    "sb1:{lang}:m:{op}{arg}",
+    lang=LANG,
+    op="note-rm|pin-rm|pins-refresh|stats|log",
+    arg=r"(?:\.[a-z0-9.\-]{0,40})?",
+)
 # Telegram only (bot.adapters.telegram.keyboards).
 MY_LANGUAGE = register("my-language", "tg1:lang:{code}", code=r"[a-z0-9\-]{1,40}")
 PIN_PICK = register("pin-pick", "tg1:pin:{situation}:{lang}", situation=SITUATION, lang=LANG)
@@ -120,6 +126,5 @@ GROUP_LANGUAGE = register("group-language", "tg1:glang:{code}", code=r"[a-z0-9\-
 SHARE = register("share", "sbd1:share:{token}", DISCORD_CHARS, token=r"sb1:.{1,80}")
 MENU = register("menu", "sbd1:menu", DISCORD_CHARS)
 PIN_MENU = register("pin-menu", "sbd1:pin:{lang}", DISCORD_CHARS, lang=f"(?:{LANG})?")
-NOTE_EDIT = register("note-edit", "sbd1:note-edit:{situation}", DISCORD_CHARS,
-                     situation=r".{0,80}")
+NOTE_EDIT = register("note-edit", "sbd1:note-edit:{situation}", DISCORD_CHARS, situation=r".{0,80}")
 NOTE_FORM = register("note-form", "sbd1:note:{situation}", DISCORD_CHARS, situation=r".{0,80}")

@@ -61,8 +61,10 @@ def _flow_problems() -> list[str]:
             if o.names is not None and situations.get(o.names) is None:
                 out.append(f"decision steps: {node.id}.{o.id} names unknown {o.names!r}")
             if o.names is not None and o.situation not in (None, o.names):
-                out.append(f"decision steps: {node.id}.{o.id} names {o.names!r} but leads to "
-                           f"{o.situation!r}")
+                out.append(
+                    f"decision steps: {node.id}.{o.id} names {o.names!r} but leads to "
+                    f"{o.situation!r}"
+                )
     for node_id in set(flow.NODES) - nodes_reached:
         out.append(f"decision steps: node {node_id!r} cannot be reached")
     for node in flow.NODES.values():

@@ -74,8 +74,10 @@ R = TypeVar("R")
 
 def requires(
     need: Need,
-) -> Callable[[Callable[Concatenate[S, Actor, str, P], Awaitable[R]]],
-              Callable[Concatenate[S, Actor, str | None, P], Awaitable[R]]]:
+) -> Callable[
+    [Callable[Concatenate[S, Actor, str, P], Awaitable[R]]],
+    Callable[Concatenate[S, Actor, str | None, P], Awaitable[R]],
+]:
     """Decorate a moderator action ``(self, actor, chat_id, ...)``: :func:`require` runs first,
     so the action itself only ever sees a checked actor and a community id."""
 
@@ -110,4 +112,3 @@ async def record(
         "moderator action",
         extra={"platform": actor.platform, "chat_id": chat_id, "action": action},
     )
-

@@ -34,8 +34,11 @@ class Refused(Exception):
         return text(lang, f"{self.catalog}.{self.code}", **self.params)
 
     def __eq__(self, other: object) -> bool:
-        return (type(other) is type(self) and isinstance(other, Refused)
-                and (other.code, other.params) == (self.code, self.params))
+        return (
+            type(other) is type(self)
+            and isinstance(other, Refused)
+            and (other.code, other.params) == (self.code, self.params)
+        )
 
     def __hash__(self) -> int:
         return hash((type(self), self.code))

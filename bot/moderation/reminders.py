@@ -96,9 +96,9 @@ class RunReport:
     failed: int = 0
 
 
-def parse_choice(value: str | int | timedelta, choices: tuple[int, ...] = CHOICES_HOURS) -> (
-    timedelta | None
-):
+def parse_choice(
+    value: str | int | timedelta, choices: tuple[int, ...] = CHOICES_HOURS
+) -> timedelta | None:
     """Return the offset a member chose (``"12h"``, ``"12"``, ``12``), or None if not offered."""
     if isinstance(value, timedelta):
         hours_f = value.total_seconds() / 3600

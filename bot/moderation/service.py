@@ -42,9 +42,7 @@ class Moderation:
     # -- community language ----------------------------------------------------------------------
 
     @requires("manage")
-    async def set_language(
-        self, actor: Actor, chat_id: str, value: str | None
-    ) -> str | None:
+    async def set_language(self, actor: Actor, chat_id: str, value: str | None) -> str | None:
         """Set the community's language, or with None/"auto" follow each member.
 
         Returns:
@@ -65,9 +63,7 @@ class Moderation:
     # -- notes -----------------------------------------------------------------------------------
 
     @requires("manage")
-    async def set_note(
-        self, actor: Actor, chat_id: str, situation: str, raw: str
-    ) -> str:
+    async def set_note(self, actor: Actor, chat_id: str, situation: str, raw: str) -> str:
         """Add or replace the community's note under a situation; returns the stored text."""
         sid = check_situation(situation)
         note = validate_note(raw)
@@ -76,9 +72,7 @@ class Moderation:
         return note
 
     @requires("manage")
-    async def remove_note(
-        self, actor: Actor, chat_id: str, situation: str
-    ) -> bool:
+    async def remove_note(self, actor: Actor, chat_id: str, situation: str) -> bool:
         """Remove the community's note under a situation; False if there was none."""
         sid = (situation or "").strip().lower()
         removed = await self.repo.delete_note(actor.platform, chat_id, sid)
@@ -113,9 +107,7 @@ class Moderation:
         return await self.repo.list_pins(actor.platform, chat_id)
 
     @requires("pins")
-    async def forget_pin(
-        self, actor: Actor, chat_id: str, message_id: str
-    ) -> PinRecord | None:
+    async def forget_pin(self, actor: Actor, chat_id: str, message_id: str) -> PinRecord | None:
         """Forget one of the bot's pins in this chat (the adapter unpins it).
 
         Returns:

@@ -106,9 +106,7 @@ async def community_stats(
         for sid, lang, count in rows:
             by_sid[sid] += count
             by_lang[lang] += count
-        windows.append(
-            Window(days, sum(by_lang.values()), _ranked(by_sid), _ranked(by_lang))
-        )
+        windows.append(Window(days, sum(by_lang.values()), _ranked(by_sid), _ranked(by_lang)))
     since = now - timedelta(days=DETAIL_DAYS)
     votes: dict[str, list[int]] = {}
     for row in await repo.feedback_summary(platform, chat_id, since=since):
@@ -119,9 +117,7 @@ async def community_stats(
     unrouted: Counter[str] = Counter()
     for u in await repo.unrouted_report(platform, chat_id, since=since, limit=TOP_UNROUTED * 3):
         unrouted[u.text] += u.count
-    return Stats(
-        platform, chat_id, now, tuple(windows), helpful, _ranked(unrouted)[:TOP_UNROUTED]
-    )
+    return Stats(platform, chat_id, now, tuple(windows), helpful, _ranked(unrouted)[:TOP_UNROUTED])
 
 
 def render_stats(core: Core, stats: Stats, lang: str, fmt: str) -> str:

@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from bot.core import situations
-from bot.core.answer import Choice
+from bot.core.answer import Choice, ChoiceKind
 from bot.core.engine import Core
 from bot.core.escaping import ESCAPERS, unmention
 from bot.moderation import tokens
@@ -57,20 +57,30 @@ class View:
 
 def stats_view(stats: Stats, lang: str) -> View:
     """Questions per situation and language, helpful ratios, unplaced questions; "update"."""
-    update = Choice(tokens.moderator(lang, "stats"), text(lang, "update"), "mod")
-    return View("stats", lang, {"stats": stats, "detail_days": DETAIL_DAYS}, (update,),
-                at=stats.generated_at)
+    update = Choice(tokens.moderator(lang, "stats"), text(lang, "update"), ChoiceKind.UPDATE)
+    return View(
+        "stats",
+        lang,
+        {"stats": stats, "detail_days": DETAIL_DAYS},
+        (update,),
+        at=stats.generated_at,
+    )
 
 
 def log_view(actions: Sequence[ModeratorAction], lang: str) -> View:
     """The newest moderator actions: when, what, detail, who; "update"."""
-    update = Choice(tokens.moderator(lang, "log"), text(lang, "update"), "mod")
+    update = Choice(tokens.moderator(lang, "log"), text(lang, "update"), ChoiceKind.UPDATE)
     return View("log", lang, {"actions": actions}, (update,))
 
 
 def notes_view(
-    core: Core, notes: Sequence[CommunityNote], lang: str, *,
-    edit: Callable[[str], str] | None = None, hint: str | None = None, empty: str | None = None,
+    core: Core,
+    notes: Sequence[CommunityNote],
+    lang: str,
+    *,
+    edit: Callable[[str], str] | None = None,
+    hint: str | None = None,
+    empty: str | None = None,
 ) -> View:
     """The community's notes, each with a remove button.
 
@@ -87,20 +97,24 @@ def notes_view(
     for note in notes:
         title = core.t(lang, f"{note.situation}.title")
         if edit is not None:
-            buttons.append(Choice(edit(note.situation), text(lang, "notes.edit", title=title),
-                                  "edit"))
-        buttons.append(Choice(tokens.moderator(lang, "note-rm", note.situation),
-                              text(lang, "notes.remove", title=title), "note"))
+            buttons.append(
+                Choice(edit(note.situation), text(lang, "notes.edit", title=title), ChoiceKind.EDIT)
+            )
+        buttons.append(
+            Choice(
+                tokens.moderator(lang, "note-rm", note.situation),
+                text(lang, "notes.remove", title=title),
+                ChoiceKind.REMOVE,
+            )
+        )
     return View("notes", lang, {"notes": notes, "hint": hint, "empty": empty}, tuple(buttons))
 
 
-def reminders_view(
-    reminders: Sequence[Reminder], lang: str, header: str | None = None
-) -> View:
+def reminders_view(reminders: Sequence[Reminder], lang: str, header: str | None = None) -> View:
     """A member's waiting reminders, each with a cancel button; ``header`` says what was
     just done (e.g. "Reminder cancelled.")."""
     cancel = tuple(Choice(tokens.cancel(lang, r.id), text(lang, "reminder.cancel_button",
-                                                          id=r.id), "cancel")
+                                                          id=r.id), ChoiceKind.REMOVE)
                    for r in reminders)  # fmt: skip
     return View("reminders", lang, {"reminders": reminders, "header": header}, cancel)
 
@@ -131,11 +145,16 @@ def pins_view(
     """The bot's pinned answers, an unpin button for each of the first ``max_buttons``, and
     "update the outdated ones" when any is."""
     buttons = [Choice(tokens.moderator(lang, "pin-rm", r.pin.message_id),
-                      text(lang, "pins.unpin", n=r.number), "unpin")
+                      text(lang, "pins.unpin", n=r.number), ChoiceKind.REMOVE)
                for r in rows[:max_buttons]]  # fmt: skip
     if any(r.outdated for r in rows):
-        buttons.append(Choice(tokens.moderator(lang, "pins-refresh"), text(lang, "pins.refresh"),
-                              "refresh"))
+        buttons.append(
+            Choice(
+                tokens.moderator(lang, "pins-refresh"),
+                text(lang, "pins.refresh"),
+                ChoiceKind.UPDATE,
+            )
+        )
     return View("pins", lang, {"rows": rows, "title": title}, tuple(buttons))
 
 
@@ -158,7 +177,7 @@ def headings(rendered: str, fmt: str) -> str:
     for line in rendered.split("\n"):
         level = 2 if line.startswith("## ") else 1 if line.startswith("# ") else 0
         if level:
-            label = line[level + 1:]
+            label = line[level + 1 :]
             if out:
                 out.append("")
             out.append({"telegram": f"<b>{label}</b>", "discord": f"**{label}**"}.get(fmt, label))
@@ -179,7 +198,9 @@ def _environment(directory: Path, fmt: str) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         finalize=lambda v: str(v) if isinstance(v, Markup) else esc(v),
-        autoescape=False, trim_blocks=True, lstrip_blocks=True,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
 
@@ -219,8 +240,11 @@ def _dialect(core: Core, lang: str, fmt: str) -> dict[str, Any]:
         return Markup(f"{raw(label)} ({url})")
 
     def channel(channel_id: str) -> Markup:
-        return Markup(f"<#{int(channel_id)}>" if fmt == "discord" and channel_id.isdigit()
-                      else esc(channel_id))
+        return Markup(
+            f"<#{int(channel_id)}>"
+            if fmt == "discord" and channel_id.isdigit()
+            else esc(channel_id)
+        )
 
     def who(user_id: str) -> Markup:
         if fmt == "discord" and user_id.isdigit():  # a mention that pings nobody
@@ -237,15 +261,22 @@ def _dialect(core: Core, lang: str, fmt: str) -> dict[str, Any]:
         return text(lang, f"log.action.{name}") if core.catalogs.has("en", key) else name
 
     return {
-        "b": b, "t": t, "when": when, "who": who, "situation": situation, "action": action,
-        "link": link, "channel": channel,
+        "b": b,
+        "t": t,
+        "when": when,
+        "who": who,
+        "situation": situation,
+        "action": action,
+        "link": link,
+        "channel": channel,
         "language": lambda code: core.catalogs.language_name(code, lang),
         "quote": lambda q: unmention(_clip(q, MAX_SHOWN_QUESTION)),
         "clip": lambda value: _clip(value, MAX_DETAIL),
         "percent": lambda h: round(100 * (h.ratio or 0.0)),
         "bullet": "-" if fmt == "text" else "•",
-        "code": lambda value: Markup({"telegram": f"<code>{raw(value)}</code>"}.get(
-            fmt, raw(value))),
+        "code": lambda value: Markup(
+            {"telegram": f"<code>{raw(value)}</code>"}.get(fmt, raw(value))
+        ),
     }
 
 

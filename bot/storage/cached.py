@@ -121,8 +121,15 @@ class CachedPreferences:
         self._notes.put(key, value)
         return value
 
-    async def set_note(self, platform: str, chat_id: str, situation: str, text: str,
-                       author_id: str, at: datetime | None = None) -> None:
+    async def set_note(
+        self,
+        platform: str,
+        chat_id: str,
+        situation: str,
+        text: str,
+        author_id: str,
+        at: datetime | None = None,
+    ) -> None:
         self._notes.drop((platform, chat_id, situation))
         await self._repo.set_note(platform, chat_id, situation, text, author_id, at)
 
@@ -165,13 +172,21 @@ class CachedPreferences:
             await self._write(write, [row])
 
     async def record_question(
-        self, platform: str, chat_id: str | None, situation: str | None, lang: str,
+        self,
+        platform: str,
+        chat_id: str | None,
+        situation: str | None,
+        lang: str,
         at: datetime | None = None,
     ) -> None:
         self._queue("question", (platform, chat_id, situation, lang, utc_or_now(at)))
 
     async def record_unrouted(
-        self, platform: str, chat_id: str | None, text: str, lang: str,
+        self,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
         at: datetime | None = None,
     ) -> None:
         self._queue("unrouted", (platform, chat_id, text, lang, utc_or_now(at)))

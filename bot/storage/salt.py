@@ -58,8 +58,10 @@ def settle(settings: Settings, salt: Salt) -> None:
         StorageError: the data folder does not take the file.
     """
     if salt.unsalted:
-        log.warning("member ids are hashed without a salt: set SELLERBOT_HASH_SALT (once; "
-                    "a new salt forgets stored votes and language choices)")
+        log.warning(
+            "member ids are hashed without a salt: set SELLERBOT_HASH_SALT (once; "
+            "a new salt forgets stored votes and language choices)"
+        )
     if not salt.made:
         return
     path = settings.sellerbot_data_dir / SALT_FILE

@@ -55,21 +55,31 @@ RETRY_PAUSE = 0.2  # seconds before the second try, doubled before each next
 
 MEMORY = ":memory:"
 #: Every table keyed by a community (a fixed list: table names cannot be SQL parameters).
-_COMMUNITY_TABLES = ("community_settings", "community_notes", "pins", "questions", "unrouted",
-                     "feedback", "reminders", "moderator_actions")
+_COMMUNITY_TABLES = (
+    "community_settings",
+    "community_notes",
+    "pins",
+    "questions",
+    "unrouted",
+    "feedback",
+    "reminders",
+    "moderator_actions",
+)
 
 
 @contextlib.asynccontextmanager
-async def _closed_on_failure(conn: aiosqlite.Connection, where: str, doing: str
-                             ) -> AsyncIterator[None]:
+async def _closed_on_failure(
+    conn: aiosqlite.Connection, where: str, doing: str
+) -> AsyncIterator[None]:
     """Close ``conn`` if the block fails (its worker thread must not outlive the error); a
     SQLite error becomes a :class:`StorageError` that says what is wrong, in one line."""
     try:
         yield
     except sqlite3.Error as exc:
         await conn.close()
-        raise StorageError(f"cannot {doing} the database {where}: {_db_problem(where, exc)}"
-                           ) from exc
+        raise StorageError(
+            f"cannot {doing} the database {where}: {_db_problem(where, exc)}"
+        ) from exc
     except BaseException:
         await conn.close()
         raise
@@ -434,8 +444,16 @@ class SqliteRepository(Repository):
         params = []
         for platform, chat_id, text, lang, at in rows:
             clipped = clip_unrouted(text)
-            params.append((platform, chat_id, clipped, normalise_text(clipped), lang,
-                           to_db_time(utc_or_now(at))))
+            params.append(
+                (
+                    platform,
+                    chat_id,
+                    clipped,
+                    normalise_text(clipped),
+                    lang,
+                    to_db_time(utc_or_now(at)),
+                )
+            )
         await self._conn.executemany(
             "INSERT INTO unrouted (platform, chat_id, text, normalised, lang, asked_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -478,9 +496,11 @@ class SqliteRepository(Repository):
             # Rows the new chat already has win over the old chat's (OR IGNORE, then delete).
             moved += await self._write(
                 f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ?",
-                (new_chat_id, platform, old_chat_id))
-            await self._write(f"DELETE FROM {table} WHERE platform = ? AND chat_id = ?",
-                              (platform, old_chat_id))
+                (new_chat_id, platform, old_chat_id),
+            )
+            await self._write(
+                f"DELETE FROM {table} WHERE platform = ? AND chat_id = ?", (platform, old_chat_id)
+            )
         if moved:
             logger.info("moved a community", extra={"platform": platform, "rows": moved})
         return moved
@@ -494,11 +514,14 @@ class SqliteRepository(Repository):
         """Hash the answer refs of votes stored before they were hashed (a later vote by the
         same member on the same answer wins)."""
         rows = await self._rows(
-            "SELECT rowid, platform, answer_ref FROM feedback WHERE length(answer_ref) != 64", ())
+            "SELECT rowid, platform, answer_ref FROM feedback WHERE length(answer_ref) != 64", ()
+        )
         for rowid, platform, ref in rows:
             try:
-                await self._write("UPDATE feedback SET answer_ref = ? WHERE rowid = ?",
-                                  (self._answer(platform, ref), rowid))
+                await self._write(
+                    "UPDATE feedback SET answer_ref = ? WHERE rowid = ?",
+                    (self._answer(platform, ref), rowid),
+                )
             except sqlite3.IntegrityError:
                 await self._write("DELETE FROM feedback WHERE rowid = ?", (rowid,))
         if rows:

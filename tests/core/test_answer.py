@@ -7,13 +7,31 @@ from dataclasses import fields, replace
 from bot.core.answer import Answer, Choice
 
 BASE = Answer(
-    kind="situation", lang="en", title="T", intro="i", steps=("a", "b"), notes=("n",),
-    sources=("s",), choices=(Choice("sb1:en:s:x", "X"),), feedback=(Choice("f", "F", "feedback"),),
-    situation="x", community_note=None, labels={"sources": "Sources"},
+    kind="situation",
+    lang="en",
+    title="T",
+    intro="i",
+    steps=("a", "b"),
+    notes=("n",),
+    sources=("s",),
+    choices=(Choice("sb1:en:s:x", "X"),),
+    feedback=(Choice("f", "F", "feedback"),),
+    situation="x",
+    community_note=None,
+    labels={"sources": "Sources"},
 )
 OTHER = {
-    "kind": "step", "lang": "nl", "title": "U", "intro": "j", "steps": ("a",), "notes": (),
-    "sources": ("t",), "choices": (), "feedback": (), "situation": "y", "community_note": "c",
+    "kind": "step",
+    "lang": "nl",
+    "title": "U",
+    "intro": "j",
+    "steps": ("a",),
+    "notes": (),
+    "sources": ("t",),
+    "choices": (),
+    "feedback": (),
+    "situation": "y",
+    "community_note": "c",
 }
 
 

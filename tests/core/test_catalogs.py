@@ -47,7 +47,7 @@ def test_a_catalog_without_the_plural_message_falls_back_to_english(tmp_path: Pa
     po = loc / "nl" / "LC_MESSAGES" / "sellerbot.po"
     text = po.read_text(encoding="utf-8")
     start = text.index('msgid "ui.sources"')
-    po.write_text(text[:start] + text[text.index("msgid", start + 30):], encoding="utf-8")
+    po.write_text(text[:start] + text[text.index("msgid", start + 30) :], encoding="utf-8")
     core = build(loc)
     assert core.catalogs.ngettext("nl", "ui.sources", 1) == "Source"
     assert any("nl" in p and "ui.sources" in p for p in problems(core))
@@ -70,8 +70,11 @@ def test_check_reports_a_missing_plural_form(tmp_path: Path) -> None:
 
 def test_check_reports_a_plural_message_written_without_plural_forms(tmp_path: Path) -> None:
     core = _replace_in_catalog(
-        tmp_path, "nl", 'msgid_plural "ui.sources"\nmsgstr[0] "Bron"\nmsgstr[1] "Bronnen"\n',
-        'msgstr "Bronnen"\n')
+        tmp_path,
+        "nl",
+        'msgid_plural "ui.sources"\nmsgstr[0] "Bron"\nmsgstr[1] "Bronnen"\n',
+        'msgstr "Bronnen"\n',
+    )
     assert any("nl" in p and "ui.sources" in p and "msgid_plural" in p for p in problems(core))
 
 
@@ -97,8 +100,17 @@ def test_language_names_are_in_the_readers_language(
 def test_where_a_language_is_picked_it_also_has_its_own_name(core: Core) -> None:
     label = core.catalogs.language_label
     assert [label(code, "en") for code in core.languages] == [
-        "English", "Indonesia (Indonesian)", "Nederlands (Dutch)"]
+        "English",
+        "Indonesia (Indonesian)",
+        "Nederlands (Dutch)",
+    ]
     assert [label(code, "nl") for code in core.languages] == [
-        "English (Engels)", "Indonesia (Indonesisch)", "Nederlands"]
+        "English (Engels)",
+        "Indonesia (Indonesisch)",
+        "Nederlands",
+    ]
     assert [label(code, "id") for code in core.languages] == [
-        "English (Inggris)", "Indonesia", "Nederlands (Belanda)"]
+        "English (Inggris)",
+        "Indonesia",
+        "Nederlands (Belanda)",
+    ]

@@ -29,8 +29,11 @@ def test_every_message_exists_and_is_translated(core: Core, lang: str) -> None:
     for key in required_message_ids():
         assert raw.get(key), f"{lang} lacks {key}"
     if lang != "en":
-        same = [k for k in required_message_ids()
-                if raw[k] == core.catalogs.raw["en"][k] and not k.startswith("source.")]
+        same = [
+            k
+            for k in required_message_ids()
+            if raw[k] == core.catalogs.raw["en"][k] and not k.startswith("source.")
+        ]
         # a few words (e.g. "Tips") may coincide; whole answers may not
         assert len(same) < 5, same
 
@@ -116,8 +119,9 @@ def test_fourth_language_is_catalogs_not_code(tmp_path: Path) -> None:
 def test_content_version_changes_with_text(tmp_path: Path, core: Core) -> None:
     loc = _copy_locales(tmp_path)
     po = loc / "en" / "LC_MESSAGES" / "sellerbot.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("Talk to", "Speak with", 1),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("Talk to", "Speak with", 1), encoding="utf-8"
+    )
     assert build(loc).content_version != core.content_version
 
 

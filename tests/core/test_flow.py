@@ -72,9 +72,20 @@ def test_every_token_fits_telegram_and_discord(core: Core, lang: str) -> None:
 
 @pytest.mark.parametrize(
     "token",
-    ["", "garbage", "sb1:en:w:buyer.nonsense", "sb1:en:w:me.extra", "sb1:xx:s:seller-cancel",
-     "sb1:en:s:no-such-situation", "sb1:en:f:seller-cancel.7", "sb0:en:w:", "sb1:en:w:" + "a" * 80,
-     "sb1:en:z:", "sb1:en:w:buyer\n", "sb1:en:w:<script>"],
+    [
+        "",
+        "garbage",
+        "sb1:en:w:buyer.nonsense",
+        "sb1:en:w:me.extra",
+        "sb1:xx:s:seller-cancel",
+        "sb1:en:s:no-such-situation",
+        "sb1:en:f:seller-cancel.7",
+        "sb0:en:w:",
+        "sb1:en:w:" + "a" * 80,
+        "sb1:en:z:",
+        "sb1:en:w:buyer\n",
+        "sb1:en:w:<script>",
+    ],
 )
 def test_stale_or_forged_tokens_get_a_fresh_menu(core: Core, token: str) -> None:
     answer = core.act(token, LanguageContext())

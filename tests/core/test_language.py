@@ -14,8 +14,19 @@ AVAILABLE = ("en", "id", "nl")
 
 @pytest.mark.parametrize(
     ("tag", "want"),
-    [("en-GB", "en"), ("en-US", "en"), ("nl-BE", "nl"), ("nl_NL", "nl"), ("id", "id"),
-     ("ID", "id"), ("in", "id"), ("pt-BR", None), ("", None), (None, None), ("%%%", None)],
+    [
+        ("en-GB", "en"),
+        ("en-US", "en"),
+        ("nl-BE", "nl"),
+        ("nl_NL", "nl"),
+        ("id", "id"),
+        ("ID", "id"),
+        ("in", "id"),
+        ("pt-BR", None),
+        ("", None),
+        (None, None),
+        ("%%%", None),
+    ],
 )
 def test_locale_matching(tag: str | None, want: str | None) -> None:
     assert match_locale(tag, AVAILABLE) == want

@@ -68,8 +68,15 @@ def test_typo_correction_is_the_same_in_every_process() -> None:
     outputs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1] and len(outputs[0]) > 1000
 

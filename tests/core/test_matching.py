@@ -40,7 +40,8 @@ def test_a_typo_still_finds_the_cancelling_answers(core: Core) -> None:
 
 def test_nothing_typed_lists_every_situation_and_nonsense_none(core: Core) -> None:
     assert [sid for sid, _ in matching.rank(core, "nl", "")] == [
-        s.id for s in situations.SITUATIONS]
+        s.id for s in situations.SITUATIONS
+    ]
     assert matching.rank(core, "en", "zzzz qqqq") == ()
     assert matching.resolve(core, "en", "zzzz qqqq") is None
     assert matching.resolve(core, "en", "  ") is None

@@ -12,8 +12,24 @@ from bot.core.escaping import discord_markdown, telegram_html
 from bot.core.render import split_message
 
 NASTY = "<b>x</b> & @everyone <@123> **bold** _it_ `code` [link](http://e.x) > quote # h"
-TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
-                 "tg-spoiler", "a", "tg-emoji", "code", "pre", "blockquote"}
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "tg-emoji",
+    "code",
+    "pre",
+    "blockquote",
+}
 
 
 class _Tags(HTMLParser):

@@ -67,10 +67,15 @@ def test_unsure_offers_the_likeliest_answers_first(core: Core, question: str) ->
 @pytest.mark.parametrize(
     ("question", "lang"),
     [
-        ("A client on Upwork cancelled the contract after I delivered half the milestones and "
-         "now asks for a refund. What should I do?", "en"),
-        ("klien di sribulancer batalin project padahal udah setengah jalan, minta refund full",
-         "id"),
+        (
+            "A client on Upwork cancelled the contract after I delivered half the milestones and "
+            "now asks for a refund. What should I do?",
+            "en",
+        ),
+        (
+            "klien di sribulancer batalin project padahal udah setengah jalan, minta refund full",
+            "id",
+        ),
         ("Een directe klant wil de opdracht annuleren en zijn aanbetaling terug", "nl"),
     ],
 )
@@ -89,8 +94,9 @@ def test_also_about_offers_the_second_answer_first_among_the_buttons(core: Core)
     route = core.route("my buyer cancelled the order, will it hurt my completion rate?")
     assert route.kind == "situation"
     # the decision is the model's: force a second answer to check how it is shown
-    forced = route._replace(also="completion-rate" if route.situation != "completion-rate"
-                            else "buyer-cancel-request")
+    forced = route._replace(
+        also="completion-rate" if route.situation != "completion-rate" else "buyer-cancel-request"
+    )
     answer = core._routed(forced, "en")
     first = answer.choices[0]
     title = core.t("en", f"{forced.also}.title")
@@ -102,9 +108,11 @@ def test_also_about_offers_the_second_answer_first_among_the_buttons(core: Core)
 def test_also_about_comes_when_the_second_answer_is_nearly_as_likely(core: Core) -> None:
     model = core.model
     threshold = model.thresholds["also"]
-    for text in ("my buyer cancelled the order, will it hurt my completion rate?",
-                 "buyer wants to cancel because he doesnt like the delivery",
-                 "buyer ordered by mistake, does the cancel count against me?"):
+    for text in (
+        "my buyer cancelled the order, will it hurt my completion rate?",
+        "buyer wants to cancel because he doesnt like the delivery",
+        "buyer ordered by mistake, does the cancel count against me?",
+    ):
         route = core.route(text)
         if route.kind != "situation":
             continue
@@ -115,11 +123,13 @@ def test_also_about_comes_when_the_second_answer_is_nearly_as_likely(core: Core)
 
 def test_questions_up_to_4096_characters_are_answered(core: Core) -> None:
     story = ("I delivered the logo on time and the buyer said it was fine. " * 60)[:4000]
-    reply = core.ask(story + " Now he opened a cancellation request, should I accept?",
-                     LanguageContext())
+    reply = core.ask(
+        story + " Now he opened a cancellation request, should I accept?", LanguageContext()
+    )
     assert reply.route is not None
-    too_long = core.ask("pembeli saya minta cancel padahal sudah saya kirim " * 90,
-                        LanguageContext())
+    too_long = core.ask(
+        "pembeli saya minta cancel padahal sudah saya kirim " * 90, LanguageContext()
+    )
     assert too_long.route is None and too_long.answer.kind == "notice"
     assert too_long.answer.lang == "id"  # the notice in the member's own language
     assert "4096" in too_long.answer.title
@@ -134,8 +144,11 @@ def test_the_shipped_model_is_what_the_corpus_trains(core: Core) -> None:
     data = training.featurize(core.lexicon, items, core.languages)
     params = training.Params(**core.model.trained["params"])
     model = training.fit(data, range(len(items)), params)
-    disagree = [it.id for it, fs in zip(items, data.feats, strict=True)
-                if model.predict(fs).top[0] != core.model.predict(fs).top[0]]
+    disagree = [
+        it.id
+        for it, fs in zip(items, data.feats, strict=True)
+        if model.predict(fs).top[0] != core.model.predict(fs).top[0]
+    ]
     assert len(disagree) <= len(items) // 200, disagree
 
 
@@ -151,9 +164,12 @@ def test_the_corpus_follows_the_labelling_format() -> None:
 
 def test_malformed_corpus_lines_are_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x", "lang": "en", "label": "seller-cancel", '
-                   '"accept": ["buyer-cancel-request"], "text": "t", "source": "written", '
-                   '"provenance": "written"}\n', encoding="utf-8")
+    bad.write_text(
+        '{"id": "x", "lang": "en", "label": "seller-cancel", '
+        '"accept": ["buyer-cancel-request"], "text": "t", "source": "written", '
+        '"provenance": "written"}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(corpus.CorpusError, match="accept"):
         corpus.load([bad])
 

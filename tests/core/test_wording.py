@@ -56,20 +56,28 @@ def test_ordered_by_mistake_starts_from_the_buyers_request(core: Core, lang: str
     first = answer.steps[0]
     assert request in first and page in first
     assert first.index(request) < first.index(page)  # the buyer's request comes first
-    when = {"en": "once the buyer has sent", "nl": "zodra de koper het annuleringsverzoek",
-            "id": "begitu buyer udah mengajukan permintaan cancel"}[lang]
+    when = {
+        "en": "once the buyer has sent",
+        "nl": "zodra de koper het annuleringsverzoek",
+        "id": "begitu buyer udah mengajukan permintaan cancel",
+    }[lang]
     assert when in answer.intro
     # the summary in the completion-rate answer starts from the buyer's request too
     summary = _step(core, lang, "completion-rate", 2)
-    assert {"en": "once the buyer's cancellation request has come in",
-            "nl": "zodra het annuleringsverzoek van de koper binnen is",
-            "id": "begitu permintaan cancel dari buyer masuk"}[lang] in summary
+    assert {
+        "en": "once the buyer's cancellation request has come in",
+        "nl": "zodra het annuleringsverzoek van de koper binnen is",
+        "id": "begitu permintaan cancel dari buyer masuk",
+    }[lang] in summary
 
 
 # -- item 13: all three languages ---------------------------------------------------------------
 
-STIFF = {"en": "The guide this rests on", "nl": "De gids waarop dit steunt",
-         "id": "Panduan yang jadi sumbernya"}
+STIFF = {
+    "en": "The guide this rests on",
+    "nl": "De gids waarop dit steunt",
+    "id": "Panduan yang jadi sumbernya",
+}
 SUPPORT = {"en": "through Customer Support", "nl": "via de Klantenservice", "id": "lewat CS"}
 
 
@@ -104,8 +112,11 @@ def test_dutch_pinning_one_word_in_shared_text_the_platforms_own_in_theirs(core:
     def words(prefix: str) -> set[str]:
         found = set()
         for v in _messages(core, "nl", prefix).values():
-            found |= {w for w in ("vastzet", "vastgezet", "vastmak", "vastgemaakt", "vastgepind")
-                      if w in v.lower()}
+            found |= {
+                w
+                for w in ("vastzet", "vastgezet", "vastmak", "vastgemaakt", "vastgepind")
+                if w in v.lower()
+            }
         return found
 
     assert words("mod.") == {"vastzet", "vastgezet"}  # one word, in all shared text

@@ -150,8 +150,12 @@ def component(
 
 
 def custom_ids(message: dict[str, Any]) -> list[str]:
-    return [c["custom_id"] for row in message.get("components", [])
-            for c in row.get("components", []) if "custom_id" in c]
+    return [
+        c["custom_id"]
+        for row in message.get("components", [])
+        for c in row.get("components", [])
+        if "custom_id" in c
+    ]
 
 
 def options_of(message: dict[str, Any], custom_id: str) -> list[str]:

@@ -38,12 +38,20 @@ class GatewayStandIn(StandIn):
         if request.path == "/gateway":
             return await self._session(request)
         if request.method == "GET" and request.path == f"{API}/gateway/bot":
-            body = {"url": f"ws{self.url.removeprefix('http')}/gateway", "shards": 1,
-                    "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
-                                            "max_concurrency": 1}}
+            body = {
+                "url": f"ws{self.url.removeprefix('http')}/gateway",
+                "shards": 1,
+                "session_start_limit": {
+                    "total": 1000,
+                    "remaining": 1000,
+                    "reset_after": 0,
+                    "max_concurrency": 1,
+                },
+            }
             # discord.py reads JSON only under exactly "application/json" (no charset)
-            return web.Response(body=json.dumps(body).encode(),
-                                headers={"Content-Type": "application/json"})
+            return web.Response(
+                body=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+            )
         return await super()._handle(request)
 
     async def _session(self, request: web.Request) -> web.WebSocketResponse:
@@ -60,11 +68,18 @@ class GatewayStandIn(StandIn):
                 self.identified += 1
                 self.socket = ws
                 self._seq = 0
-                await self.dispatch("READY", {
-                    "v": 10, "user": BOT_USER, "guilds": [], "session_id": "stand-in",
-                    "resume_gateway_url": f"ws{self.url.removeprefix('http')}/gateway",
-                    "shard": [0, 1], "application": {"id": str(APP_ID), "flags": 0},
-                })
+                await self.dispatch(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": BOT_USER,
+                        "guilds": [],
+                        "session_id": "stand-in",
+                        "resume_gateway_url": f"ws{self.url.removeprefix('http')}/gateway",
+                        "shard": [0, 1],
+                        "application": {"id": str(APP_ID), "flags": 0},
+                    },
+                )
                 self.ready.set()
         if self.socket is ws:
             self.socket = None

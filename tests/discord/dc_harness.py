@@ -30,7 +30,8 @@ async def settle(timeout: float = 5.0) -> None:
     while quiet < 3:
         await asyncio.sleep(0)
         busy = [
-            t for t in asyncio.all_tasks()
+            t
+            for t in asyncio.all_tasks()
             if not t.done() and t.get_name().startswith(("CommandTree", "discord-ui", "discord.py"))
         ]
         if busy:
@@ -62,8 +63,9 @@ def ids(data: dict[str, Any]) -> list[str]:
 T = default_core().t
 
 
-async def sent(bot: SellerBot, inject: Any, standin: StandIn, payload: dict[str, Any]
-               ) -> dict[str, Any]:
+async def sent(
+    bot: SellerBot, inject: Any, standin: StandIn, payload: dict[str, Any]
+) -> dict[str, Any]:
     """Inject a payload and return the message the bot created, as the stand-in stored it."""
     calls = await inject(bot, payload)
     reply(calls)

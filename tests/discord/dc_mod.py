@@ -16,8 +16,13 @@ CH = factory.CHANNEL_ID
 
 
 async def pin_guide(
-    bot: SellerBot, inject: Any, standin: StandIn, situation: str, *,
-    channel: int = CH, lang: str = "en",
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    situation: str,
+    *,
+    channel: int = CH,
+    lang: str = "en",
 ) -> int:
     """Pin a guide with /pin as a moderator; return the pinned message's id."""
     standin.bot_permissions[channel] = PIN_MESSAGES
@@ -52,6 +57,13 @@ def patches(standin: StandIn) -> list[Any]:
 
 def forged(message: dict[str, Any], custom_id: str, **kw: Any) -> dict[str, Any]:
     """A press of a button carrying ``custom_id`` on ``message`` (as a modified client sends)."""
-    old = dict(message, components=[{"type": 1, "components": [
-        {"type": 2, "style": 1, "label": "Forged", "custom_id": custom_id}]}])
+    old = dict(
+        message,
+        components=[
+            {
+                "type": 1,
+                "components": [{"type": 2, "style": 1, "label": "Forged", "custom_id": custom_id}],
+            }
+        ],
+    )
     return factory.component(old, custom_id, **kw)

@@ -26,11 +26,42 @@ APP_ID = 900000000000000001
 BOT_ID = 900000000000000001
 PIN_MESSAGES = 1 << 51
 
-LOCALES = frozenset((
-    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
-    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
-    "th", "zh-CN", "ja", "zh-TW", "ko",
-))
+LOCALES = frozenset(
+    (
+        "id",
+        "da",
+        "de",
+        "en-GB",
+        "en-US",
+        "es-ES",
+        "es-419",
+        "fr",
+        "hr",
+        "it",
+        "lt",
+        "hu",
+        "nl",
+        "no",
+        "pl",
+        "pt-BR",
+        "ro",
+        "fi",
+        "sv-SE",
+        "vi",
+        "tr",
+        "cs",
+        "el",
+        "bg",
+        "ru",
+        "uk",
+        "hi",
+        "th",
+        "zh-CN",
+        "ja",
+        "zh-TW",
+        "ko",
+    )
+)
 DISCORD_EPOCH = 1420070400000
 
 BOT_USER = {
@@ -83,7 +114,8 @@ class Errors:
             self.found[path] = ("BASE_TYPE_REQUIRED", "This field is required")
         elif not low <= len(value) <= high:
             self.found[path] = (
-                "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length."
+                "BASE_TYPE_BAD_LENGTH",
+                f"Must be between {low} and {high} in length.",
             )
 
     def max_items(self, path: tuple[Any, ...], value: list[Any], high: int) -> None:
@@ -111,13 +143,16 @@ def _name_char_ok(ch: str) -> bool:
 def chat_name_ok(name: Any) -> bool:
     """Discord's ``^[-_'\\p{L}\\p{N}\\p{sc=Deva}\\p{sc=Thai}]{1,32}$``, lowercase where possible."""
     return (
-        isinstance(name, str) and 1 <= len(name) <= 32 and all(map(_name_char_ok, name))
+        isinstance(name, str)
+        and 1 <= len(name) <= 32
+        and all(map(_name_char_ok, name))
         and name == name.lower()
     )
 
 
-def _localized(errs: Errors, path: tuple[Any, ...], data: dict[str, Any], key: str,
-               check: Any) -> None:
+def _localized(
+    errs: Errors, path: tuple[Any, ...], data: dict[str, Any], key: str, check: Any
+) -> None:
     values = data.get(key) or {}
     for locale, value in values.items():
         if locale not in LOCALES:
@@ -138,8 +173,11 @@ def validate_commands(commands: Any) -> None:
         counts[ctype] = counts.get(ctype, 0) + 1
         name = cmd.get("name")
         if (ctype, name) in seen:
-            errs.add((i, "name"), "APPLICATION_COMMANDS_DUPLICATE_NAME",
-                     f"Application command names must be unique: {name}")
+            errs.add(
+                (i, "name"),
+                "APPLICATION_COMMANDS_DUPLICATE_NAME",
+                f"Application command names must be unique: {name}",
+            )
         seen.add((ctype, name))
         if ctype == 1:
             _check_chat_name(errs, (i,), cmd)
@@ -147,24 +185,33 @@ def validate_commands(commands: Any) -> None:
             _check_options(errs, (i, "options"), cmd.get("options") or [])
         else:
             errs.length((i, "name"), name, 1, 32)
-            _localized(errs, (i,), cmd, "name_localizations",
-                       lambda p, v: errs.length(p, v, 1, 32))
+            _localized(errs, (i,), cmd, "name_localizations", lambda p, v: errs.length(p, v, 1, 32))
             if cmd.get("description"):
-                errs.add((i, "description"), "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
-                         "Context menu commands cannot have description")
+                errs.add(
+                    (i, "description"),
+                    "APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION",
+                    "Context menu commands cannot have description",
+                )
         if _command_size(cmd) > 8000:
             errs.add((i,), "APPLICATION_COMMAND_TOO_LARGE", "Command exceeds maximum size (8000)")
         perms = cmd.get("default_member_permissions")
         if perms is not None and not str(perms).isdigit():
-            errs.add((i, "default_member_permissions"), "NUMBER_TYPE_COERCE",
-                     "Value is not a valid integer")
+            errs.add(
+                (i, "default_member_permissions"),
+                "NUMBER_TYPE_COERCE",
+                "Value is not a valid integer",
+            )
     if counts.get(1, 0) > 100:
-        errs.add((), "APPLICATION_COMMANDS_TOO_MANY",
-                 "Maximum number of chat commands reached (100)")
+        errs.add(
+            (), "APPLICATION_COMMANDS_TOO_MANY", "Maximum number of chat commands reached (100)"
+        )
     for ctype, label in ((2, "user"), (3, "message")):
         if counts.get(ctype, 0) > 15:
-            errs.add((), "APPLICATION_COMMANDS_TOO_MANY",
-                     f"Maximum number of {label} commands reached (15)")
+            errs.add(
+                (),
+                "APPLICATION_COMMANDS_TOO_MANY",
+                f"Maximum number of {label} commands reached (15)",
+            )
     errs.raise_if_any()
 
 
@@ -179,8 +226,9 @@ def _check_chat_name(errs: Errors, path: tuple[Any, ...], data: dict[str, Any]) 
 
 def _check_description(errs: Errors, path: tuple[Any, ...], data: dict[str, Any]) -> None:
     errs.length((*path, "description"), data.get("description"), 1, 100)
-    _localized(errs, path, data, "description_localizations",
-               lambda p, v: errs.length(p, v, 1, 100))
+    _localized(
+        errs, path, data, "description_localizations", lambda p, v: errs.length(p, v, 1, 100)
+    )
 
 
 def _check_options(errs: Errors, path: tuple[Any, ...], options: list[dict[str, Any]]) -> None:
@@ -192,25 +240,35 @@ def _check_options(errs: Errors, path: tuple[Any, ...], options: list[dict[str, 
         _check_chat_name(errs, p, opt)
         _check_description(errs, p, opt)
         if opt.get("name") in names:
-            errs.add((*p, "name"), "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
-                     "Option names must be unique")
+            errs.add(
+                (*p, "name"),
+                "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                "Option names must be unique",
+            )
         names.add(opt.get("name", ""))
         if opt.get("required"):
             if optional_seen:
-                errs.add((*p, "required"), "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
-                         "Required options must be placed before non-required options")
+                errs.add(
+                    (*p, "required"),
+                    "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+                    "Required options must be placed before non-required options",
+                )
         else:
             optional_seen = True
         choices = opt.get("choices") or []
         if choices and opt.get("autocomplete"):
-            errs.add((*p, "autocomplete"), "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
-                     "Autocomplete cannot be set with choices")
+            errs.add(
+                (*p, "autocomplete"),
+                "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
+                "Autocomplete cannot be set with choices",
+            )
         errs.max_items((*p, "choices"), choices, 25)
         for k, choice in enumerate(choices):
             cp = (*p, "choices", k)
             errs.length((*cp, "name"), choice.get("name"), 1, 100)
-            _localized(errs, cp, choice, "name_localizations",
-                       lambda q, v: errs.length(q, v, 1, 100))
+            _localized(
+                errs, cp, choice, "name_localizations", lambda q, v: errs.length(q, v, 1, 100)
+            )
             value = choice.get("value")
             if isinstance(value, str) and not 1 <= len(value) <= 100:
                 errs.add((*cp, "value"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100")
@@ -259,30 +317,42 @@ def validate_message(body: dict[str, Any], *, create: bool, prefix: tuple[Any, .
                 value = f.get(key) or ""
                 total += len(value)
                 if not 1 <= len(value) <= limit:
-                    errs.add((*p, "fields", j, key), "BASE_TYPE_BAD_LENGTH",
-                             f"Must be between 1 and {limit} in length.")
+                    errs.add(
+                        (*p, "fields", j, key),
+                        "BASE_TYPE_BAD_LENGTH",
+                        f"Must be between 1 and {limit} in length.",
+                    )
         footer = (e.get("footer") or {}).get("text") or ""
         author = (e.get("author") or {}).get("name") or ""
         total += len(footer) + len(author)
         if len(footer) > 2048:
-            errs.add((*p, "footer", "text"), "BASE_TYPE_MAX_LENGTH",
-                     "Must be 2048 or fewer in length.")
+            errs.add(
+                (*p, "footer", "text"), "BASE_TYPE_MAX_LENGTH", "Must be 2048 or fewer in length."
+            )
         if len(author) > 256:
-            errs.add((*p, "author", "name"), "BASE_TYPE_MAX_LENGTH",
-                     "Must be 256 or fewer in length.")
+            errs.add(
+                (*p, "author", "name"), "BASE_TYPE_MAX_LENGTH", "Must be 256 or fewer in length."
+            )
     if total > 6000:
-        errs.add((*prefix, "embeds"), "MAX_EMBED_SIZE_EXCEEDED",
-                 "Embed size exceeds maximum size of 6000")
+        errs.add(
+            (*prefix, "embeds"),
+            "MAX_EMBED_SIZE_EXCEEDED",
+            "Embed size exceeds maximum size of 6000",
+        )
     _check_components(errs, (*prefix, "components"), body.get("components") or [])
     am = body.get("allowed_mentions")
     if am is not None:
         for k, v in enumerate(am.get("parse") or []):
             if v not in ("roles", "users", "everyone"):
-                errs.add((*prefix, "allowed_mentions", "parse", k), "ENUM_TYPE_COERCE",
-                         f"Value {v!r} is not a valid enum value.")
+                errs.add(
+                    (*prefix, "allowed_mentions", "parse", k),
+                    "ENUM_TYPE_COERCE",
+                    f"Value {v!r} is not a valid enum value.",
+                )
     errs.raise_if_any()
-    if create and not (content or embeds or body.get("components") or body.get("poll")
-                       or body.get("attachments")):
+    if create and not (
+        content or embeds or body.get("components") or body.get("poll") or body.get("attachments")
+    ):
         raise EmptyMessage()
 
 
@@ -293,13 +363,17 @@ def validate_modal(data: dict[str, Any]) -> None:
     errs.length(("data", "custom_id"), data.get("custom_id"), 1, 100)
     rows = data.get("components") or []
     if not 1 <= len(rows) <= 5:
-        errs.add(("data", "components"), "BASE_TYPE_BAD_LENGTH",
-                 "Must be between 1 and 5 in length.")
+        errs.add(
+            ("data", "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length."
+        )
     for i, row in enumerate(rows):
         items = row.get("components") or []
         if row.get("type") != 1 or len(items) != 1 or items[0].get("type") != 4:
-            errs.add(("data", "components", i), "COMPONENT_LAYOUT_INVALID",
-                     "A modal row holds exactly one text input")
+            errs.add(
+                ("data", "components", i),
+                "COMPONENT_LAYOUT_INVALID",
+                "A modal row holds exactly one text input",
+            )
             continue
         t = items[0]
         q = ("data", "components", i, "components", 0)
@@ -329,12 +403,16 @@ def _check_components(errs: Errors, path: tuple[Any, ...], rows: list[dict[str, 
             continue
         items = row.get("components") or []
         if not 1 <= len(items) <= 5:
-            errs.add((*p, "components"), "BASE_TYPE_BAD_LENGTH",
-                     "Must be between 1 and 5 in length.")
+            errs.add(
+                (*p, "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length."
+            )
         selects = [c for c in items if c.get("type") in (3, 5, 6, 7, 8)]
         if selects and len(items) > 1:
-            errs.add((*p, "components"), "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
-                     "The specified component exceeds the maximum width")
+            errs.add(
+                (*p, "components"),
+                "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
+                "The specified component exceeds the maximum width",
+            )
         for j, c in enumerate(items):
             q = (*p, "components", j)
             if c.get("type") == 2 and c.get("style") == 5:
@@ -344,24 +422,34 @@ def _check_components(errs: Errors, path: tuple[Any, ...], rows: list[dict[str, 
                 cid = c.get("custom_id")
                 errs.length((*q, "custom_id"), cid, 1, 100)
                 if cid in ids:
-                    errs.add((*q, "custom_id"), "COMPONENT_CUSTOM_ID_DUPLICATED",
-                             "Component custom id cannot be duplicated")
+                    errs.add(
+                        (*q, "custom_id"),
+                        "COMPONENT_CUSTOM_ID_DUPLICATED",
+                        "Component custom id cannot be duplicated",
+                    )
                 ids.add(cid)
             if c.get("type") == 2:
                 label = c.get("label")
                 if label is not None and len(label) > 80:
-                    errs.add((*q, "label"), "BASE_TYPE_MAX_LENGTH",
-                             "Must be 80 or fewer in length.")
+                    errs.add(
+                        (*q, "label"), "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length."
+                    )
                 if not label and not c.get("emoji"):
                     errs.add((*q, "label"), "BASE_TYPE_REQUIRED", "This field is required")
             if c.get("type") == 3:
                 opts = c.get("options") or []
                 if not 1 <= len(opts) <= 25:
-                    errs.add((*q, "options"), "BASE_TYPE_BAD_LENGTH",
-                             "Must be between 1 and 25 in length.")
+                    errs.add(
+                        (*q, "options"),
+                        "BASE_TYPE_BAD_LENGTH",
+                        "Must be between 1 and 25 in length.",
+                    )
                 if len(c.get("placeholder") or "") > 150:
-                    errs.add((*q, "placeholder"), "BASE_TYPE_MAX_LENGTH",
-                             "Must be 150 or fewer in length.")
+                    errs.add(
+                        (*q, "placeholder"),
+                        "BASE_TYPE_MAX_LENGTH",
+                        "Must be 150 or fewer in length.",
+                    )
                 for k, o in enumerate(opts):
                     errs.length((*q, "options", k, "label"), o.get("label"), 1, 100)
                     errs.length((*q, "options", k, "value"), o.get("value"), 1, 100)
@@ -453,8 +541,13 @@ class StandIn:
         """Register an INTERACTION_CREATE payload the test is about to inject."""
         channel = payload.get("channel_id") or payload.get("channel", {}).get("id")
         message = payload.get("message")
-        p = Pending(int(payload["id"]), payload["token"], payload["type"], int(channel),
-                    int(message["id"]) if message else None)
+        p = Pending(
+            int(payload["id"]),
+            payload["token"],
+            payload["type"],
+            int(channel),
+            int(message["id"]) if message else None,
+        )
         self.interactions[p.id] = p
         self._by_token[p.token] = p
 
@@ -467,8 +560,9 @@ class StandIn:
 
     def find(self, method: str | None = None, pattern: str = "") -> list[Call]:
         rx = re.compile(pattern)
-        return [c for c in self.calls
-                if (method is None or c.method == method) and rx.search(c.path)]
+        return [
+            c for c in self.calls if (method is None or c.method == method) and rx.search(c.path)
+        ]
 
     def callbacks(self, interaction_id: int | str) -> list[Call]:
         return self.find("POST", rf"/interactions/{interaction_id}/")
@@ -482,7 +576,8 @@ class StandIn:
             if "/callback" in c.path and c.body.get("type") in (4, 7):
                 out.append(c.body.get("data") or {})
             elif re.search(r"/webhooks/|/channels/\d+/messages(/\d+)?$", c.path) and c.method in (
-                "POST", "PATCH"
+                "POST",
+                "PATCH",
             ):
                 out.append(c.body)
         return out
@@ -497,8 +592,11 @@ class StandIn:
 
     def dms_to(self, user_id: int) -> list[dict[str, Any]]:
         """Messages the bot sent to a member's DM channel, oldest first."""
-        return [m for m in self.messages.values()
-                if self.dm_channels.get(int(m["channel_id"])) == user_id]
+        return [
+            m
+            for m in self.messages.values()
+            if self.dm_channels.get(int(m["channel_id"])) == user_id
+        ]
 
     # -- dispatch -----------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -522,8 +620,10 @@ class StandIn:
                 assert request.transport is not None
                 request.transport.close()  # no answer at all: the client sees a dropped line
                 return web.Response(status=500)
-            call.status, call.response = 429, {"message": "You are being rate limited.",
-                                               "retry_after": 0.05, "global": False}
+            call.status, call.response = (
+                429,
+                {"message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+            )
             return web.json_response(call.response, status=429)
         try:
             status, data = self._route(call)
@@ -535,7 +635,8 @@ class StandIn:
         if status == 204:
             return web.Response(status=204)
         return web.Response(
-            status=status, body=json.dumps(data).encode(),
+            status=status,
+            body=json.dumps(data).encode(),
             headers={"Content-Type": "application/json"},
         )
 
@@ -576,9 +677,16 @@ class StandIn:
             channel = int(mt.group(1))
             if channel not in self.channels:
                 return 404, {"code": 10003, "message": "Unknown Channel"}
-            return 200, {"id": str(channel), "type": 0, "guild_id": str(self.channels[channel]),
-                         "name": "sellers-help", "position": 0, "permission_overwrites": [],
-                         "nsfw": False, "parent_id": None}
+            return 200, {
+                "id": str(channel),
+                "type": 0,
+                "guild_id": str(self.channels[channel]),
+                "name": "sellers-help",
+                "position": 0,
+                "permission_overwrites": [],
+                "nsfw": False,
+                "parent_id": None,
+            }
         if path == "/users/@me/channels" and m == "POST":
             return self._dm_channel(int(b["recipient_id"]))
         return 404, {"code": 0, "message": "404: Not Found"}
@@ -595,13 +703,20 @@ class StandIn:
         data = b.get("data") or {}
         allowed = {2: {4, 5, 9}, 3: {4, 5, 6, 7, 9}, 4: {8}, 5: {4, 5, 6, 7}}.get(p.type, set())
         if ctype not in allowed:
-            raise Invalid({("type",): ("INTERACTION_CALLBACK_TYPE_INVALID",
-                                       f"Callback type {ctype} is invalid for this interaction")})
+            raise Invalid(
+                {
+                    ("type",): (
+                        "INTERACTION_CALLBACK_TYPE_INVALID",
+                        f"Callback type {ctype} is invalid for this interaction",
+                    )
+                }
+            )
         if ctype == 8:
             choices = data.get("choices")
             if not isinstance(choices, list):
-                raise Invalid({("data", "choices"): ("BASE_TYPE_REQUIRED",
-                                                     "This field is required")})
+                raise Invalid(
+                    {("data", "choices"): ("BASE_TYPE_REQUIRED", "This field is required")}
+                )
             errs = Errors()
             errs.max_items(("data", "choices"), choices, 25)
             for k, c in enumerate(choices):
@@ -622,15 +737,20 @@ class StandIn:
         if ctype in (4, 5):
             flags = int(data.get("flags") or 0)
             p.ephemeral = bool(flags & 64)
-            msg = self._message(p.channel_id, data if ctype == 4 else {},
-                                (flags & 64) | (128 if ctype == 5 else 0), interaction=p)
+            msg = self._message(
+                p.channel_id,
+                data if ctype == 4 else {},
+                (flags & 64) | (128 if ctype == 5 else 0),
+                interaction=p,
+            )
             p.original = int(msg["id"])
             resource["message"] = msg
         elif ctype in (6, 7):
             p.original = p.message_id
             if ctype == 7 and p.message_id is not None:
                 msg = self.messages.get(p.message_id) or self._message(
-                    p.channel_id, {}, 0, mid=p.message_id)
+                    p.channel_id, {}, 0, mid=p.message_id
+                )
                 _apply(msg, data)
                 resource["message"] = msg
         self._notify(p)
@@ -654,8 +774,7 @@ class StandIn:
         flags = int(b.get("flags") or 0) & 64
         return 200, self._message(p.channel_id, b, flags, interaction=p)
 
-    def _webhook_message(self, method: str, token: str, which: str,
-                         b: Any) -> tuple[int, Any]:
+    def _webhook_message(self, method: str, token: str, which: str, b: Any) -> tuple[int, Any]:
         p = self._pending(token)
         if p is None:
             return 404, {"code": 10015, "message": "Unknown Webhook"}
@@ -701,8 +820,9 @@ class StandIn:
         msg["pinned"] = False
         return 204, None
 
-    def _channel_message(self, method: str, channel_id: int, message_id: int,
-                         b: Any) -> tuple[int, Any]:
+    def _channel_message(
+        self, method: str, channel_id: int, message_id: int, b: Any
+    ) -> tuple[int, Any]:
         msg = self.messages.get(message_id)
         if msg is None or int(msg["channel_id"]) != channel_id or int(msg.get("flags", 0)) & 64:
             return 404, {"code": 10008, "message": "Unknown Message"}
@@ -710,8 +830,10 @@ class StandIn:
             return 200, msg
         if method == "PATCH":
             if msg["author"]["id"] != BOT_USER["id"]:
-                return 403, {"code": 50005,
-                             "message": "Cannot edit a message authored by another user"}
+                return 403, {
+                    "code": 50005,
+                    "message": "Cannot edit a message authored by another user",
+                }
             validate_message(b or {}, create=False)
             _apply(msg, b or {})
             msg["edited_timestamp"] = datetime.now(UTC).isoformat()
@@ -726,19 +848,48 @@ class StandIn:
         if channel is None:
             channel = new_id()
             self.dm_channels[channel] = user_id
-        user = {"id": str(user_id), "username": f"member{user_id % 1000}", "discriminator": "0",
-                "global_name": None, "avatar": None, "public_flags": 0}
-        return 200, {"id": str(channel), "type": 1, "last_message_id": None,
-                     "recipients": [user], "flags": 0}
+        user = {
+            "id": str(user_id),
+            "username": f"member{user_id % 1000}",
+            "discriminator": "0",
+            "global_name": None,
+            "avatar": None,
+            "public_flags": 0,
+        }
+        return 200, {
+            "id": str(channel),
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [user],
+            "flags": 0,
+        }
 
-    def _message(self, channel_id: int, b: dict[str, Any], flags: int, *,
-                 interaction: Pending | None = None, mid: int | None = None) -> dict[str, Any]:
+    def _message(
+        self,
+        channel_id: int,
+        b: dict[str, Any],
+        flags: int,
+        *,
+        interaction: Pending | None = None,
+        mid: int | None = None,
+    ) -> dict[str, Any]:
         mid = mid or new_id()
         msg: dict[str, Any] = {
-            "id": str(mid), "channel_id": str(channel_id), "type": 20 if interaction else 0,
-            "author": BOT_USER, "content": "", "embeds": [], "components": [],
-            "attachments": [], "mentions": [], "mention_roles": [], "mention_everyone": False,
-            "pinned": False, "tts": False, "flags": flags, "edited_timestamp": None,
+            "id": str(mid),
+            "channel_id": str(channel_id),
+            "type": 20 if interaction else 0,
+            "author": BOT_USER,
+            "content": "",
+            "embeds": [],
+            "components": [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "flags": flags,
+            "edited_timestamp": None,
             "timestamp": datetime.now(UTC).isoformat(),
         }
         if interaction is not None:

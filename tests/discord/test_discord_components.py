@@ -30,13 +30,12 @@ async def test_walk_edits_the_private_message_in_place(
     assert "sbd1:share:sb1:id:s:ordered-by-mistake" in ids(data)
 
 
-async def test_select_menu_opens_a_situation(
-    bot: SellerBot, inject: Any, standin: StandIn
-) -> None:
+async def test_select_menu_opens_a_situation(bot: SellerBot, inject: Any, standin: StandIn) -> None:
     msg = await sent(bot, inject, standin, factory.slash("situations", where="dm", locale="nl"))
     token = factory.options_of(msg, "sbd1:menu")[1]
-    kind, data = reply(await inject(
-        bot, factory.component(msg, "sbd1:menu", [token], where="dm", locale="nl")))
+    kind, data = reply(
+        await inject(bot, factory.component(msg, "sbd1:menu", [token], where="dm", locale="nl"))
+    )
     assert kind == 7
     assert data["embeds"][0]["title"] == T("nl", f"{token.split(':')[-1]}.title")
 
@@ -56,12 +55,17 @@ async def test_button_on_a_public_message_answers_privately(
 async def test_share_posts_the_same_guide_publicly(
     bot: SellerBot, inject: Any, standin: StandIn
 ) -> None:
-    guide = await sent(bot, inject, standin,
-                       factory.slash("guide", {"situation": "unhappy-with-delivery"}, locale="nl"))
+    guide = await sent(
+        bot,
+        inject,
+        standin,
+        factory.slash("guide", {"situation": "unhappy-with-delivery"}, locale="nl"),
+    )
     share = "sbd1:share:sb1:nl:s:unhappy-with-delivery"
     assert share in factory.custom_ids(guide)
-    label = next(c["label"] for r in guide["components"] for c in r["components"]
-                 if c["custom_id"] == share)
+    label = next(
+        c["label"] for r in guide["components"] for c in r["components"] if c["custom_id"] == share
+    )
     assert label == "Delen in kanaal"
     kind, data = reply(await inject(bot, factory.component(guide, share, locale="nl")))
     assert kind == 4 and not ephemeral(data)
@@ -106,10 +110,24 @@ async def test_buttons_work_after_a_restart_and_stale_ones_get_a_notice(
         assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
 
         # A path that is no longer in the decision graph, an old id scheme, a forged token.
-        for custom_id in ("sb1:en:w:who.gone.away", "step:who:buyer", "sb1:xx:q:<script>",
-                          "sbd1:share:sb1:en:s:no-such-situation", "x" * 100):
-            old = dict(msg, components=[{"type": 1, "components": [
-                {"type": 2, "style": 1, "label": "Old", "custom_id": custom_id}]}])
+        for custom_id in (
+            "sb1:en:w:who.gone.away",
+            "step:who:buyer",
+            "sb1:xx:q:<script>",
+            "sbd1:share:sb1:en:s:no-such-situation",
+            "x" * 100,
+        ):
+            old = dict(
+                msg,
+                components=[
+                    {
+                        "type": 1,
+                        "components": [
+                            {"type": 2, "style": 1, "label": "Old", "custom_id": custom_id}
+                        ],
+                    }
+                ],
+            )
             calls = await inject(second, factory.component(old, custom_id))
             kind, data = reply(calls)
             assert kind == 4 and ephemeral(data), custom_id
@@ -124,7 +142,10 @@ async def test_stale_select_value_gets_a_notice(
     bot: SellerBot, inject: Any, standin: StandIn
 ) -> None:
     msg = await sent(bot, inject, standin, factory.slash("situations", locale="id"))
-    kind, data = reply(await inject(
-        bot, factory.component(msg, "sbd1:menu", ["sb1:id:s:removed-situation"], locale="id")))
+    kind, data = reply(
+        await inject(
+            bot, factory.component(msg, "sbd1:menu", ["sb1:id:s:removed-situation"], locale="id")
+        )
+    )
     assert kind == 4 and ephemeral(data)
     assert T("id", "ui.stale").split()[0] in data["embeds"][0]["description"]

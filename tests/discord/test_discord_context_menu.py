@@ -33,11 +33,14 @@ async def test_answers_someone_elses_message_publicly_in_its_language(
 
 async def test_in_a_dm_and_dutch(bot: SellerBot, inject: Any) -> None:
     target = factory.fixture("member_message")
-    target.update(content="Mijn koper wil de bestelling annuleren, wat nu?", channel_id=str(
-        factory.DM_CHANNEL_ID))
+    target.update(
+        content="Mijn koper wil de bestelling annuleren, wat nu?",
+        channel_id=str(factory.DM_CHANNEL_ID),
+    )
     target.pop("guild_id")
-    _kind, data = reply(await inject(
-        bot, factory.message_command(MENU, target, where="dm", locale="nl")))
+    _kind, data = reply(
+        await inject(bot, factory.message_command(MENU, target, where="dm", locale="nl"))
+    )
     assert data["embeds"][0]["title"] == T("nl", "buyer-cancel-request.title")
     assert "/channels/@me/" in data["content"]
 

@@ -29,14 +29,17 @@ def offers_the_others(data: dict[str, Any], lang: str, voted: str) -> None:
 async def test_not_helpful_on_a_public_guide_offers_the_others_privately(
     bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository, lang: str
 ) -> None:
-    guide = await sent(bot, inject, standin,
-                       factory.slash("guide", {"situation": "ordered-by-mistake"}, locale=lang))
+    guide = await sent(
+        bot,
+        inject,
+        standin,
+        factory.slash("guide", {"situation": "ordered-by-mistake"}, locale=lang),
+    )
     share = f"sbd1:share:sb1:{lang}:s:ordered-by-mistake"
     public = await sent(bot, inject, standin, factory.component(guide, share, locale=lang))
     vote = f"sb1:{lang}:f:ordered-by-mistake.0"
     assert vote in factory.custom_ids(public)
-    kind, data = reply(await inject(bot, factory.component(public, vote, user_id=42,
-                                                           locale=lang)))
+    kind, data = reply(await inject(bot, factory.component(public, vote, user_id=42, locale=lang)))
     assert kind == 4  # a new private message; the public guide is untouched
     offers_the_others(data, lang, "ordered-by-mistake")
     [s] = await repo.feedback_summary(platform="discord")
@@ -67,12 +70,12 @@ async def test_helpful_only_says_thanks(bot: SellerBot, inject: Any, standin: St
 async def test_language_confirmation_names_the_undo_as_the_member_sees_the_command(
     bot: SellerBot, inject: Any, locale: str, lang: str
 ) -> None:
-    """"/language language: Automatic (follow my messages)", in the member's Discord locale
+    """ "/language language: Automatic (follow my messages)", in the member's Discord locale
     (the command's names there; English where we have no translation)."""
-    name, option, auto = (T(lang, f"discord.cmd.language.{k}")
-                          for k in ("name", "language.name", "auto"))
-    _, data = reply(await inject(bot, factory.slash("language", {"language": "id"},
-                                                    locale=locale)))
+    name, option, auto = (
+        T(lang, f"discord.cmd.language.{k}") for k in ("name", "language.name", "auto")
+    )
+    _, data = reply(await inject(bot, factory.slash("language", {"language": "id"}, locale=locale)))
     description = data["embeds"][0]["description"].replace("\\", "")
     undo = f"/{name} {option}: {auto}"
     assert T("id", "ui.lang.remembered", undo=undo) in description

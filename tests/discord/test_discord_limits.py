@@ -46,10 +46,25 @@ BAD_MESSAGES = {
     "label over 80": {"components": [row(button("a", "l" * 81))]},
     "6 rows": {"components": [row(button(f"r{i}")) for i in range(6)]},
     "6 buttons in a row": {"components": [row(*(button(f"b{i}") for i in range(6)))]},
-    "26 select options": {"components": [row({"type": 3, "custom_id": "s", "options": [
-        {"label": f"o{i}", "value": f"{i}"} for i in range(26)]})]},
-    "select beside a button": {"components": [row(
-        {"type": 3, "custom_id": "s", "options": [{"label": "o", "value": "o"}]}, button("b"))]},
+    "26 select options": {
+        "components": [
+            row(
+                {
+                    "type": 3,
+                    "custom_id": "s",
+                    "options": [{"label": f"o{i}", "value": f"{i}"} for i in range(26)],
+                }
+            )
+        ]
+    },
+    "select beside a button": {
+        "components": [
+            row(
+                {"type": 3, "custom_id": "s", "options": [{"label": "o", "value": "o"}]},
+                button("b"),
+            )
+        ]
+    },
 }
 
 
@@ -59,8 +74,9 @@ async def test_standin_rejects_bad_messages_like_discord(
 ) -> None:
     payload = factory.slash("guide")
     standin.expect(payload)
-    route = discord.http.Route("POST", "/interactions/{i}/{t}/callback",
-                               i=payload["id"], t=payload["token"])
+    route = discord.http.Route(
+        "POST", "/interactions/{i}/{t}/callback", i=payload["id"], t=payload["token"]
+    )
     body = {"type": 4, "data": {**BAD_MESSAGES[case], "allowed_mentions": NONE}}
     with pytest.raises(discord.HTTPException) as err:
         await bot.http.request(route, json=body)
@@ -78,24 +94,29 @@ async def test_standin_rejects_empty_late_and_repeated_responses(
 ) -> None:
     payload = factory.slash("guide")
     standin.expect(payload)
-    route = discord.http.Route("POST", "/interactions/{i}/{t}/callback",
-                               i=payload["id"], t=payload["token"])
+    route = discord.http.Route(
+        "POST", "/interactions/{i}/{t}/callback", i=payload["id"], t=payload["token"]
+    )
     with pytest.raises(discord.HTTPException) as err:
         await bot.http.request(route, json={"type": 4, "data": {"allowed_mentions": NONE}})
     assert err.value.code == 50006
-    await bot.http.request(route, json={"type": 4, "data": {"content": "ok",
-                                                              "allowed_mentions": NONE}})
+    await bot.http.request(
+        route, json={"type": 4, "data": {"content": "ok", "allowed_mentions": NONE}}
+    )
     with pytest.raises(discord.HTTPException) as err:
-        await bot.http.request(route, json={"type": 4, "data": {"content": "again",
-                                                                  "allowed_mentions": NONE}})
+        await bot.http.request(
+            route, json={"type": 4, "data": {"content": "again", "allowed_mentions": NONE}}
+        )
     assert err.value.code == 40060
     late = factory.slash("guide", age=3.5)
     standin.expect(late)
-    route = discord.http.Route("POST", "/interactions/{i}/{t}/callback",
-                               i=late["id"], t=late["token"])
+    route = discord.http.Route(
+        "POST", "/interactions/{i}/{t}/callback", i=late["id"], t=late["token"]
+    )
     with pytest.raises(discord.NotFound) as nf:
         await bot.http.request(
-            route, json={"type": 4, "data": {"content": "late", "allowed_mentions": NONE}})
+            route, json={"type": 4, "data": {"content": "late", "allowed_mentions": NONE}}
+        )
     assert nf.value.code == 10062
 
 
@@ -149,7 +170,10 @@ async def test_slow_answers_are_deferred_in_time(
         target["content"] = "anyone up for a game tonight?"
         calls = await inject(bot, factory.message_command("Answer with the guide", target))
         assert [(c.method, c.status) for c in calls] == [
-            ("POST", 200), ("DELETE", 204), ("POST", 200)]
+            ("POST", 200),
+            ("DELETE", 204),
+            ("POST", 200),
+        ]
         assert calls[0].body == {"type": 5}
         assert calls[2].body["flags"] & 64 and calls[2].body["components"]
     finally:

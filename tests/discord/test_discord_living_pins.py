@@ -27,7 +27,10 @@ async def _restart(assistant: Assistant) -> SellerBot:
 
 
 async def test_new_guidance_edits_exactly_the_bots_pins_at_start_up(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
     assistant: Assistant,
 ) -> None:
     first = await pin_guide(bot, inject, standin, "buyer-cancel-request", lang="nl")
@@ -42,15 +45,18 @@ async def test_new_guidance_edits_exactly_the_bots_pins_at_start_up(
     restarted = await _restart(assistant)
     try:
         edited = patches(standin)
-        assert sorted(c.path for c in edited) == sorted([
-            f"/api/v10/channels/{CH}/messages/{first}",
-            f"/api/v10/channels/{OTHER_CH}/messages/{second}",
-        ])
+        assert sorted(c.path for c in edited) == sorted(
+            [
+                f"/api/v10/channels/{CH}/messages/{first}",
+                f"/api/v10/channels/{OTHER_CH}/messages/{second}",
+            ]
+        )
         assert all(c.status == 200 for c in edited)
         assert standin.pins[CH] == [first, int(member_msg["id"])]  # same messages, still pinned
         assert standin.pins[OTHER_CH] == [second]
         assert standin.messages[first]["embeds"][0]["title"] == T(
-            "nl", "buyer-cancel-request.title")
+            "nl", "buyer-cancel-request.title"
+        )
         assert standin.messages[int(unrecorded["id"])]["edited_timestamp"] is None
         assert {p.content_version for p in await repo.list_pins("discord")} == {VERSION}
     finally:
@@ -103,13 +109,15 @@ async def test_list_and_remove_pins(
     body = text_of(data)
     assert T("en", "seller-cancel.title") in body and str(here) in body
     assert T("en", "general-advice.title") not in body  # another channel
-    listing = await sent(bot, inject, standin, factory.subcommand(
-        "pins", "list", {"server": True}, moderator=True))
+    listing = await sent(
+        bot, inject, standin, factory.subcommand("pins", "list", {"server": True}, moderator=True)
+    )
     assert str(there) in text_of(listing) and f"<#{OTHER_CH}>" in text_of(listing)
     unpin = tokens.moderator("en", "pin-rm", f"{OTHER_CH}-{there}")
     assert unpin in factory.custom_ids(listing)
-    _, done = reply(await inject(bot, factory.component(listing, unpin, moderator=True,
-                                                        manage=False)))
+    _, done = reply(
+        await inject(bot, factory.component(listing, unpin, moderator=True, manage=False))
+    )
     assert ephemeral(done)
     assert standin.find("DELETE", rf"/channels/{OTHER_CH}/messages/pins/{there}")[0].status == 204
     assert there not in standin.pins[OTHER_CH] and there in standin.messages
@@ -128,9 +136,18 @@ async def test_pin_autocomplete_lists_server_pins_for_moderators_only(
     mid = await pin_guide(bot, inject, standin, "seller-cancel")
     for moderator, expected in ((True, [f"{CH}-{mid}"]), (False, [])):
         p = factory.envelope(4, moderator=moderator)
-        p["data"] = {"id": "910000000000000002", "name": "pins", "type": 1, "options": [
-            {"name": "remove", "type": 1, "options": [
-                {"name": "message", "type": 3, "value": "", "focused": True}]}]}
+        p["data"] = {
+            "id": "910000000000000002",
+            "name": "pins",
+            "type": 1,
+            "options": [
+                {
+                    "name": "remove",
+                    "type": 1,
+                    "options": [{"name": "message", "type": 3, "value": "", "focused": True}],
+                }
+            ],
+        }
         calls = await inject(bot, p)
         choices = calls[0].body["data"]["choices"]
         assert [c["value"] for c in choices] == expected
@@ -140,11 +157,16 @@ async def test_note_change_refreshes_the_pins_under_it(
     bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
 ) -> None:
     mid = await pin_guide(bot, inject, standin, "seller-cancel")
-    await inject(bot, factory.modal_submit(
-        "sbd1:note:seller-cancel", {"note": "Ask in #help-desk first"}, moderator=True))
+    await inject(
+        bot,
+        factory.modal_submit(
+            "sbd1:note:seller-cancel", {"note": "Ask in #help-desk first"}, moderator=True
+        ),
+    )
     assert [c.path for c in patches(standin)] == [f"/api/v10/channels/{CH}/messages/{mid}"]
     assert "help\\-desk" in standin.messages[mid]["embeds"][0]["description"] or (
-        "help-desk" in standin.messages[mid]["embeds"][0]["description"])
+        "help-desk" in standin.messages[mid]["embeds"][0]["description"]
+    )
     assert (await repo.list_pins("discord"))[0].content_version.startswith(VERSION + "+")
     assert standin.pins[CH] == [mid]
 
@@ -154,8 +176,11 @@ async def test_bot_pins_need_the_bots_permission_to_unpin(
 ) -> None:
     mid = await pin_guide(bot, inject, standin, "seller-cancel")
     standin.bot_permissions[CH] = 0
-    _, data = reply(await inject(bot, factory.subcommand(
-        "pins", "remove", {"message": f"{CH}-{mid}"}, moderator=True)))
+    _, data = reply(
+        await inject(
+            bot, factory.subcommand("pins", "remove", {"message": f"{CH}-{mid}"}, moderator=True)
+        )
+    )
     assert "Pin Messages" in text_of(data)
     assert len(await repo.list_pins("discord")) == 1  # kept: it is still pinned
     standin.bot_permissions[CH] = PIN_MESSAGES

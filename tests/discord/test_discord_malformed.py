@@ -52,10 +52,13 @@ async def test_random_damage_to_interactions_never_escapes(
 ) -> None:
     """A bounded fuzz: fields dropped or replaced by wrong types, 300 payloads."""
     rng = random.Random(7)
-    seeds = [factory.slash("guide"), factory.slash("ask", {"question": "cancel?"}),
-             factory.modal_submit("sbd1:note:en:seller-cancel", {"text": "x"}),
-             factory.component({"id": "1", "components": []}, "sb1:en:s:seller-cancel"),
-             factory.autocomplete("guide", "situation", "buy")]
+    seeds = [
+        factory.slash("guide"),
+        factory.slash("ask", {"question": "cancel?"}),
+        factory.modal_submit("sbd1:note:en:seller-cancel", {"text": "x"}),
+        factory.component({"id": "1", "components": []}, "sb1:en:s:seller-cancel"),
+        factory.autocomplete("guide", "situation", "buy"),
+    ]
     junk: list[Any] = [None, 0, -1, "", "x" * 300, [], {}, 1.5, True, "\ud800"]
 
     def damage(value: Any, depth: int = 0) -> Any:
@@ -78,7 +81,9 @@ async def test_random_damage_to_interactions_never_escapes(
 
 
 async def test_no_interaction_token_reaches_the_logs_even_at_debug(
-    bot: SellerBot, inject: Any, capfd: pytest.CaptureFixture[str],
+    bot: SellerBot,
+    inject: Any,
+    capfd: pytest.CaptureFixture[str],
     logs_as_run: Callable[..., Any],
 ) -> None:
     from dc_harness import TOKEN
@@ -130,9 +135,16 @@ async def test_a_first_reply_whose_answer_was_lost_is_not_sent_twice(
     assert not [c for c in calls if "/webhooks/" in c.path]  # nothing sent a second time
 
 
-@pytest.mark.parametrize("fault", ["server without member", "locale not text",
-                                   "user id not a snowflake", "custom_id not text",
-                                   "modal row not a list"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "server without member",
+        "locale not text",
+        "user id not a snowflake",
+        "custom_id not text",
+        "modal row not a list",
+    ],
+)
 async def test_an_interaction_the_bot_cannot_answer_is_dropped_without_a_traceback(
     bot: SellerBot, standin: StandIn, caplog: pytest.LogCaptureFixture, fault: str
 ) -> None:

@@ -38,8 +38,9 @@ PIN_COMMANDS: list[tuple[str, dict[str, Any]]] = [
 
 
 @pytest.fixture
-async def state(bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
-                ) -> dict[str, Any]:
+async def state(
+    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
+) -> dict[str, Any]:
     """A server with a note, a pinned guide (outdated) and nothing in the action log."""
     mid = await pin_guide(bot, inject, standin, "seller-cancel")
     await repo.set_note("discord", GUILD, "seller-cancel", "Ask in #help-desk", "1")
@@ -66,8 +67,13 @@ def _refusal(calls: list[Any]) -> str:
 
 @pytest.mark.parametrize(("name", "options"), MOD_COMMANDS)
 async def test_mod_commands_refused_for_members_and_pinners(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
-    state: dict[str, Any], name: str, options: dict[str, Any],
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
+    state: dict[str, Any],
+    name: str,
+    options: dict[str, Any],
 ) -> None:
     for perms in ({"moderator": False}, {"moderator": True, "manage": False}):
         body = _refusal(await inject(bot, factory.subcommand("mod", name, options, **perms)))
@@ -77,8 +83,13 @@ async def test_mod_commands_refused_for_members_and_pinners(
 
 @pytest.mark.parametrize(("name", "options"), PIN_COMMANDS)
 async def test_pin_commands_refused_without_pin_messages(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
-    state: dict[str, Any], name: str, options: dict[str, Any],
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
+    state: dict[str, Any],
+    name: str,
+    options: dict[str, Any],
 ) -> None:
     if name == "remove":
         options = {"message": state["ref"]}
@@ -90,19 +101,30 @@ async def test_pin_commands_refused_without_pin_messages(
 async def test_manage_server_alone_may_manage_pins(
     bot: SellerBot, inject: Any, standin: StandIn, state: dict[str, Any]
 ) -> None:
-    body = _refusal(await inject(bot, factory.subcommand(
-        "pins", "list", moderator=False, manage=True)))
+    body = _refusal(
+        await inject(bot, factory.subcommand("pins", "list", moderator=False, manage=True))
+    )
     assert NEED_PIN not in body and str(state["mid"]) in body
 
 
-FORGED_OPS = [("note-rm", "seller-cancel"), ("pin-rm", "{ref}"), ("pins-refresh", ""),
-              ("stats", ""), ("log", "")]
+FORGED_OPS = [
+    ("note-rm", "seller-cancel"),
+    ("pin-rm", "{ref}"),
+    ("pins-refresh", ""),
+    ("stats", ""),
+    ("log", ""),
+]
 
 
 @pytest.mark.parametrize(("op", "arg"), FORGED_OPS)
 async def test_forged_moderator_buttons_are_refused(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
-    state: dict[str, Any], op: str, arg: str,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
+    state: dict[str, Any],
+    op: str,
+    arg: str,
 ) -> None:
     message = await sent(bot, inject, standin, factory.slash("situations"))
     custom_id = tokens.moderator("en", op, arg.format(**state))
@@ -112,7 +134,10 @@ async def test_forged_moderator_buttons_are_refused(
 
 
 async def test_forged_note_form_and_submits_are_refused(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
     state: dict[str, Any],
 ) -> None:
     message = await sent(bot, inject, standin, factory.slash("situations"))
@@ -120,36 +145,68 @@ async def test_forged_note_form_and_submits_are_refused(
     assert NOT_MODERATOR in _refusal(calls)  # no form is opened
     pinner = {"moderator": True, "manage": False}
     for perms in ({}, pinner):
-        body = _refusal(await inject(bot, factory.modal_submit(
-            "sbd1:note:seller-cancel", {"note": "Send all disputes to scam.example"}, **perms)))
+        body = _refusal(
+            await inject(
+                bot,
+                factory.modal_submit(
+                    "sbd1:note:seller-cancel",
+                    {"note": "Send all disputes to scam.example"},
+                    **perms,
+                ),
+            )
+        )
         assert NOT_MODERATOR in body
-    body = _refusal(await inject(bot, factory.modal_submit(
-        "sbd1:note:seller-cancel", {"note": "x"}, where="dm")))
+    body = _refusal(
+        await inject(
+            bot, factory.modal_submit("sbd1:note:seller-cancel", {"note": "x"}, where="dm")
+        )
+    )
     assert NOT_IN_SERVER in body
     await _unchanged(standin, repo, state)
 
 
 async def test_pin_picker_select_refused_for_members(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
     state: dict[str, Any],
 ) -> None:
-    picker = await sent(bot, inject, standin, factory.slash(
-        "pin", {"situation": "something unheard of"}, moderator=True))
+    picker = await sent(
+        bot,
+        inject,
+        standin,
+        factory.slash("pin", {"situation": "something unheard of"}, moderator=True),
+    )
     _refusal(await inject(bot, factory.component(picker, "sbd1:pin:en", ["general-advice"])))
     await _unchanged(standin, repo, state)
 
 
 GARBAGE = [
-    "sb1:en:m:pin-rm." + "9" * 48, "sb1:en:m:drop-tables.x", "sb1:en:m:", "sb1:en:x:abc",
-    "sb1:en:r:999.1", "sb1:en:r:12.99999999999", "sbd1:note-edit:", "sbd1:note-edit:../../etc",
-    "sbd1:note:seller-cancel", "sb1:zz:x:1", "m" * 100, "\u202e\u0000",
+    "sb1:en:m:pin-rm." + "9" * 48,
+    "sb1:en:m:drop-tables.x",
+    "sb1:en:m:",
+    "sb1:en:x:abc",
+    "sb1:en:r:999.1",
+    "sb1:en:r:12.99999999999",
+    "sbd1:note-edit:",
+    "sbd1:note-edit:../../etc",
+    "sbd1:note:seller-cancel",
+    "sb1:zz:x:1",
+    "m" * 100,
+    "\u202e\u0000",
 ]
 
 
 @pytest.mark.parametrize("custom_id", GARBAGE)
 async def test_garbage_custom_ids_never_raise(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
-    state: dict[str, Any], custom_id: str, caplog: pytest.LogCaptureFixture,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
+    state: dict[str, Any],
+    custom_id: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     message = await sent(bot, inject, standin, factory.slash("situations"))
     with caplog.at_level(logging.ERROR):
@@ -161,12 +218,16 @@ async def test_garbage_custom_ids_never_raise(
 
 @pytest.mark.parametrize("custom_id", ["sbd1:other", "", "sbd1:note:", "x" * 100])
 async def test_unknown_modal_submits_are_answered(
-    bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository,
-    state: dict[str, Any], custom_id: str, caplog: pytest.LogCaptureFixture,
+    bot: SellerBot,
+    inject: Any,
+    standin: StandIn,
+    repo: SqliteRepository,
+    state: dict[str, Any],
+    custom_id: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.ERROR):
-        _refusal(await inject(bot, factory.modal_submit(custom_id, {"note": "hi"},
-                                                        moderator=True)))
+        _refusal(await inject(bot, factory.modal_submit(custom_id, {"note": "hi"}, moderator=True)))
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert await repo.get_note("discord", GUILD, "seller-cancel") == "Ask in #help-desk"
 
@@ -175,7 +236,10 @@ async def test_manage_server_alone_may_pin(
     bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
 ) -> None:
     standin.bot_permissions[CH] = PIN_MESSAGES
-    kind, data = reply(await inject(bot, factory.slash(
-        "pin", {"situation": "seller-cancel"}, moderator=False, manage=True)))
+    kind, data = reply(
+        await inject(
+            bot, factory.slash("pin", {"situation": "seller-cancel"}, moderator=False, manage=True)
+        )
+    )
     assert kind == 4 and not ephemeral(data)
     assert len(await repo.list_pins("discord")) == 1

@@ -38,7 +38,11 @@ async def test_groups_carry_permissions_and_valid_names_everywhere(
     assert set(subs["mod"]) == {"language", "note", "notes", "remove-note", "stats", "log"}
     assert set(subs["pins"]) == {"list", "remove", "refresh"}
     assert subs["mod"]["note"]["name_localizations"] == {
-        "en-US": "note", "en-GB": "note", "id": "catatan", "nl": "notitie"}
+        "en-US": "note",
+        "en-GB": "note",
+        "id": "catatan",
+        "nl": "notitie",
+    }
     for group in ("mod", "pins"):
         node = cmds[group]
         assert set(node["name_localizations"]) == OUR_LOCALES
@@ -60,8 +64,11 @@ async def test_groups_carry_permissions_and_valid_names_everywhere(
     assert language["choices"][-1]["name_localizations"]["nl"] == "Volg elk lid"
     # Top-level names are unique in every locale too.
     for locale in OUR_LOCALES:
-        top = [c.get("name_localizations", {}).get(locale, c["name"]) for c in cmds.values()
-               if c.get("type", 1) == 1]
+        top = [
+            c.get("name_localizations", {}).get(locale, c["name"])
+            for c in cmds.values()
+            if c.get("type", 1) == 1
+        ]
         assert len(top) == len(set(top)), locale
 
 
@@ -76,12 +83,23 @@ async def test_language_choices_show_each_own_name_and_the_readers_name(
     for option in (cmds["language"]["options"][0], mod_language):
         by_value = {c["value"]: c for c in option["choices"]}
         assert [by_value[v]["name"] for v in ("en", "id", "nl")] == [
-            "English", "Indonesia (Indonesian)", "Nederlands (Dutch)"]
-        dutch = {v: by_value[v]["name_localizations"].get("nl", by_value[v]["name"])
-                 for v in ("en", "id", "nl")}
-        assert dutch == {"en": "English (Engels)", "id": "Indonesia (Indonesisch)",
-                         "nl": "Nederlands"}
+            "English",
+            "Indonesia (Indonesian)",
+            "Nederlands (Dutch)",
+        ]
+        dutch = {
+            v: by_value[v]["name_localizations"].get("nl", by_value[v]["name"])
+            for v in ("en", "id", "nl")
+        }
+        assert dutch == {
+            "en": "English (Engels)",
+            "id": "Indonesia (Indonesisch)",
+            "nl": "Nederlands",
+        }
         assert by_value["nl"]["name_localizations"]["id"] == "Nederlands (Belanda)"
         assert by_value["nl"]["name_localizations"]["en-GB"] == "Nederlands (Dutch)"
-        assert all(1 <= len(n) <= 100 for c in option["choices"]
-                   for n in (c["name"], *c.get("name_localizations", {}).values()))
+        assert all(
+            1 <= len(n) <= 100
+            for c in option["choices"]
+            for n in (c["name"], *c.get("name_localizations", {}).values())
+        )

@@ -26,32 +26,47 @@ def mod_text(lang: str, key: str, **kw: Any) -> str:
 async def test_server_language_and_follow_each_member(
     bot: SellerBot, inject: Any, repo: SqliteRepository
 ) -> None:
-    _, data = reply(await inject(bot, factory.subcommand(
-        "mod", "language", {"language": "id"}, moderator=True)))
+    _, data = reply(
+        await inject(bot, factory.subcommand("mod", "language", {"language": "id"}, moderator=True))
+    )
     assert ephemeral(data) and text_of(data) == "Bahasa komunitas ini sekarang Indonesia."
     assert (await repo.get_community("discord", GUILD)).default_lang == "id"  # type: ignore[union-attr]
-    _, data = reply(await inject(bot, factory.slash(
-        "guide", {"situation": "seller-cancel"}, locale="nl")))
+    _, data = reply(
+        await inject(bot, factory.slash("guide", {"situation": "seller-cancel"}, locale="nl"))
+    )
     assert data["embeds"][0]["title"] == T("id", "seller-cancel.title")
     # Another server is not affected.
-    _, data = reply(await inject(bot, factory.slash(
-        "guide", {"situation": "seller-cancel"}, locale="nl", guild_id=OTHER_GUILD)))
+    _, data = reply(
+        await inject(
+            bot,
+            factory.slash(
+                "guide", {"situation": "seller-cancel"}, locale="nl", guild_id=OTHER_GUILD
+            ),
+        )
+    )
     assert data["embeds"][0]["title"] == T("nl", "seller-cancel.title")
-    _, data = reply(await inject(bot, factory.subcommand(
-        "mod", "language", {"language": "auto"}, moderator=True)))
+    _, data = reply(
+        await inject(
+            bot, factory.subcommand("mod", "language", {"language": "auto"}, moderator=True)
+        )
+    )
     assert mod_text("en", "lang.community_follow") in text_of(data).replace("\\", "")
-    _, data = reply(await inject(bot, factory.slash(
-        "guide", {"situation": "seller-cancel"}, locale="nl")))
+    _, data = reply(
+        await inject(bot, factory.slash("guide", {"situation": "seller-cancel"}, locale="nl"))
+    )
     assert data["embeds"][0]["title"] == T("nl", "seller-cancel.title")
     assert [a.action for a in await repo.list_actions("discord", GUILD)] == [
-        "language.set", "language.set"]
+        "language.set",
+        "language.set",
+    ]
 
 
 async def test_note_form_save_show_edit_remove(
     bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
 ) -> None:
-    calls = await inject(bot, factory.subcommand(
-        "mod", "note", {"situation": "seller-cancel"}, moderator=True))
+    calls = await inject(
+        bot, factory.subcommand("mod", "note", {"situation": "seller-cancel"}, moderator=True)
+    )
     cb = calls[0].body
     assert cb["type"] == 9
     modal = cb["data"]
@@ -59,8 +74,9 @@ async def test_note_form_save_show_edit_remove(
     field = modal["components"][0]["components"][0]
     assert field["max_length"] == 300 and "value" not in field
     note = "Post disputes in #help-desk *now* @everyone <@&1>"
-    _, data = reply(await inject(bot, factory.modal_submit(
-        modal["custom_id"], {"note": note}, moderator=True)))
+    _, data = reply(
+        await inject(bot, factory.modal_submit(modal["custom_id"], {"note": note}, moderator=True))
+    )
     assert ephemeral(data) and "Note saved" in text_of(data)
     assert await repo.get_note("discord", GUILD, "seller-cancel") == note
     # Shown under that guide in this server only, escaped.
@@ -68,42 +84,57 @@ async def test_note_form_save_show_edit_remove(
     body = data["embeds"][0]["description"]
     assert "\\#help-desk" in body and "\\*now\\*" in body
     assert "@everyone" not in body and "<@&1>" not in body
-    for elsewhere in (factory.slash("guide", {"situation": "seller-cancel"},
-                                    guild_id=OTHER_GUILD),
-                      factory.slash("guide", {"situation": "seller-cancel"}, where="dm"),
-                      factory.slash("guide", {"situation": "general-advice"})):
+    for elsewhere in (
+        factory.slash("guide", {"situation": "seller-cancel"}, guild_id=OTHER_GUILD),
+        factory.slash("guide", {"situation": "seller-cancel"}, where="dm"),
+        factory.slash("guide", {"situation": "general-advice"}),
+    ):
         _, data = reply(await inject(bot, elsewhere))
         assert "help-desk" not in data["embeds"][0]["description"]
     # Editing: the form opens with the current note.
-    calls = await inject(bot, factory.subcommand(
-        "mod", "note", {"situation": "seller-cancel"}, moderator=True))
+    calls = await inject(
+        bot, factory.subcommand("mod", "note", {"situation": "seller-cancel"}, moderator=True)
+    )
     assert calls[0].body["data"]["components"][0]["components"][0]["value"] == note
     # Listed, with edit and remove buttons.
     listing = await sent(bot, inject, standin, factory.subcommand("mod", "notes", moderator=True))
     assert "help\\-desk" in text_of(listing) or "help-desk" in text_of(listing)
     remove = tokens.moderator("en", "note-rm", "seller-cancel")
     assert factory.custom_ids(listing) == ["sbd1:note-edit:seller-cancel", remove]
-    calls = await inject(bot, factory.component(listing, "sbd1:note-edit:seller-cancel",
-                                                moderator=True))
+    calls = await inject(
+        bot, factory.component(listing, "sbd1:note-edit:seller-cancel", moderator=True)
+    )
     assert calls[0].body["type"] == 9
     _, data = reply(await inject(bot, factory.component(listing, remove, moderator=True)))
     assert "Note removed" in text_of(data)
     assert await repo.get_note("discord", GUILD, "seller-cancel") is None
     assert [a.action for a in await repo.list_actions("discord", GUILD)] == [
-        "note.remove", "note.set"]
+        "note.remove",
+        "note.set",
+    ]
 
 
 async def test_note_too_long_or_unknown_situation_is_refused(
     bot: SellerBot, inject: Any, repo: SqliteRepository
 ) -> None:
-    _, data = reply(await inject(bot, factory.modal_submit(
-        "sbd1:note:seller-cancel", {"note": "x" * 301}, moderator=True)))
+    _, data = reply(
+        await inject(
+            bot,
+            factory.modal_submit("sbd1:note:seller-cancel", {"note": "x" * 301}, moderator=True),
+        )
+    )
     assert "too long" in text_of(data)
-    _, data = reply(await inject(bot, factory.subcommand(
-        "mod", "note", {"situation": "zzzzqqq"}, moderator=True)))
+    _, data = reply(
+        await inject(
+            bot, factory.subcommand("mod", "note", {"situation": "zzzzqqq"}, moderator=True)
+        )
+    )
     assert ephemeral(data)
-    _, data = reply(await inject(bot, factory.modal_submit(
-        "sbd1:note:no-such-thing", {"note": "hi"}, moderator=True)))
+    _, data = reply(
+        await inject(
+            bot, factory.modal_submit("sbd1:note:no-such-thing", {"note": "hi"}, moderator=True)
+        )
+    )
     assert "no\\-such\\-thing" in text_of(data) or "no-such-thing" in text_of(data)
     assert not await repo.list_notes("discord", GUILD)
 
@@ -111,21 +142,30 @@ async def test_note_too_long_or_unknown_situation_is_refused(
 async def test_stats_embed_matches_recorded_events(
     bot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
 ) -> None:
-    questions = ["my buyer wants to cancel the order", "buyer asks to cancel, what now",
-                 "pembeli minta batal pesanan", "qwerty zxcvb"]
+    questions = [
+        "my buyer wants to cancel the order",
+        "buyer asks to cancel, what now",
+        "pembeli minta batal pesanan",
+        "qwerty zxcvb",
+    ]
     for q in questions:
         await inject(bot, factory.slash("ask", {"question": q}))
-    await inject(bot, factory.slash("ask", {"question": "buyer wants to cancel"},
-                                    guild_id=OTHER_GUILD))  # another server: not counted
-    guide = await sent(bot, inject, standin, factory.slash(
-        "guide", {"situation": "seller-cancel"}))
+    await inject(
+        bot, factory.slash("ask", {"question": "buyer wants to cancel"}, guild_id=OTHER_GUILD)
+    )  # another server: not counted
+    guide = await sent(bot, inject, standin, factory.slash("guide", {"situation": "seller-cancel"}))
     for user, vote in ((1, "1"), (2, "1"), (3, "0")):
-        await inject(bot, factory.component(
-            guide, f"sb1:en:f:seller-cancel.{vote}", user_id=800000000000000100 + user))
+        await inject(
+            bot,
+            factory.component(
+                guide, f"sb1:en:f:seller-cancel.{vote}", user_id=800000000000000100 + user
+            ),
+        )
     await bot.preferences.flush()
     expected = await community_stats(repo, "discord", GUILD, datetime.now(UTC))
     assert [(h.situation, h.helpful, h.not_helpful) for h in expected.helpful] == [
-        ("seller-cancel", 2, 1)]
+        ("seller-cancel", 2, 1)
+    ]
     _, data = reply(await inject(bot, factory.subcommand("mod", "stats", moderator=True)))
     assert ephemeral(data)
     embed = data["embeds"][0]
@@ -152,8 +192,12 @@ async def test_action_log_lists_who_did_what(
 ) -> None:
     _, data = reply(await inject(bot, factory.subcommand("mod", "log", moderator=True)))
     assert mod_text("en", "log.none") in text_of(data)
-    await inject(bot, factory.subcommand("mod", "language", {"language": "nl"}, moderator=True,
-                                         user_id=800000000000000007))
+    await inject(
+        bot,
+        factory.subcommand(
+            "mod", "language", {"language": "nl"}, moderator=True, user_id=800000000000000007
+        ),
+    )
     _, data = reply(await inject(bot, factory.subcommand("mod", "log", moderator=True)))
     body = data["embeds"][0]["description"]
     # who (a mention that pings nobody), what (named in the reader's language: the server's

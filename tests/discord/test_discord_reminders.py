@@ -30,8 +30,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def rbot(standin: StandIn, assistant: Assistant, clock: ManualClock
-               ) -> AsyncIterator[SellerBot]:
+async def rbot(
+    standin: StandIn, assistant: Assistant, clock: ManualClock
+) -> AsyncIterator[SellerBot]:
     client = await start_bot(assistant, clock=clock, reminder_interval=3600)
     try:
         yield client
@@ -43,16 +44,22 @@ def late_text(lang: str) -> str:
     return shared().gettext(lang, "mod.reminder.late")
 
 
-async def _ask_for_reminder(bot: SellerBot, inject: Any, standin: StandIn, hours: int,
-                            locale: str = "en-US") -> dict[str, Any]:
-    guide = await sent(bot, inject, standin, factory.slash(
-        "guide", {"situation": "buyer-cancel-request"}, locale=locale))
+async def _ask_for_reminder(
+    bot: SellerBot, inject: Any, standin: StandIn, hours: int, locale: str = "en-US"
+) -> dict[str, Any]:
+    guide = await sent(
+        bot,
+        inject,
+        standin,
+        factory.slash("guide", {"situation": "buyer-cancel-request"}, locale=locale),
+    )
     assert guide["flags"] & 64
     remind = [i for i in factory.custom_ids(guide) if ":r:" in i]
     lang = {"en-US": "en", "nl": "nl", "id": "id"}[locale]
     assert remind == [tokens.remind(lang, h, START) for h in (12, 24, 36, 46)]
-    return await sent(bot, inject, standin, factory.component(
-        guide, tokens.remind(lang, hours, START)))
+    return await sent(
+        bot, inject, standin, factory.component(guide, tokens.remind(lang, hours, START))
+    )
 
 
 def _reminders_sent(standin: StandIn) -> list[dict[str, Any]]:
@@ -95,7 +102,10 @@ async def test_reminder_fires_at_the_chosen_time(
 
 
 async def test_reminders_survive_a_restart_and_are_marked_late(
-    standin: StandIn, inject: Any, assistant: Assistant, clock: ManualClock,
+    standin: StandIn,
+    inject: Any,
+    assistant: Assistant,
+    clock: ManualClock,
     repo: SqliteRepository,
 ) -> None:
     first = await start_bot(assistant, clock=clock, reminder_interval=3600)
@@ -118,7 +128,10 @@ async def test_reminders_survive_a_restart_and_are_marked_late(
 
 
 async def test_reminder_past_its_deadline_is_dropped(
-    standin: StandIn, inject: Any, assistant: Assistant, clock: ManualClock,
+    standin: StandIn,
+    inject: Any,
+    assistant: Assistant,
+    clock: ManualClock,
     repo: SqliteRepository,
 ) -> None:
     first = await start_bot(assistant, clock=clock, reminder_interval=3600)
@@ -140,14 +153,16 @@ async def test_members_list_and_cancel_only_their_own(
 ) -> None:
     await _ask_for_reminder(rbot, inject, standin, 24)
     (mine,) = await repo.list_reminders("discord", str(MEMBER))
-    listing = await sent(rbot, inject, standin,
-                         factory.slash("reminders", where="dm", user_id=MEMBER))
+    listing = await sent(
+        rbot, inject, standin, factory.slash("reminders", where="dm", user_id=MEMBER)
+    )
     assert ephemeral(listing) and f"<t:{int(mine.remind_at.timestamp())}:f>" in text_of(listing)
     cancel = tokens.cancel("en", mine.id)
     assert factory.custom_ids(listing) == [cancel]
     # Someone else presses (or forges) the cancel button: nothing happens to the reminder.
-    _, data = reply(await inject(rbot, factory.component(listing, cancel,
-                                                         user_id=800000000000000042)))
+    _, data = reply(
+        await inject(rbot, factory.component(listing, cancel, user_id=800000000000000042))
+    )
     assert "no such reminder" in text_of(data)
     assert len(await repo.list_reminders("discord", str(MEMBER))) == 1
     _, data = reply(await inject(rbot, factory.component(listing, cancel)))
@@ -160,8 +175,9 @@ async def test_members_list_and_cancel_only_their_own(
 async def test_stale_or_forged_remind_buttons_are_refused(
     rbot: SellerBot, inject: Any, standin: StandIn, clock: ManualClock, repo: SqliteRepository
 ) -> None:
-    guide = await sent(rbot, inject, standin, factory.slash(
-        "guide", {"situation": "buyer-cancel-request"}))
+    guide = await sent(
+        rbot, inject, standin, factory.slash("guide", {"situation": "buyer-cancel-request"})
+    )
     clock.advance(timedelta(hours=13))
     _, data = reply(await inject(rbot, factory.component(guide, tokens.remind("en", 12, START))))
     assert "already passed" in text_of(data)
@@ -187,10 +203,18 @@ async def test_no_remind_buttons_on_public_or_other_guides(
 ) -> None:
     other = await sent(bot, inject, standin, factory.slash("guide", {"situation": "seller-cancel"}))
     assert not [i for i in factory.custom_ids(other) if ":r:" in i]
-    share = next(i for i in factory.custom_ids(await sent(bot, inject, standin, factory.slash(
-        "guide", {"situation": "buyer-cancel-request"}))) if i.startswith("sbd1:share:"))
-    guide = await sent(bot, inject, standin, factory.slash(
-        "guide", {"situation": "buyer-cancel-request"}))
+    share = next(
+        i
+        for i in factory.custom_ids(
+            await sent(
+                bot, inject, standin, factory.slash("guide", {"situation": "buyer-cancel-request"})
+            )
+        )
+        if i.startswith("sbd1:share:")
+    )
+    guide = await sent(
+        bot, inject, standin, factory.slash("guide", {"situation": "buyer-cancel-request"})
+    )
     public = await sent(bot, inject, standin, factory.component(guide, share))
     assert not public["flags"] & 64
     assert not [i for i in factory.custom_ids(public) if ":r:" in i]
@@ -202,8 +226,9 @@ async def test_remind_buttons_are_dated_to_the_current_minute(
     """The buttons are made once a minute (and reused within it), never left on an old time."""
 
     async def remind_ids() -> list[str]:
-        guide = await sent(rbot, inject, standin, factory.slash(
-            "guide", {"situation": "buyer-cancel-request"}))
+        guide = await sent(
+            rbot, inject, standin, factory.slash("guide", {"situation": "buyer-cancel-request"})
+        )
         return [i for i in factory.custom_ids(guide) if ":r:" in i]
 
     first = await remind_ids()
@@ -217,8 +242,9 @@ async def test_closed_dms_are_said_at_once_and_nothing_is_kept(
     rbot: SellerBot, inject: Any, standin: StandIn, repo: SqliteRepository
 ) -> None:
     standin.dms_closed.add(MEMBER)
-    guide = await sent(rbot, inject, standin, factory.slash(
-        "guide", {"situation": "buyer-cancel-request"}))
+    guide = await sent(
+        rbot, inject, standin, factory.slash("guide", {"situation": "buyer-cancel-request"})
+    )
     _, data = reply(await inject(rbot, factory.component(guide, tokens.remind("en", 12, START))))
     assert "can't send you direct messages" in text_of(data)
     assert not await repo.list_reminders("discord", str(MEMBER))  # no promise left to break

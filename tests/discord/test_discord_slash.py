@@ -16,8 +16,13 @@ from bot.storage import SqliteRepository
 
 @pytest.mark.parametrize(
     ("where", "locale", "lang"),
-    [("guild", "en-US", "en"), ("guild", "id", "id"), ("dm", "nl", "nl"), ("guild", "en-GB", "en"),
-     ("dm", "id", "id")],
+    [
+        ("guild", "en-US", "en"),
+        ("guild", "id", "id"),
+        ("dm", "nl", "nl"),
+        ("guild", "en-GB", "en"),
+        ("dm", "id", "id"),
+    ],
 )
 async def test_guide_walk_follows_member_locale(
     bot: SellerBot, inject: Any, where: str, locale: str, lang: str
@@ -47,15 +52,19 @@ async def test_guide_situation_in_every_language_fits_and_has_share(
 
 
 async def test_guide_in_dm_has_no_share_button(bot: SellerBot, inject: Any) -> None:
-    _kind, data = reply(await inject(
-        bot, factory.slash("guide", {"situation": "seller-cancel"}, where="dm", locale="nl")))
+    _kind, data = reply(
+        await inject(
+            bot, factory.slash("guide", {"situation": "seller-cancel"}, where="dm", locale="nl")
+        )
+    )
     assert not any(i.startswith("sbd1:share:") for i in ids(data))
     assert "sb1:nl:f:seller-cancel.1" in ids(data)
 
 
 async def test_guide_typed_title_is_matched(bot: SellerBot, inject: Any) -> None:
-    _kind, data = reply(await inject(
-        bot, factory.slash("guide", {"situation": "pesan salah"}, locale="id")))
+    _kind, data = reply(
+        await inject(bot, factory.slash("guide", {"situation": "pesan salah"}, locale="id"))
+    )
     assert data["embeds"][0]["title"] == T("id", "ordered-by-mistake.title")
 
 
@@ -67,10 +76,12 @@ async def test_guide_typed_title_is_matched(bot: SellerBot, inject: Any) -> None
         ("nl", "de koper wil annuleren", "buyer-cancel-request", "nl"),
     ],
 )
-async def test_ask(bot: SellerBot, inject: Any, locale: str, question: str, situation: str,
-                   lang: str) -> None:
-    _kind, data = reply(await inject(bot, factory.slash("ask", {"question": question},
-                                                       locale=locale)))
+async def test_ask(
+    bot: SellerBot, inject: Any, locale: str, question: str, situation: str, lang: str
+) -> None:
+    _kind, data = reply(
+        await inject(bot, factory.slash("ask", {"question": question}, locale=locale))
+    )
     assert ephemeral(data)
     assert data["embeds"][0]["title"] == T(lang, f"{situation}.title")
     assert f"sbd1:share:sb1:{lang}:s:{situation}" in ids(data)
@@ -142,14 +153,22 @@ async def test_autocomplete(
 
 
 async def test_autocomplete_in_a_dm_and_for_pin(bot: SellerBot, inject: Any) -> None:
-    kind, data = reply(await inject(
-        bot, factory.autocomplete("guide", "situation", "per ongeluk", where="dm", locale="nl")))
+    kind, data = reply(
+        await inject(
+            bot, factory.autocomplete("guide", "situation", "per ongeluk", where="dm", locale="nl")
+        )
+    )
     assert kind == 8 and data["choices"][0]["value"] == "ordered-by-mistake"
-    kind, data = reply(await inject(
-        bot, factory.autocomplete("pin", "situation", "annul", locale="nl", moderator=True)))
+    kind, data = reply(
+        await inject(
+            bot, factory.autocomplete("pin", "situation", "annul", locale="nl", moderator=True)
+        )
+    )
     assert kind == 8 and data["choices"]
-    assert all(c["name"] in {T("nl", f"{s.id}.title") for s in situations.SITUATIONS}
-               for c in data["choices"])
+    assert all(
+        c["name"] in {T("nl", f"{s.id}.title") for s in situations.SITUATIONS}
+        for c in data["choices"]
+    )
 
 
 async def test_ask_about_two_things_offers_the_second_as_a_button(

@@ -27,7 +27,14 @@ def _put(standin: StandIn) -> list[dict[str, Any]]:
 async def test_global_sync_payload_valid_and_localised(bot: SellerBot, standin: StandIn) -> None:
     synced = await sync_commands(bot)
     assert {c.name for c in synced} == {
-        "guide", "ask", "language", "situations", "pin", "mod", "pins", "reminders",
+        "guide",
+        "ask",
+        "language",
+        "situations",
+        "pin",
+        "mod",
+        "pins",
+        "reminders",
         "Answer with the guide",
     }
     assert standin.find("PUT", r"/applications/\d+/commands$")
@@ -93,24 +100,45 @@ BAD = {
     "localized name invalid": _bad(lambda p: p[0]["name_localizations"].update(nl="De Gids")),
     "description over 100": _bad(lambda p: p[0].update(description="d" * 101)),
     "localized description over 100": _bad(
-        lambda p: p[0]["description_localizations"].update(id="d" * 101)),
+        lambda p: p[0]["description_localizations"].update(id="d" * 101)
+    ),
     "unknown locale key": _bad(lambda p: p[0]["name_localizations"].update(en="guide")),
     "locale with underscore": _bad(lambda p: p[0]["name_localizations"].update(en_US="guide")),
-    "26 options": _bad(lambda p: _first_chat(p).update(options=[
-        {"type": 3, "name": f"o{i}", "description": "x"} for i in range(26)])),
-    "26 choices": _bad(lambda p: _first_chat(p)["options"][0].update(
-        autocomplete=False, choices=[{"name": f"c{i}", "value": f"{i}"} for i in range(26)])),
-    "choices with autocomplete": _bad(lambda p: _first_chat(p)["options"][0].update(
-        autocomplete=True, choices=[{"name": "a", "value": "a"}])),
+    "26 options": _bad(
+        lambda p: _first_chat(p).update(
+            options=[{"type": 3, "name": f"o{i}", "description": "x"} for i in range(26)]
+        )
+    ),
+    "26 choices": _bad(
+        lambda p: _first_chat(p)["options"][0].update(
+            autocomplete=False, choices=[{"name": f"c{i}", "value": f"{i}"} for i in range(26)]
+        )
+    ),
+    "choices with autocomplete": _bad(
+        lambda p: _first_chat(p)["options"][0].update(
+            autocomplete=True, choices=[{"name": "a", "value": "a"}]
+        )
+    ),
     "option name uppercase": _bad(lambda p: _first_chat(p)["options"][0].update(name="Sit")),
     "context menu with description": _bad(
-        lambda p: next(c for c in p if c.get("type") == 3).update(description="no")),
-    "over 8000 characters": _bad(lambda p: _first_chat(p).update(options=[
-        {"type": 3, "name": f"o{i}", "description": "d" * 100,
-         "choices": [{"name": "n" * 100, "value": "v" * 100} for _ in range(25)]}
-        for i in range(2)])),
-    "16 message commands": _bad(lambda p: p.extend(
-        {"type": 3, "name": f"Menu {i}"} for i in range(16))),
+        lambda p: next(c for c in p if c.get("type") == 3).update(description="no")
+    ),
+    "over 8000 characters": _bad(
+        lambda p: _first_chat(p).update(
+            options=[
+                {
+                    "type": 3,
+                    "name": f"o{i}",
+                    "description": "d" * 100,
+                    "choices": [{"name": "n" * 100, "value": "v" * 100} for _ in range(25)],
+                }
+                for i in range(2)
+            ]
+        )
+    ),
+    "16 message commands": _bad(
+        lambda p: p.extend({"type": 3, "name": f"Menu {i}"} for i in range(16))
+    ),
 }
 
 

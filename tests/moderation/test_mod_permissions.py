@@ -27,10 +27,16 @@ def test_require() -> None:
     assert require(MOD, "pins", "g1") == "g1"
     assert require(PINNER, "pins", "g1") == "g1"
     for actor, need, chat_id, code in [
-        (MEMBER, "manage", "g1", "not_moderator"), (MEMBER, "pins", "g1", "need_pin_right"),
-        (PINNER, "manage", "g1", "not_moderator"), (MOD, "manage", None, "not_in_community"),
-        (Actor("discord", "4", is_moderator=False, rights_unknown=True), "pins", "g1",
-         "rights_unknown"),
+        (MEMBER, "manage", "g1", "not_moderator"),
+        (MEMBER, "pins", "g1", "need_pin_right"),
+        (PINNER, "manage", "g1", "not_moderator"),
+        (MOD, "manage", None, "not_in_community"),
+        (
+            Actor("discord", "4", is_moderator=False, rights_unknown=True),
+            "pins",
+            "g1",
+            "rights_unknown",
+        ),
     ]:
         with pytest.raises(NotAllowed) as refused:
             require(actor, need, chat_id)  # type: ignore[arg-type]

@@ -93,9 +93,12 @@ async def test_languages_are_named_in_the_readers_language(
     await _record(repo)
     stats = await community_stats(repo, "discord", "g1", NOW)
     dutch = render_stats(core, stats, "nl", fmt)
-    month = dutch[dutch.index("30"):]  # the 30-day window lists English, Indonesian and Dutch
+    month = dutch[dutch.index("30") :]  # the 30-day window lists English, Indonesian and Dutch
     assert [n for n in ("Engels", "Indonesisch", "Nederlands") if f" {n}: " in month] == [
-        "Engels", "Indonesisch", "Nederlands"]
+        "Engels",
+        "Indonesisch",
+        "Nederlands",
+    ]
     assert "English" not in dutch and "Indonesia:" not in dutch  # no autonyms
     english = render_stats(core, stats, "en", fmt)
     assert " Dutch: 1" in english and " Indonesian: 1" in english and "Nederlands" not in english
@@ -107,8 +110,7 @@ async def test_languages_are_named_in_the_readers_language(
 async def test_quoted_member_text_pings_no_one(
     core: Core, repo: SqliteRepository, fmt: str
 ) -> None:
-    await repo.record_unrouted(fmt, "g9", "@everyone ask @some_member about @here", "en",
-                               at=ago(1))
+    await repo.record_unrouted(fmt, "g9", "@everyone ask @some_member about @here", "en", at=ago(1))
     stats = await community_stats(repo, fmt, "g9", now=NOW)
     text = render_stats(core, stats, "en", fmt)
     shown = text.replace("\\", "")  # Discord's escaping of "_"

@@ -22,8 +22,9 @@ async def test_statistics_are_batched_and_flushed_without_loss(tmp_path: Path) -
         await original(rows)
 
     store.record_questions = counting  # type: ignore[method-assign]
-    await asyncio.gather(*(repo.record_question("discord", "g", "seller-cancel", "nl")
-                           for _ in range(300)))
+    await asyncio.gather(
+        *(repo.record_question("discord", "g", "seller-cancel", "nl") for _ in range(300))
+    )
     await repo.record_unrouted("discord", "g", "How do I   withdraw", "en")
     await repo.flush()
     assert sum(n for _, _, n in await store.question_counts("discord", "g")) == 300

@@ -434,10 +434,10 @@ async def test_votes_keep_no_raw_member_id_at_rest(tmp_path: Path) -> None:
     path = tmp_path / "v.db"
     repo = await SqliteRepository.open(path, salt="pepper")
     # a private chat's answer: "<chat id>:<message id>", and the chat id is the member's id
-    await repo.record_feedback("telegram", "555000111", "555000111:42", "seller-cancel", "en",
-                               True)
-    await repo.record_feedback("telegram", "555000111", "555000111:42", "seller-cancel", "en",
-                               False)  # the same vote, changed: still one row
+    await repo.record_feedback("telegram", "555000111", "555000111:42", "seller-cancel", "en", True)
+    await repo.record_feedback(
+        "telegram", "555000111", "555000111:42", "seller-cancel", "en", False
+    )  # the same vote, changed: still one row
     [summary] = await repo.feedback_summary()
     assert (summary.helpful, summary.not_helpful) == (0, 1)
     await repo.close()
@@ -451,10 +451,12 @@ async def test_answer_refs_stored_raw_before_are_hashed_on_open(tmp_path: Path) 
     repo = await SqliteRepository.open(path, salt="pepper")
     await repo.close()
     with sqlite3.connect(path) as db:  # a vote as an earlier version stored it
-        db.execute("INSERT INTO feedback (platform, user_hash, answer_ref, situation, lang, "
-                   "helpful, chat_id, created_at, updated_at) VALUES ('telegram', 'h', "
-                   "'777000:9', 'seller-cancel', 'en', 1, NULL, '2024-01-01T00:00:00+00:00', "
-                   "'2024-01-01T00:00:00+00:00')")
+        db.execute(
+            "INSERT INTO feedback (platform, user_hash, answer_ref, situation, lang, "
+            "helpful, chat_id, created_at, updated_at) VALUES ('telegram', 'h', "
+            "'777000:9', 'seller-cancel', 'en', 1, NULL, '2024-01-01T00:00:00+00:00', "
+            "'2024-01-01T00:00:00+00:00')"
+        )
     repo = await SqliteRepository.open(path, salt="pepper")
     await repo.close()
     with sqlite3.connect(path) as db:

@@ -45,8 +45,12 @@ async def test_a_failed_open_says_why_and_leaves_no_worker(tmp_path: Path, kind:
 
 @pytest.mark.parametrize(
     ("code", "says"),
-    [(errno.EACCES, "no permission"), (errno.EPERM, "no permission"),
-     (errno.EROFS, "read-only file system"), (errno.ENOSPC, "no space left")],
+    [
+        (errno.EACCES, "no permission"),
+        (errno.EPERM, "no permission"),
+        (errno.EROFS, "read-only file system"),
+        (errno.ENOSPC, "no space left"),
+    ],
 )
 def test_folder_problems_in_words(tmp_path: Path, code: int, says: str) -> None:
     assert says in sqlite._os_problem(tmp_path / "data", OSError(code, "raw"))
@@ -54,9 +58,11 @@ def test_folder_problems_in_words(tmp_path: Path, code: int, says: str) -> None:
 
 @pytest.mark.parametrize(
     ("message", "says"),
-    [("attempt to write a readonly database", "read-only"),
-     ("database or disk is full", "no space left"),
-     ("file is not a database", "not a SQLite database")],
+    [
+        ("attempt to write a readonly database", "read-only"),
+        ("database or disk is full", "no space left"),
+        ("file is not a database", "not a SQLite database"),
+    ],
 )
 def test_database_problems_in_words(tmp_path: Path, message: str, says: str) -> None:
     path = tmp_path / "sellerbot.db"

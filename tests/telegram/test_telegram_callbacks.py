@@ -90,9 +90,7 @@ async def test_vote_is_stored_once_per_member_and_changeable(
     assert feed.calls("editMessageText") == []  # the answer stays as it is
 
 
-async def test_votes_on_different_messages_are_different_answers(
-    feed: Feeder, repo: Any
-) -> None:
+async def test_votes_on_different_messages_are_different_answers(feed: Feeder, repo: Any) -> None:
     await feed("private_start_deeplink")
     first = feed.last_message(USERS["en"])
     await feed("private_start_deeplink", update_id=2)
@@ -171,7 +169,8 @@ async def test_callback_without_data_or_on_an_inaccessible_message(feed: Feeder)
     await feed(data)
     old = payload("callback_query", update_id=3)
     old["callback_query"]["message"] = {
-        "message_id": 1, "date": 0,
+        "message_id": 1,
+        "date": 0,
         "chat": {"id": USERS["en"], "type": "private", "first_name": "Alex"},
     }
     await feed(old)

@@ -30,17 +30,31 @@ async def test_commands_are_registered_per_language_and_scope_once(
     assert {(c["scope"]["type"], c.get("language_code", "")) for c in sets} == {
         (scope.type, code) for scope, _ in SCOPES for code in ("", *LANGUAGES)
     }
-    private_id = next(c for c in sets if c["scope"]["type"] == "all_private_chats"
-                      and c.get("language_code") == "id")
-    assert [c["command"] for c in private_id["commands"]] == ["start", "guide", "language",
-                                                              "reminders", "help"]
+    private_id = next(
+        c
+        for c in sets
+        if c["scope"]["type"] == "all_private_chats" and c.get("language_code") == "id"
+    )
+    assert [c["command"] for c in private_id["commands"]] == [
+        "start",
+        "guide",
+        "language",
+        "reminders",
+        "help",
+    ]
     assert private_id["commands"][0]["description"] == "Mulai: pilih situasimu"
-    admins = next(c for c in sets if c["scope"]["type"] == "all_chat_administrators"
-                  and c.get("language_code") == "nl")
+    admins = next(
+        c
+        for c in sets
+        if c["scope"]["type"] == "all_chat_administrators" and c.get("language_code") == "nl"
+    )
     admin_names = [c["command"] for c in admins["commands"]]
     assert set(MODERATOR_COMMANDS) <= set(admin_names)
-    groups = next(c for c in sets if c["scope"]["type"] == "all_group_chats"
-                  and c.get("language_code") == "nl")
+    groups = next(
+        c
+        for c in sets
+        if c["scope"]["type"] == "all_group_chats" and c.get("language_code") == "nl"
+    )
     assert not set(MODERATOR_COMMANDS) & {c["command"] for c in groups["commands"]}
     # every description is localized, none is a bare catalog key
     assert all(not c["description"].startswith("telegram.") for s in sets for c in s["commands"])
@@ -71,8 +85,14 @@ def test_every_list_is_valid(lang: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [BotCommand("Start", "x"), BotCommand("has-dash", "x"), BotCommand("a" * 33, "x"),
-                BotCommand("ok", ""), BotCommand("ok", "d" * 257)],
+    "command",
+    [
+        BotCommand("Start", "x"),
+        BotCommand("has-dash", "x"),
+        BotCommand("a" * 33, "x"),
+        BotCommand("ok", ""),
+        BotCommand("ok", "d" * 257),
+    ],
 )
 async def test_invalid_commands_are_refused(feed: Feeder, command: BotCommand) -> None:
     with pytest.raises(BadRequest, match=r"(?i)bot_command"):

@@ -29,8 +29,11 @@ def mention(chat: int, user: dict[str, Any], update_id: int) -> dict[str, Any]:
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
-    return [b["callback_data"] for row in message.get("reply_markup", {}).get(
-        "inline_keyboard", []) for b in row]
+    return [
+        b["callback_data"]
+        for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+        for b in row
+    ]
 
 
 # -- notes --------------------------------------------------------------------------------------
@@ -69,8 +72,7 @@ async def test_notes_are_listed_edited_and_removed(
     assert remove in buttons(listing)
 
     await feed(callback_on(listing, remove, MEMBER, 5))  # a member: refused
-    assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text("nl",
-                                                                     "refusal.not_moderator")
+    assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text("nl", "refusal.not_moderator")
     assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") == "second"
 
     await feed(callback_on(listing, remove, ADMIN, 6))
@@ -88,16 +90,16 @@ async def test_notes_are_listed_edited_and_removed(
     assert actions.count("note.set") == 3 and actions.count("note.remove") == 2
 
 
-async def test_bad_notes_are_refused_clearly(feed: Feeder, standin: BotApiStandIn,
-                                             repo: Any) -> None:
+async def test_bad_notes_are_refused_clearly(
+    feed: Feeder, standin: BotApiStandIn, repo: Any
+) -> None:
     standin.make_admin(SUPERGROUP, USERS["nl"])
-    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel " + "x" * 400,
-                              update_id=1))
-    assert feed.sent()[-1]["text"] == mod_text("nl", "note.too_long", length=400,
-                                               max=MAX_NOTE_CHARS)
+    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel " + "x" * 400, update_id=1))
+    assert feed.sent()[-1]["text"] == mod_text(
+        "nl", "note.too_long", length=400, max=MAX_NOTE_CHARS
+    )
     await feed(message_update(SUPERGROUP, ADMIN, "/note nonsense some text", update_id=2))
-    assert feed.sent()[-1]["text"] == mod_text("nl", "note.unknown_situation",
-                                               value="nonsense")
+    assert feed.sent()[-1]["text"] == mod_text("nl", "note.unknown_situation", value="nonsense")
     await feed(message_update(SUPERGROUP, ADMIN, "/note", update_id=3))
     assert "/note" in feed.sent()[-1]["text"] and "seller-cancel" in feed.sent()[-1]["text"]
     assert await repo.list_notes("telegram", str(SUPERGROUP)) == []
@@ -118,17 +120,22 @@ async def test_group_language_by_command_and_buttons(
     await feed(message_update(SUPERGROUP, ADMIN, "/grouplang", update_id=3))
     chooser = feed.last_message(SUPERGROUP)
     assert {"tg1:glang:en", "tg1:glang:id", "tg1:glang:nl", "tg1:glang:auto"} <= set(
-        buttons(chooser))
+        buttons(chooser)
+    )
     await feed(callback_on(chooser, "tg1:glang:auto", MEMBER, 4))
     assert (await repo.get_community("telegram", str(SUPERGROUP))).default_lang == "id"
     await feed(callback_on(chooser, "tg1:glang:auto", ADMIN, 5))
     assert (await repo.get_community("telegram", str(SUPERGROUP))).default_lang is None
     assert standin.messages[(SUPERGROUP, chooser["message_id"])]["text"] == mod_text(
-        "nl", "lang.community_follow")
+        "nl", "lang.community_follow"
+    )
     await feed(message_update(SUPERGROUP, ADMIN, "/grouplang klingon", update_id=6))
     assert feed.sent()[-1]["text"] == mod_text("nl", "note.unknown_language", value="klingon")
-    logged = [a.detail for a in await repo.list_actions("telegram", str(SUPERGROUP))
-              if a.action == "language.set"]
+    logged = [
+        a.detail
+        for a in await repo.list_actions("telegram", str(SUPERGROUP))
+        if a.action == "language.set"
+    ]
     assert logged == ["follow each member", "id"]
 
 
@@ -139,24 +146,35 @@ async def test_stats_match_the_recorded_events(
     standin.make_admin(SUPERGROUP, USERS["nl"])
     now, here = clock.now(), str(SUPERGROUP)
     day = timedelta(days=1)
-    for at, sid, lang in [(now - day, "buyer-cancel-request", "en"),
-                          (now - 2 * day, "buyer-cancel-request", "id"),
-                          (now - 3 * day, None, "nl"),
-                          (now - 10 * day, "seller-cancel", "id"),
-                          (now - 40 * day, "seller-cancel", "en")]:
+    for at, sid, lang in [
+        (now - day, "buyer-cancel-request", "en"),
+        (now - 2 * day, "buyer-cancel-request", "id"),
+        (now - 3 * day, None, "nl"),
+        (now - 10 * day, "seller-cancel", "id"),
+        (now - 40 * day, "seller-cancel", "en"),
+    ]:
         await repo.record_question("telegram", here, sid, lang, at=at)
     await repo.record_question("telegram", str(GROUP), "seller-cancel", "en", at=now - day)
     for text_ in ("where is my payout", "Where is  my payout", "<script>hi</script>"):
         await repo.record_unrouted("telegram", here, text_, "en", at=now - 3 * day)
     for i, helpful in enumerate((True, True, True, False)):
-        await repo.record_feedback("telegram", str(i), f"m{i}", "buyer-cancel-request", "en",
-                                   helpful, chat_id=here, at=now - day)
+        await repo.record_feedback(
+            "telegram",
+            str(i),
+            f"m{i}",
+            "buyer-cancel-request",
+            "en",
+            helpful,
+            chat_id=here,
+            at=now - day,
+        )
     await feed(mention(SUPERGROUP, MEMBER, 1))  # one asked through the bot, now
 
     await feed(message_update(SUPERGROUP, ADMIN, "/stats", update_id=2))
     message = feed.last_message(SUPERGROUP)
-    expected = render_stats(assistant.core, await community_stats(
-        repo, "telegram", here, clock.now()), "nl", "telegram")
+    expected = render_stats(
+        assistant.core, await community_stats(repo, "telegram", here, clock.now()), "nl", "telegram"
+    )
     assert message["html"] == expected
     plain = message["text"]
     seven, thirty = plain.split(mod_text("nl", "stats.last_days", days=30))
@@ -174,8 +192,10 @@ async def test_stats_match_the_recorded_events(
     assert standin.messages[(SUPERGROUP, message["message_id"])]["html"] == expected
     await feed(callback_on(message, tokens.moderator("nl", "stats"), ADMIN, 4))
     updated = standin.messages[(SUPERGROUP, message["message_id"])]["text"]
-    assert mod_text("nl", "stats.total", count=5) in updated.split(
-        mod_text("nl", "stats.last_days", days=30))[0]
+    assert (
+        mod_text("nl", "stats.total", count=5)
+        in updated.split(mod_text("nl", "stats.last_days", days=30))[0]
+    )
 
 
 # -- the action log --------------------------------------------------------------------------
@@ -184,8 +204,7 @@ async def test_the_action_log_says_who_did_what_when(
 ) -> None:
     standin.make_admin(SUPERGROUP, USERS["nl"])
     standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=True)
-    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel See <#rules>",
-                              update_id=1))
+    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel See <#rules>", update_id=1))
     await feed(message_update(SUPERGROUP, ADMIN, "/grouplang en", update_id=2))
     await feed(message_update(SUPERGROUP, ADMIN, "/pin seller-cancel", update_id=3))
     await feed(message_update(SUPERGROUP, MEMBER, "/modlog", update_id=4))
@@ -203,9 +222,19 @@ async def test_the_action_log_says_who_did_what_when(
 
 
 # -- refusals ------------------------------------------------------------------------------
-MOD_COMMANDS = ["/pins", "/unpin 5001", "/refreshpins", "/grouplang nl", "/grouplang",
-                "/note seller-cancel hi", "/note", "/notes", "/delnote seller-cancel",
-                "/stats", "/modlog"]
+MOD_COMMANDS = [
+    "/pins",
+    "/unpin 5001",
+    "/refreshpins",
+    "/grouplang nl",
+    "/grouplang",
+    "/note seller-cancel hi",
+    "/note",
+    "/notes",
+    "/delnote seller-cancel",
+    "/stats",
+    "/modlog",
+]
 
 
 @pytest.mark.parametrize("command", MOD_COMMANDS)
@@ -266,9 +295,17 @@ async def test_forged_moderator_callbacks_are_refused_for_members(
     assert await repo.list_actions("telegram", str(SUPERGROUP)) == []
 
 
-@pytest.mark.parametrize("data", ["sb1:en:m:pin-rm.abc", "sb1:en:m:pin-rm.999",
-                                  "sb1:en:m:note-rm.nothing", "sb1:en:m:stats.extra",
-                                  "sb1:en:m:log.x", "tg1:glang:xx"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "sb1:en:m:pin-rm.abc",
+        "sb1:en:m:pin-rm.999",
+        "sb1:en:m:note-rm.nothing",
+        "sb1:en:m:stats.extra",
+        "sb1:en:m:log.x",
+        "tg1:glang:xx",
+    ],
+)
 async def test_stale_moderator_callbacks_get_the_out_of_date_notice(
     feed: Feeder, standin: BotApiStandIn, assistant: Assistant, data: str
 ) -> None:
@@ -282,8 +319,9 @@ async def test_stale_moderator_callbacks_get_the_out_of_date_notice(
     assert feed.calls("unpinChatMessage") == []
 
 
-@pytest.mark.parametrize("data", ["sb1:en:m:nothing.", "sb1:en:m:" + "a" * 60, "sb1:en:x:abc",
-                                  "sb1:en:r:12.notanumber"])
+@pytest.mark.parametrize(
+    "data", ["sb1:en:m:nothing.", "sb1:en:m:" + "a" * 60, "sb1:en:x:abc", "sb1:en:r:12.notanumber"]
+)
 async def test_malformed_tokens_are_just_out_of_date(
     feed: Feeder, standin: BotApiStandIn, assistant: Assistant, data: str
 ) -> None:
@@ -296,19 +334,33 @@ async def test_malformed_tokens_are_just_out_of_date(
 
 async def test_moderator_buttons_in_a_private_chat_are_refused(feed: Feeder) -> None:
     bot_message = await feed.app.bot.send_message(USERS["nl"], "hi")
-    await feed(callback_on(feed.message(USERS["nl"], bot_message.message_id),
-                           tokens.moderator("nl", "stats"), ADMIN, 1))
+    await feed(
+        callback_on(
+            feed.message(USERS["nl"], bot_message.message_id),
+            tokens.moderator("nl", "stats"),
+            ADMIN,
+            1,
+        )
+    )
     assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text(
-        "nl", "refusal.not_in_community")
+        "nl", "refusal.not_in_community"
+    )
     assert feed.calls("getChatMember") == []
 
 
 async def test_anonymous_administrators_may_act(feed: Feeder, repo: Any) -> None:
     chat = {"id": SUPERGROUP, "type": "supergroup", "title": "Sellers Lounge"}
-    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group",
-                 "username": "GroupAnonymousBot"}
-    await feed(message_update(SUPERGROUP, anonymous, "/note seller-cancel hello", update_id=1,
-                              sender_chat=chat))
+    anonymous = {
+        "id": 1087968824,
+        "is_bot": True,
+        "first_name": "Group",
+        "username": "GroupAnonymousBot",
+    }
+    await feed(
+        message_update(
+            SUPERGROUP, anonymous, "/note seller-cancel hello", update_id=1, sender_chat=chat
+        )
+    )
     assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") == "hello"
 
 
@@ -316,12 +368,16 @@ async def test_a_note_from_a_replied_message(
     feed: Feeder, standin: BotApiStandIn, repo: Any
 ) -> None:
     standin.make_admin(SUPERGROUP, USERS["nl"])
-    original = message_update(SUPERGROUP, MEMBER, "Disputes go to\nthe help desk", update_id=1,
-                              message_id=50)["message"]
-    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel", update_id=2,
-                              reply_to=original))
-    assert await repo.get_note("telegram", str(SUPERGROUP),
-                               "seller-cancel") == "Disputes go to the help desk"
+    original = message_update(
+        SUPERGROUP, MEMBER, "Disputes go to\nthe help desk", update_id=1, message_id=50
+    )["message"]
+    await feed(
+        message_update(SUPERGROUP, ADMIN, "/note seller-cancel", update_id=2, reply_to=original)
+    )
+    assert (
+        await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel")
+        == "Disputes go to the help desk"
+    )
     await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel", update_id=3))
     assert text("nl", "note.current", title="", note="")[:8] in feed.sent()[-1]["text"]
 
@@ -349,13 +405,16 @@ async def test_a_rights_check_that_fails_for_now_says_try_again(
     changed; once Telegram answers again, the administrator's note is kept."""
     standin.make_admin(SUPERGROUP, USERS["nl"])
     standin.fail("getChatMember", 502, times=8)
-    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp",
-                              update_id=1), allow_errors=True)
+    await feed(
+        message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp", update_id=1),
+        allow_errors=True,
+    )
     said = feed.sent()[-1]["text"]
     assert said == mod_text("nl", "refusal.rights_unknown")
     assert said != mod_text("nl", "refusal.not_moderator")
     assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") is None
     standin.failures.clear()
-    await feed(message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp",
-                              update_id=2))
+    await feed(
+        message_update(SUPERGROUP, ADMIN, "/note seller-cancel Vraag het in #hulp", update_id=2)
+    )
     assert await repo.get_note("telegram", str(SUPERGROUP), "seller-cancel") == "Vraag het in #hulp"

@@ -41,8 +41,10 @@ async def test_not_helpful_in_a_private_chat_offers_the_other_answers(
     offers_the_others(assistant, offer, lang, "seller-cancel")
     # and the offer works: the walk starts in the same message
     await feed(callback_on(offer, f"sb1:{lang}:w:", USER["en"], 931))
-    assert assistant.core.t(lang, "flow.who.question") in feed.message(
-        USERS["en"], offer["message_id"])["text"]
+    assert (
+        assistant.core.t(lang, "flow.who.question")
+        in feed.message(USERS["en"], offer["message_id"])["text"]
+    )
 
 
 async def test_not_helpful_in_a_group_answers_under_the_guide(
@@ -76,7 +78,8 @@ async def test_helpful_only_says_thanks(feed: Feeder, assistant: Assistant) -> N
     await feed(callback_on(guide, "sb1:en:f:seller-cancel.1", USER["en"], 933))
     assert len(feed.sent()) == 1
     assert feed.calls("answerCallbackQuery")[0]["text"] == assistant.core.t(
-        "en", "ui.helpful.thanks")
+        "en", "ui.helpful.thanks"
+    )
 
 
 @pytest.mark.parametrize("how", ["command", "button"])

@@ -26,10 +26,23 @@ from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 from bot.assistant import Assistant
 from bot.moderation import ReminderService
 
-NAMES = ["private_text", "private_start", "private_start_deeplink", "group_mention",
-         "supergroup_reply_to_bot", "supergroup_guide_reply", "supergroup_help_at_bot",
-         "callback_query", "inline_query", "edited_message", "private_photo_caption",
-         "supergroup_pin", "private_language"]
+NAMES = [
+    "private_text",
+    "private_start",
+    "private_start_deeplink",
+    "group_mention",
+    "supergroup_reply_to_bot",
+    "supergroup_guide_reply",
+    "supergroup_help_at_bot",
+    "callback_query",
+    "inline_query",
+    "edited_message",
+    "private_photo_caption",
+    "supergroup_pin",
+    "private_language",
+]
+
+
 async def _process(feed: Feeder, data: dict[str, Any]) -> None:
     """What the updater does: parse (it may fail: polling skips those), then process."""
     try:
@@ -41,11 +54,13 @@ async def _process(feed: Feeder, data: dict[str, Any]) -> None:
 
 
 @pytest.fixture
-async def unthrottled(standin: BotApiStandIn, assistant: Assistant,
-                      reminders: ReminderService) -> AsyncIterator[Feeder]:
+async def unthrottled(
+    standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService
+) -> AsyncIterator[Feeder]:
     """The application without flood limits: hundreds of updates to a few chats in seconds."""
-    async with running_app(standin, assistant, reminders,
-                           RetryingRateLimiter(1e6, 1e6, backoff=0.01)) as app:
+    async with running_app(
+        standin, assistant, reminders, RetryingRateLimiter(1e6, 1e6, backoff=0.01)
+    ) as app:
         yield Feeder(app, standin)
 
 
@@ -74,8 +89,11 @@ async def test_damaged_updates_never_raise_out_of_the_handlers(unthrottled: Feed
 async def test_entities_outside_the_text_are_harmless(
     feed: Feeder, entities: list[dict[str, Any]]
 ) -> None:
-    data = message_update(SUPERGROUP, {"id": USERS["en"], "is_bot": False, "first_name": "A"},
-                          "😀 @sellerbot my buyer wants to cancel")
+    data = message_update(
+        SUPERGROUP,
+        {"id": USERS["en"], "is_bot": False, "first_name": "A"},
+        "😀 @sellerbot my buyer wants to cancel",
+    )
     data["message"]["entities"] = entities
     await _process(feed, data)
     assert not feed.errors
@@ -95,8 +113,12 @@ async def test_forged_reminder_buttons_get_an_answer(feed: Feeder, arg: str) -> 
     await feed("private_start_deeplink", text="/start buyer-cancel-request")
     msg = feed.sent()[-1]
     user = {"id": USERS["en"], "is_bot": False, "first_name": "A", "language_code": "en"}
-    message = {**msg, "date": 1763790000, "chat": {"id": int(msg["chat_id"]), "type": "private"},
-               "message_id": int(msg.get("message_id", 1))}
+    message = {
+        **msg,
+        "date": 1763790000,
+        "chat": {"id": int(msg["chat_id"]), "type": "private"},
+        "message_id": int(msg.get("message_id", 1)),
+    }
     await feed(callback_on(message, f"sb1:en:r:{arg}", user, 880001), allow_errors=True)
     assert not feed.errors
     assert feed.calls("answerCallbackQuery")  # the member is answered, not left spinning

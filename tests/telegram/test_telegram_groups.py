@@ -33,7 +33,8 @@ async def test_mention_is_answered_as_a_reply(
     payload = {
         "update_id": 1,
         "message": {
-            "message_id": 77, "date": 1763790000,
+            "message_id": 77,
+            "date": 1763790000,
             "from": {"id": 42, "is_bot": False, "first_name": "M", "language_code": lang},
             "chat": {"id": SUPERGROUP, "type": "supergroup", "title": "Sellers Lounge"},
             "text": f"{question} @sellerbot_test_bot",
@@ -54,24 +55,34 @@ async def test_recorded_mention(feed: Feeder, assistant: Assistant) -> None:
 
 
 async def test_bare_mention_gets_help(feed: Feeder, assistant: Assistant) -> None:
-    payload = {"update_id": 2, "message": {
-        "message_id": 78, "date": 1763790000,
-        "from": {"id": 42, "is_bot": False, "first_name": "M", "language_code": "id"},
-        "chat": {"id": GROUP, "type": "group", "title": "Jualan"},
-        "text": "@sellerbot_test_bot",
-        "entities": [{"offset": 0, "length": 19, "type": "mention"}]}}
+    payload = {
+        "update_id": 2,
+        "message": {
+            "message_id": 78,
+            "date": 1763790000,
+            "from": {"id": 42, "is_bot": False, "first_name": "M", "language_code": "id"},
+            "chat": {"id": GROUP, "type": "group", "title": "Jualan"},
+            "text": "@sellerbot_test_bot",
+            "entities": [{"offset": 0, "length": 19, "type": "mention"}],
+        },
+    }
     await feed(payload)
     [msg] = feed.sent()
     assert assistant.core.t("id", "ui.help.title") in msg["text"]
 
 
 async def test_mention_of_another_bot_is_chatter(feed: Feeder, standin: BotApiStandIn) -> None:
-    payload = {"update_id": 3, "message": {
-        "message_id": 79, "date": 1763790000,
-        "from": {"id": 42, "is_bot": False, "first_name": "M", "language_code": "en"},
-        "chat": {"id": GROUP, "type": "group", "title": "Jualan"},
-        "text": "@otherbot buyer wants to cancel",
-        "entities": [{"offset": 0, "length": 9, "type": "mention"}]}}
+    payload = {
+        "update_id": 3,
+        "message": {
+            "message_id": 79,
+            "date": 1763790000,
+            "from": {"id": 42, "is_bot": False, "first_name": "M", "language_code": "en"},
+            "chat": {"id": GROUP, "type": "group", "title": "Jualan"},
+            "text": "@otherbot buyer wants to cancel",
+            "entities": [{"offset": 0, "length": 9, "type": "mention"}],
+        },
+    }
     await feed(payload)
     assert standin.calls == []
 
@@ -107,9 +118,7 @@ async def test_guide_as_reply_answers_that_question(
     assert feed.calls("deleteMessage") == [{"chat_id": SUPERGROUP, "message_id": 9041}]
 
 
-async def test_guide_deletes_the_command_where_it_may(
-    feed: Feeder, standin: BotApiStandIn
-) -> None:
+async def test_guide_deletes_the_command_where_it_may(feed: Feeder, standin: BotApiStandIn) -> None:
     standin.make_admin(SUPERGROUP, BOT_ID, can_delete_messages=True)
     await feed("supergroup_guide_reply")
     assert len(feed.sent()) == 1
@@ -124,8 +133,12 @@ async def test_guide_alone_starts_the_steps(feed: Feeder, assistant: Assistant) 
     assert msg["reply_parameters"]["message_id"] == 9060
 
 
-ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group",
-                   "username": "GroupAnonymousBot"}
+ANONYMOUS_ADMIN = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 
 
 async def test_an_anonymous_administrator_is_answered_and_keyed_to_nothing_shared(
@@ -133,13 +146,27 @@ async def test_an_anonymous_administrator_is_answered_and_keyed_to_nothing_share
 ) -> None:
     group = {"id": SUPERGROUP, "type": "supergroup", "title": "Sellers Lounge"}
     handle = f"@{BOT_USERNAME}"
-    mention = message_update(SUPERGROUP, ANONYMOUS_ADMIN, f"{handle} mijn koper wil annuleren",
-                             update_id=40, message_id=9940, sender_chat=group)
+    mention = message_update(
+        SUPERGROUP,
+        ANONYMOUS_ADMIN,
+        f"{handle} mijn koper wil annuleren",
+        update_id=40,
+        message_id=9940,
+        sender_chat=group,
+    )
     mention["message"]["entities"] = [{"type": "mention", "offset": 0, "length": len(handle)}]
     await feed(mention)
     assert assistant.core.t("nl", "buyer-cancel-request.title") in feed.sent()[-1]["text"]
-    await feed(message_update(SUPERGROUP, ANONYMOUS_ADMIN, "/language id", update_id=41,
-                              message_id=9941, sender_chat=group))
+    await feed(
+        message_update(
+            SUPERGROUP,
+            ANONYMOUS_ADMIN,
+            "/language id",
+            update_id=41,
+            message_id=9941,
+            sender_chat=group,
+        )
+    )
     # the id every anonymous administrator everywhere shares keys nothing
     assert await repo.get_member_language("telegram", "1087968824") is None
     assert await repo.get_member_language("telegram", f"chat:{SUPERGROUP}") == "id"
@@ -166,6 +193,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_what_it_had(
     assert settings is not None and settings.default_lang == "nl"
     assert await repo.get_note("telegram", str(new), "seller-cancel") == "Vraag het in #hulp"
     assert await repo.question_counts(platform="telegram", chat_id=str(new)) == [
-        ("seller-cancel", "nl", 1)]
+        ("seller-cancel", "nl", 1)
+    ]
     assert await repo.get_community("telegram", str(old)) is None  # nothing left behind
     assert not feed.sent()  # a status message gets no answer

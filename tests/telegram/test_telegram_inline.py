@@ -33,8 +33,9 @@ async def test_inline_query_offers_matching_answers(
     content = results[0]["input_message_content"]
     assert content["parse_mode"] == "HTML"
     assert assistant.core.t(lang, "ui.helpful.question") in content["message_text"]
-    data = [b["callback_data"] for row in results[0]["reply_markup"]["inline_keyboard"]
-            for b in row]
+    data = [
+        b["callback_data"] for row in results[0]["reply_markup"]["inline_keyboard"] for b in row
+    ]
     assert data == [f"sb1:{lang}:f:{first}.1", f"sb1:{lang}:f:{first}.0"]
     assert call["is_personal"] is True
     assert call["button"]["start_parameter"] == "inline"

@@ -41,10 +41,12 @@ async def test_invalid_html_is_refused(feed: Feeder, html: str, error: str) -> N
 
 @pytest.mark.parametrize(
     "html",
-    ['<b>b</b> <strong>s</strong> <i>i</i> <u>u</u> <s>s</s> <tg-spoiler>x</tg-spoiler>',
-     '<a href="https://example.com/?a=1&amp;b=2">link</a> &lt;&gt;&amp;&quot; &#169; &#x1F600;',
-     '<pre><code class="language-python">x = 1</code></pre>',
-     "<blockquote expandable>quote</blockquote>"],
+    [
+        "<b>b</b> <strong>s</strong> <i>i</i> <u>u</u> <s>s</s> <tg-spoiler>x</tg-spoiler>",
+        '<a href="https://example.com/?a=1&amp;b=2">link</a> &lt;&gt;&amp;&quot; &#169; &#x1F600;',
+        '<pre><code class="language-python">x = 1</code></pre>',
+        "<blockquote expandable>quote</blockquote>",
+    ],
 )
 async def test_valid_html_is_accepted(feed: Feeder, html: str) -> None:
     await feed.app.bot.send_message(CHAT, html, parse_mode="HTML")
@@ -94,9 +96,7 @@ async def test_keyboards_are_kept_within_the_limits(feed: Feeder) -> None:
     await feed.app.bot.send_message(CHAT, "x", reply_markup=kb)
 
 
-async def test_long_answers_are_split_on_paragraphs(
-    feed: Feeder, assistant: Assistant
-) -> None:
+async def test_long_answers_are_split_on_paragraphs(feed: Feeder, assistant: Assistant) -> None:
     base = assistant.core.situation("general-advice", "nl")
     long_steps = tuple(f"Stap {i} <met> & zonder " + "woord " * 150 for i in range(12))
     answer = replace(base, steps=long_steps)
@@ -110,9 +110,7 @@ async def test_long_answers_are_split_on_paragraphs(
         assert "\n<b>" not in params["text"][:1]  # each chunk starts at a paragraph
 
 
-async def test_pinning_without_the_right_is_refused(
-    feed: Feeder, standin: BotApiStandIn
-) -> None:
+async def test_pinning_without_the_right_is_refused(feed: Feeder, standin: BotApiStandIn) -> None:
     [msg] = await send(feed.app.bot, SUPERGROUP, [plain("hi")])
     with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
         await feed.app.bot.pin_chat_message(SUPERGROUP, msg.message_id)

@@ -89,12 +89,22 @@ async def test_start_up_refreshes_the_pins(
     standin: BotApiStandIn, repo: Any, assistant: Assistant, reminders: Any
 ) -> None:
     """serve() edits outdated pins after initialize, before taking updates."""
-    standin.messages[(SUPERGROUP, 77)] = {"message_id": 77, "text": "old", "from": standin.me,
-                                          "chat": chat_json(SUPERGROUP), "date": 1763790000}
+    standin.messages[(SUPERGROUP, 77)] = {
+        "message_id": 77,
+        "text": "old",
+        "from": standin.me,
+        "chat": chat_json(SUPERGROUP),
+        "date": 1763790000,
+    }
     standin.pinned.append((SUPERGROUP, 77))
     await repo.record_pin("telegram", str(SUPERGROUP), "77", "seller-cancel", "id", OLD)
-    app = build_application(assistant, TOKEN, reminders=reminders, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    app = build_application(
+        assistant,
+        TOKEN,
+        reminders=reminders,
+        base_url=standin.base_url,
+        rate_limiter=RetryingRateLimiter(backoff=0.01),
+    )
     settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop))
@@ -106,8 +116,9 @@ async def test_start_up_refreshes_the_pins(
     await asyncio.wait_for(task, 10)
     [edit] = standin.calls_to("editMessageText")
     assert (int(edit["chat_id"]), int(edit["message_id"])) == (SUPERGROUP, 77)
-    assert assistant.core.t("id", "seller-cancel.title") in standin.messages[(SUPERGROUP, 77)][
-        "text"]
+    assert (
+        assistant.core.t("id", "seller-cancel.title") in standin.messages[(SUPERGROUP, 77)]["text"]
+    )
     [record] = await repo.list_pins("telegram")
     assert record.content_version == assistant.core.content_version
 
@@ -147,10 +158,14 @@ async def test_refresh_command_for_one_chat_is_logged_and_admins_only(
     await feed(message_update(SUPERGROUP, ADMIN, "/refreshpins", update_id=4))
     [edit] = feed.calls("editMessageText")
     assert int(edit["message_id"]) == here
-    assert feed.sent()[-1]["text"] == mod_text("nl", "pins.refreshed", edited=1, forgotten=0,
-                                               failed=0)
-    [entry] = [a for a in await repo.list_actions("telegram", str(SUPERGROUP))
-               if a.action == "pins.refresh"]
+    assert feed.sent()[-1]["text"] == mod_text(
+        "nl", "pins.refreshed", edited=1, forgotten=0, failed=0
+    )
+    [entry] = [
+        a
+        for a in await repo.list_actions("telegram", str(SUPERGROUP))
+        if a.action == "pins.refresh"
+    ]
     assert entry.actor_id == str(USERS["nl"])
     versions = {p.chat_id: p.content_version for p in await repo.list_pins("telegram")}
     assert versions[str(GROUP)] == OLD  # the other group waits for its own refresh
@@ -173,15 +188,13 @@ async def test_pins_list_and_unpin_buttons(
     assert f'href="https://t.me/sellerslounge/{first}"' in html
     assert mod_text("nl", "pins.outdated") in listing["text"]
     assert mod_text("nl", "pins.current") in listing["text"]
-    data = [b["callback_data"] for row in listing["reply_markup"]["inline_keyboard"]
-            for b in row]
+    data = [b["callback_data"] for row in listing["reply_markup"]["inline_keyboard"] for b in row]
     assert tokens.moderator("nl", "pin-rm", str(first)) in data
     assert all(len(d.encode()) <= 64 for d in data)
 
     # an ordinary member presses "unpin": refused, nothing changes
     await feed(callback_on(listing, tokens.moderator("nl", "pin-rm", str(first)), MEMBER, 10))
-    assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text(
-        "nl", "refusal.not_moderator")
+    assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text("nl", "refusal.not_moderator")
     assert feed.calls("unpinChatMessage") == []
     assert len(await repo.list_pins("telegram")) == 2
 
@@ -192,8 +205,7 @@ async def test_pins_list_and_unpin_buttons(
     assert (SUPERGROUP, first) not in standin.pinned
     assert [p.message_id for p in await repo.list_pins("telegram")] == [str(second)]
     assert f"#{first}" not in standin.messages[(SUPERGROUP, listing["message_id"])]["text"]
-    assert "pin.remove" in [a.action for a in await repo.list_actions("telegram",
-                                                                      str(SUPERGROUP))]
+    assert "pin.remove" in [a.action for a in await repo.list_actions("telegram", str(SUPERGROUP))]
 
     # pressed again (stale list): the out-of-date notice, nothing else
     await feed(callback_on(listing, tokens.moderator("nl", "pin-rm", str(first)), ADMIN, 12))
@@ -202,8 +214,11 @@ async def test_pins_list_and_unpin_buttons(
 
     # "update all" refreshes this chat's outdated pin in place
     await feed(callback_on(listing, tokens.moderator("nl", "pins-refresh"), ADMIN, 13))
-    assert [int(e["message_id"]) for e in feed.calls("editMessageText")
-            if int(e["message_id"]) != listing["message_id"]] == [second]
+    assert [
+        int(e["message_id"])
+        for e in feed.calls("editMessageText")
+        if int(e["message_id"]) != listing["message_id"]
+    ] == [second]
 
 
 async def test_unpin_command_as_a_reply_and_by_number(
@@ -230,8 +245,9 @@ async def test_a_note_change_updates_the_pins_that_show_it(
     shows = await pin(feed, SUPERGROUP, "buyer-cancel-request", 1)
     other = await pin(feed, SUPERGROUP, "seller-cancel", 2)
     standin.reset_calls()
-    await feed(message_update(SUPERGROUP, ADMIN, "/note buyer-cancel-request Ask in <#help>",
-                              update_id=3))
+    await feed(
+        message_update(SUPERGROUP, ADMIN, "/note buyer-cancel-request Ask in <#help>", update_id=3)
+    )
     assert [int(e["message_id"]) for e in feed.calls("editMessageText")] == [shows]
     assert "&lt;#help&gt;" in standin.messages[(SUPERGROUP, shows)]["html"]
     versions = {p.message_id: p.content_version for p in await repo.list_pins("telegram")}

@@ -13,9 +13,7 @@ from bot.assistant import Assistant
 NL_USER = {"id": USERS["nl"], "is_bot": False, "first_name": "Sanne", "language_code": "nl"}
 
 
-async def test_non_admin_pin_is_refused(
-    feed: Feeder, standin: BotApiStandIn, repo: Any
-) -> None:
+async def test_non_admin_pin_is_refused(feed: Feeder, standin: BotApiStandIn, repo: Any) -> None:
     await feed("supergroup_pin")
     [msg] = feed.sent()
     assert msg["text"] == text("nl", "pin.only_admins")
@@ -24,9 +22,7 @@ async def test_non_admin_pin_is_refused(
     assert await repo.list_pins("telegram") == []
 
 
-async def test_admin_is_told_what_to_grant(
-    feed: Feeder, standin: BotApiStandIn, repo: Any
-) -> None:
+async def test_admin_is_told_what_to_grant(feed: Feeder, standin: BotApiStandIn, repo: Any) -> None:
     standin.make_admin(SUPERGROUP, USERS["nl"])
     standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=False)
     await feed("supergroup_pin")
@@ -72,9 +68,7 @@ async def test_admin_pins_and_the_pin_is_recorded(
     assert record.content_version == assistant.core.content_version
 
 
-async def test_pin_by_prefix_and_language(
-    feed: Feeder, standin: BotApiStandIn, repo: Any
-) -> None:
+async def test_pin_by_prefix_and_language(feed: Feeder, standin: BotApiStandIn, repo: Any) -> None:
     standin.make_admin(SUPERGROUP, USERS["nl"])
     standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=True)
     await feed("supergroup_pin", text="/pin seller id")
@@ -85,12 +79,23 @@ async def test_pin_by_prefix_and_language(
 async def test_anonymous_admin_may_pin(feed: Feeder, standin: BotApiStandIn, repo: Any) -> None:
     standin.make_admin(SUPERGROUP, BOT_ID, can_pin_messages=True)
     chat = {"id": SUPERGROUP, "type": "supergroup", "title": "Sellers Lounge"}
-    payload = {"update_id": 5, "message": {
-        "message_id": 9080, "date": 1763790000,
-        "from": {"id": 1087968824, "is_bot": True, "first_name": "Group",
-                 "username": "GroupAnonymousBot"},
-        "sender_chat": chat, "chat": chat, "text": "/pin general-advice",
-        "entities": [{"offset": 0, "length": 4, "type": "bot_command"}]}}
+    payload = {
+        "update_id": 5,
+        "message": {
+            "message_id": 9080,
+            "date": 1763790000,
+            "from": {
+                "id": 1087968824,
+                "is_bot": True,
+                "first_name": "Group",
+                "username": "GroupAnonymousBot",
+            },
+            "sender_chat": chat,
+            "chat": chat,
+            "text": "/pin general-advice",
+            "entities": [{"offset": 0, "length": 4, "type": "bot_command"}],
+        },
+    }
     await feed(payload)
     assert len(await repo.list_pins("telegram")) == 1
 

@@ -122,8 +122,10 @@ async def test_unknown_language_is_refused(feed: Feeder, repo: Any) -> None:
     await feed("private_language", text="/language klingon")
     assert await repo.get_member_language("telegram", str(USERS["en"])) is None
     # each language under its own name, and its name in the reader's language
-    assert "en – English, id – Indonesia (Indonesian), nl – Nederlands (Dutch)" in (
-        feed.sent()[0]["text"])
+    assert (
+        "en – English, id – Indonesia (Indonesian), nl – Nederlands (Dutch)"
+        in (feed.sent()[0]["text"])
+    )
 
 
 async def test_sticker_gets_a_hint(feed: Feeder, assistant: Assistant) -> None:
@@ -161,8 +163,9 @@ async def test_a_post_about_two_things_offers_the_second_answer(
     await feed("private_text", text=question)
     msg = feed.last_message(int(feed.sent()[0]["chat_id"]))
     label = core.t("en", "ui.also_about", title=core.t("en", f"{route.also}.title"))
-    pressed = {b["text"]: b["callback_data"] for row in msg["reply_markup"]["inline_keyboard"]
-               for b in row}[label]
+    pressed = {
+        b["text"]: b["callback_data"] for row in msg["reply_markup"]["inline_keyboard"] for b in row
+    }[label]
     assert pressed == f"sb1:en:s:{route.also}"
     user = {"id": USERS["en"], "is_bot": False, "first_name": "M", "language_code": "en"}
     await feed(callback_on(msg, pressed, user, 990))
@@ -171,8 +174,10 @@ async def test_a_post_about_two_things_offers_the_second_answer(
 
 @pytest.mark.parametrize(
     ("question", "lang"),
-    [("klien di projects.co.id batalin project, duit gw ga dibayar, gimana ya", "id"),
-     ("mijn directe klant wil de opdracht annuleren en zijn aanbetaling terug", "nl")],
+    [
+        ("klien di projects.co.id batalin project, duit gw ga dibayar, gimana ya", "id"),
+        ("mijn directe klant wil de opdracht annuleren en zijn aanbetaling terug", "nl"),
+    ],
 )
 async def test_another_marketplace_gets_general_advice_saying_so(
     feed: Feeder, assistant: Assistant, question: str, lang: str

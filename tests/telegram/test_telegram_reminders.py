@@ -32,8 +32,11 @@ ALEX = {"id": USERS["en"], "is_bot": False, "first_name": "Alex", "language_code
 
 
 def buttons(message: dict[str, Any]) -> list[str]:
-    return [b["callback_data"] for row in message.get("reply_markup", {}).get(
-        "inline_keyboard", []) for b in row]
+    return [
+        b["callback_data"]
+        for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+        for b in row
+    ]
 
 
 async def cancel_request_answer(feed: Feeder) -> dict[str, Any]:
@@ -72,7 +75,10 @@ async def test_reminder_buttons_sit_under_the_cancel_request_answer_only(
 
 
 async def test_a_reminder_fires_at_the_chosen_time(
-    feed: Feeder, standin: BotApiStandIn, repo: Any, clock: ManualClock,
+    feed: Feeder,
+    standin: BotApiStandIn,
+    repo: Any,
+    clock: ManualClock,
     reminders: ReminderService,
 ) -> None:
     answer = await cancel_request_answer(feed)
@@ -98,8 +104,7 @@ async def test_a_reminder_fires_at_the_chosen_time(
     [dm] = feed.sent()
     assert int(dm["chat_id"]) == SITI
     deadline = format_time(START + timedelta(hours=48))
-    assert feed.last_message(SITI)["text"] == mod_text("id", "reminder.message",
-                                                       deadline=deadline)
+    assert feed.last_message(SITI)["text"] == mod_text("id", "reminder.message", deadline=deadline)
     clock.advance(timedelta(hours=1))
     assert (await reminders.run_due(send)).sent == 0  # sent once
     assert await repo.list_reminders("telegram", str(SITI)) == []
@@ -108,8 +113,9 @@ async def test_a_reminder_fires_at_the_chosen_time(
 async def test_pressed_in_a_group_the_reminder_goes_to_a_private_chat(
     feed: Feeder, standin: BotApiStandIn, repo: Any
 ) -> None:
-    update = message_update(SUPERGROUP, ALEX, "@sellerbot_test_bot buyer wants to cancel",
-                            update_id=1)
+    update = message_update(
+        SUPERGROUP, ALEX, "@sellerbot_test_bot buyer wants to cancel", update_id=1
+    )
     update["message"]["entities"] = [{"offset": 0, "length": 19, "type": "mention"}]
     await feed(update)
     answer = feed.last_message(SUPERGROUP)
@@ -125,12 +131,12 @@ async def test_a_member_who_never_started_the_bot_is_sent_to_start_it(
     feed: Feeder, standin: BotApiStandIn, repo: Any
 ) -> None:
     standin.not_started.add(USERS["en"])
-    update = message_update(SUPERGROUP, ALEX, "@sellerbot_test_bot buyer wants to cancel",
-                            update_id=1)
+    update = message_update(
+        SUPERGROUP, ALEX, "@sellerbot_test_bot buyer wants to cancel", update_id=1
+    )
     update["message"]["entities"] = [{"offset": 0, "length": 19, "type": "mention"}]
     await feed(update)
-    await feed(callback_on(feed.last_message(SUPERGROUP), tokens.remind("en", 12, START), ALEX,
-                           2))
+    await feed(callback_on(feed.last_message(SUPERGROUP), tokens.remind("en", 12, START), ALEX, 2))
     answered = feed.calls("answerCallbackQuery")[-1]
     assert answered["text"] == text("en", "reminder.need_start")
     assert answered["url"] == "https://t.me/sellerbot_test_bot?start=reminders"
@@ -147,10 +153,12 @@ async def test_refusals_past_and_too_old_buttons(
     clock.advance(timedelta(hours=40))
     await feed(callback_on(answer, tokens.remind("id", 46, START), SITI_USER, 2))
     assert feed.calls("answerCallbackQuery")[-1]["text"] == mod_text(
-        "id", "reminder.bad_request_time")
+        "id", "reminder.bad_request_time"
+    )
     await feed(callback_on(answer, tokens.remind("id", 13, START), SITI_USER, 3))
     assert feed.calls("answerCallbackQuery")[-1]["text"].startswith(
-        mod_text("id", "reminder.bad_choice", choices="")[:5])
+        mod_text("id", "reminder.bad_choice", choices="")[:5]
+    )
     assert await repo.list_reminders("telegram", str(SITI)) == []
 
 
@@ -185,15 +193,20 @@ async def test_members_list_and_cancel_their_own_reminders(
     assert feed.last_message(SITI)["text"] == mod_text("id", "reminder.none")
 
 
-async def run_until_sent(standin: BotApiStandIn, db: Path, clock: ManualClock,
-                         wait_for: Callable[[], Any]) -> None:
+async def run_until_sent(
+    standin: BotApiStandIn, db: Path, clock: ManualClock, wait_for: Callable[[], Any]
+) -> None:
     """A fresh process: new repository, reminder service and Application on the same file."""
     repo = await SqliteRepository.open(db, salt="tg-tests")
     try:
         service = ReminderService(repo, clock, platform="telegram", interval=0.05)
-        app = build_application(Assistant(default_core(), repo, default_lang="en"), TOKEN,
-                                reminders=service, base_url=standin.base_url,
-                                rate_limiter=RetryingRateLimiter(backoff=0.01))
+        app = build_application(
+            Assistant(default_core(), repo, default_lang="en"),
+            TOKEN,
+            reminders=service,
+            base_url=standin.base_url,
+            rate_limiter=RetryingRateLimiter(backoff=0.01),
+        )
         settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
         stop = asyncio.Event()
         task = asyncio.create_task(serve(app, settings, stop))
@@ -214,8 +227,12 @@ async def test_reminders_survive_a_restart_late_marked_expired_dropped(
     # first process: Siti asks for reminders after 12 h and after 46 h, then the bot stops
     repo = await SqliteRepository.open(db, salt="tg-tests")
     service = ReminderService(repo, clock, platform="telegram")
-    app = build_application(Assistant(default_core(), repo, default_lang="en"), TOKEN,
-                            reminders=service, base_url=standin.base_url)
+    app = build_application(
+        Assistant(default_core(), repo, default_lang="en"),
+        TOKEN,
+        reminders=service,
+        base_url=standin.base_url,
+    )
     await app.initialize()
     feed = Feeder(app, standin)
     app.bot_data["errors"] = []
@@ -233,14 +250,17 @@ async def test_reminders_survive_a_restart_late_marked_expired_dropped(
     await run_until_sent(standin, db, clock, lambda: standin.private_messages(SITI))
     [dm] = standin.private_messages(SITI)
     deadline = format_time(START + timedelta(hours=48))
-    assert dm["text"] == (f"{mod_text('id', 'reminder.message', deadline=deadline)}\n"
-                          f"{mod_text('id', 'reminder.late')}")
+    assert dm["text"] == (
+        f"{mod_text('id', 'reminder.message', deadline=deadline)}\n"
+        f"{mod_text('id', 'reminder.late')}"
+    )
 
     # down again until after the deadline: the 46-hour one is dropped, never sent
     clock.set(START + timedelta(hours=49))
     standin.reset_calls()
     repo = await SqliteRepository.open(db, salt="tg-tests")
     try:
+
         async def dropped() -> bool:
             r = await repo.get_reminder(later.id)
             return r is not None and r.status == "dropped"

@@ -14,9 +14,7 @@ from bot.adapters.telegram.app import build_application
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 
 
-async def test_429_waits_retry_after_then_delivers(
-    feed: Feeder, standin: BotApiStandIn
-) -> None:
+async def test_429_waits_retry_after_then_delivers(feed: Feeder, standin: BotApiStandIn) -> None:
     standin.fail("sendMessage", 429, retry_after=1)
     started = time.perf_counter()
     await feed("private_text")
@@ -88,8 +86,13 @@ async def test_a_late_answer_to_a_send_is_not_sent_twice(
 ) -> None:
     """A read timeout on sendMessage does not mean it failed: no retry, no second message;
     an edit (safe to repeat) is still retried."""
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01), read_timeout=0.2)
+    app = build_application(
+        assistant,
+        TOKEN,
+        base_url=standin.base_url,
+        rate_limiter=RetryingRateLimiter(backoff=0.01),
+        read_timeout=0.2,
+    )
     await app.initialize()
     try:
         standin.reset_calls()

@@ -52,13 +52,18 @@ async def listening(port: int) -> None:
     raise AssertionError("webhook server did not start")
 
 
-async def polling(standin: BotApiStandIn, assistant: Assistant, *, rate: float = 30,
-                  retry_delay: float = 2.0) -> tuple[Any, asyncio.Event, asyncio.Task[None]]:
+async def polling(
+    standin: BotApiStandIn, assistant: Assistant, *, rate: float = 30, retry_delay: float = 2.0
+) -> tuple[Any, asyncio.Event, asyncio.Task[None]]:
     """The bot serving by polling, as ``sellerbot run`` does: (app, stop event, task), once
     the first getUpdates has come."""
     settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(rate, rate, backoff=0.01))
+    app = build_application(
+        assistant,
+        TOKEN,
+        base_url=standin.base_url,
+        rate_limiter=RetryingRateLimiter(rate, rate, backoff=0.01),
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop, retry_delay=retry_delay))
     await until(lambda: standin.calls_to("getUpdates"))
@@ -125,8 +130,9 @@ async def test_start_up_waits_out_an_unreachable_server(
 ) -> None:
     standin.fail("getMe", 502, times=6)
     settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    app = build_application(
+        assistant, TOKEN, base_url=standin.base_url, rate_limiter=RetryingRateLimiter(backoff=0.01)
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop, retry_delay=0.01))
     await until(lambda: standin.calls_to("getUpdates"))
@@ -141,8 +147,11 @@ async def test_webhook_mode_checks_the_secret_token(
     port = free_port()
     url = f"http://127.0.0.1:{port}/tg/hook"
     settings = load_settings(
-        telegram_token=TOKEN, telegram_api_base_url=standin.base_url, telegram_webhook_url=url,
-        telegram_webhook_secret="s3cret-Token_1", telegram_webhook_listen="127.0.0.1",
+        telegram_token=TOKEN,
+        telegram_api_base_url=standin.base_url,
+        telegram_webhook_url=url,
+        telegram_webhook_secret="s3cret-Token_1",
+        telegram_webhook_listen="127.0.0.1",
         telegram_webhook_port=port,
     )
     app = build_application(assistant, TOKEN, base_url=standin.base_url)
@@ -173,9 +182,12 @@ async def test_webhook_without_a_configured_secret_gets_a_random_one(
 ) -> None:
     port = free_port()
     settings = load_settings(
-        telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
-        telegram_webhook_url=f"http://127.0.0.1:{port}/hook", telegram_webhook_secret=None,
-        telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port,
+        telegram_token=TOKEN,
+        telegram_api_base_url=standin.base_url,
+        telegram_webhook_url=f"http://127.0.0.1:{port}/hook",
+        telegram_webhook_secret=None,
+        telegram_webhook_listen="127.0.0.1",
+        telegram_webhook_port=port,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(run_telegram(assistant, settings, stop))
@@ -187,8 +199,9 @@ async def test_webhook_without_a_configured_secret_gets_a_random_one(
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 async def test_sigterm_stops_run_telegram(standin: BotApiStandIn, assistant: Assistant) -> None:
-    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
-                             telegram_webhook_url=None)
+    settings = load_settings(
+        telegram_token=TOKEN, telegram_api_base_url=standin.base_url, telegram_webhook_url=None
+    )
     task = asyncio.create_task(run_telegram(assistant, settings))
     await until(lambda: standin.calls_to("getUpdates"))
     os.kill(os.getpid(), signal.SIGTERM)
@@ -199,8 +212,9 @@ async def test_sigterm_stops_run_telegram(standin: BotApiStandIn, assistant: Ass
 async def test_cancellation_also_shuts_down_cleanly(
     standin: BotApiStandIn, assistant: Assistant
 ) -> None:
-    settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
-                             telegram_webhook_url=None)
+    settings = load_settings(
+        telegram_token=TOKEN, telegram_api_base_url=standin.base_url, telegram_webhook_url=None
+    )
     task = asyncio.create_task(run_telegram(assistant, settings, asyncio.Event()))
     await until(lambda: standin.calls_to("getUpdates"))
     task.cancel()
@@ -235,14 +249,17 @@ async def test_an_update_the_library_cannot_read_is_skipped_once(
 
 
 async def test_no_token_reaches_the_logs_even_at_debug(
-    standin: BotApiStandIn, assistant: Assistant, capfd: pytest.CaptureFixture[str],
+    standin: BotApiStandIn,
+    assistant: Assistant,
+    capfd: pytest.CaptureFixture[str],
     logs_as_run: Callable[..., Any],
 ) -> None:
     from telegram import Update
 
     logs_as_run("DEBUG", "text", secrets=[TOKEN])
-    app = build_application(assistant, TOKEN, base_url=standin.base_url,
-                            rate_limiter=RetryingRateLimiter(backoff=0.01))
+    app = build_application(
+        assistant, TOKEN, base_url=standin.base_url, rate_limiter=RetryingRateLimiter(backoff=0.01)
+    )
     await app.initialize()
     update = payload("private_start_deeplink", update_id=30)
     await app.process_update(Update.de_json(update, app.bot))
@@ -278,8 +295,7 @@ async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
     standin.on_call = watch
     _app, stop, task = await polling(standin, assistant, rate=1e6)
     for i in range(400):
-        standin.push_update(payload("private_text", update_id=first + i,
-                                    user_id=10_000 + i % 50))
+        standin.push_update(payload("private_text", update_id=first + i, user_id=10_000 + i % 50))
     await until(lambda: len(standin.sent()) >= 150, timeout=20)
     started = asyncio.get_running_loop().time()
     stop.set()
@@ -290,7 +306,9 @@ async def test_what_a_crash_can_lose_is_bounded_and_a_stop_is_quick(
 
 
 async def test_a_stop_does_not_wait_for_answers_held_back(
-    standin: BotApiStandIn, assistant: Assistant, monkeypatch: pytest.MonkeyPatch,
+    standin: BotApiStandIn,
+    assistant: Assistant,
+    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Answers that cannot finish (a group's flood limit, a hung platform) delay a stop by

@@ -18,7 +18,8 @@ async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     settings = load_settings(
-        telegram_token=TOKEN, telegram_api_base_url=standin.base_url,
+        telegram_token=TOKEN,
+        telegram_api_base_url=standin.base_url,
         sellerbot_data_dir=tmp_path / "data",
     )
     task = asyncio.create_task(run(settings))

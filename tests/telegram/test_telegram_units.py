@@ -22,9 +22,15 @@ from bot.core.catalogs import shared
 
 def group_message(text: str, entities: list[dict[str, object]], **extra: object) -> Message:
     return Message.de_json(
-        {"message_id": 1, "date": 0, "text": text, "entities": entities,
-         "chat": {"id": -100, "type": "group", "title": "G"},
-         "from": {"id": 5, "is_bot": False, "first_name": "M"}, **extra},
+        {
+            "message_id": 1,
+            "date": 0,
+            "text": text,
+            "entities": entities,
+            "chat": {"id": -100, "type": "group", "title": "G"},
+            "from": {"id": 5, "is_bot": False, "first_name": "M"},
+            **extra,
+        },
         None,
     )
 
@@ -36,12 +42,19 @@ def test_mention_is_cut_out_by_utf16_offsets() -> None:
 
 
 def test_mention_is_case_insensitive_and_text_mentions_count() -> None:
-    msg = group_message("@SellerBot_Test_Bot hi", [{"offset": 0, "length": 19,
-                                                      "type": "mention"}])
+    msg = group_message("@SellerBot_Test_Bot hi", [{"offset": 0, "length": 19, "type": "mention"}])
     assert addressed_text(msg, BOT_USERNAME, BOT_ID) == "hi"
-    msg = group_message("Sellerbot help", [{"offset": 0, "length": 9, "type": "text_mention",
-                                            "user": {"id": BOT_ID, "is_bot": True,
-                                                     "first_name": "Sellerbot"}}])
+    msg = group_message(
+        "Sellerbot help",
+        [
+            {
+                "offset": 0,
+                "length": 9,
+                "type": "text_mention",
+                "user": {"id": BOT_ID, "is_bot": True, "first_name": "Sellerbot"},
+            }
+        ],
+    )
     assert addressed_text(msg, BOT_USERNAME, BOT_ID) == "help"
 
 
@@ -107,10 +120,19 @@ async def test_updates_of_one_chat_stay_in_order_others_run_alongside() -> None:
     from bot.adapters.telegram.processor import ChatOrderedProcessor
 
     def update(uid: int, chat: int) -> Update:
-        return Update.de_json({"update_id": uid, "message": {
-            "message_id": uid, "date": 0, "text": "x",
-            "chat": {"id": chat, "type": "private", "first_name": "M"},
-            "from": {"id": chat, "is_bot": False, "first_name": "M"}}}, None)
+        return Update.de_json(
+            {
+                "update_id": uid,
+                "message": {
+                    "message_id": uid,
+                    "date": 0,
+                    "text": "x",
+                    "chat": {"id": chat, "type": "private", "first_name": "M"},
+                    "from": {"id": chat, "is_bot": False, "first_name": "M"},
+                },
+            },
+            None,
+        )
 
     done: list[int] = []
 
@@ -137,10 +159,19 @@ async def test_a_flooded_chat_cannot_hold_every_slot() -> None:
     from bot.adapters.telegram.processor import ChatOrderedProcessor
 
     def update(uid: int, chat: int) -> Update:
-        return Update.de_json({"update_id": uid, "message": {
-            "message_id": uid, "date": 0, "text": "x",
-            "chat": {"id": chat, "type": "private", "first_name": "M"},
-            "from": {"id": chat, "is_bot": False, "first_name": "M"}}}, None)
+        return Update.de_json(
+            {
+                "update_id": uid,
+                "message": {
+                    "message_id": uid,
+                    "date": 0,
+                    "text": "x",
+                    "chat": {"id": chat, "type": "private", "first_name": "M"},
+                    "from": {"id": chat, "is_bot": False, "first_name": "M"},
+                },
+            },
+            None,
+        )
 
     release = asyncio.Event()
     done: list[int] = []
@@ -153,8 +184,7 @@ async def test_a_flooded_chat_cannot_hold_every_slot() -> None:
         done.append(uid)
 
     proc = ChatOrderedProcessor(4, per_chat=2)
-    flood = [asyncio.create_task(proc.process_update(update(i, 10), slow(i)))
-             for i in range(1, 7)]
+    flood = [asyncio.create_task(proc.process_update(update(i, 10), slow(i))) for i in range(1, 7)]
     await asyncio.sleep(0.01)
     await asyncio.wait_for(proc.process_update(update(99, 20), fast(99)), 1.0)
     assert done == [99]

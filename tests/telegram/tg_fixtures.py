@@ -69,8 +69,9 @@ def payload(name: str, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def callback_on(message: dict[str, Any], data: str, user: dict[str, Any],
-                update_id: int = 800000001) -> dict[str, Any]:
+def callback_on(
+    message: dict[str, Any], data: str, user: dict[str, Any], update_id: int = 800000001
+) -> dict[str, Any]:
     """A callback query pressed on a message the stand-in recorded (as Telegram sends it)."""
     msg = {k: v for k, v in message.items() if k != "html"}
     return {
@@ -125,12 +126,17 @@ def reminders(repo: SqliteRepository, clock: ManualClock) -> ReminderService:
 
 
 @contextlib.asynccontextmanager
-async def running_app(standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService,
-                      rate_limiter: RetryingRateLimiter) -> AsyncIterator[App]:
+async def running_app(
+    standin: BotApiStandIn,
+    assistant: Assistant,
+    reminders: ReminderService,
+    rate_limiter: RetryingRateLimiter,
+) -> AsyncIterator[App]:
     """The initialized application against the stand-in; what its handlers raise is kept in
     ``bot_data["errors"]`` (not refusals: the bot's own error handler answers those)."""
-    application = build_application(assistant, TOKEN, reminders=reminders,
-                                     base_url=standin.base_url, rate_limiter=rate_limiter)
+    application = build_application(
+        assistant, TOKEN, reminders=reminders, base_url=standin.base_url, rate_limiter=rate_limiter
+    )
     errors: list[BaseException] = []
 
     async def record(update: object, context: Any) -> None:
@@ -151,24 +157,41 @@ async def running_app(standin: BotApiStandIn, assistant: Assistant, reminders: R
 async def app(
     standin: BotApiStandIn, assistant: Assistant, reminders: ReminderService
 ) -> AsyncIterator[App]:
-    async with running_app(standin, assistant, reminders,
-                           RetryingRateLimiter(backoff=0.01)) as application:
+    async with running_app(
+        standin, assistant, reminders, RetryingRateLimiter(backoff=0.01)
+    ) as application:
         yield application
 
 
-def message_update(chat_id: int, user: dict[str, Any], text: str, *, update_id: int = 900001,
-                   message_id: int = 9900, reply_to: dict[str, Any] | None = None,
-                   sender_chat: dict[str, Any] | None = None) -> dict[str, Any]:
+def message_update(
+    chat_id: int,
+    user: dict[str, Any],
+    text: str,
+    *,
+    update_id: int = 900001,
+    message_id: int = 9900,
+    reply_to: dict[str, Any] | None = None,
+    sender_chat: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A new message from ``user`` in any chat (a command gets its bot_command entity)."""
     if chat_id > 0:
         chat: dict[str, Any] = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
     elif str(chat_id).startswith("-100"):
-        chat = {"id": chat_id, "type": "supergroup", "title": "Sellers Lounge",
-                "username": "sellerslounge"}
+        chat = {
+            "id": chat_id,
+            "type": "supergroup",
+            "title": "Sellers Lounge",
+            "username": "sellerslounge",
+        }
     else:
         chat = {"id": chat_id, "type": "group", "title": "Other Sellers"}
-    msg: dict[str, Any] = {"message_id": message_id, "from": user, "chat": chat,
-                           "date": 1763790000, "text": text}
+    msg: dict[str, Any] = {
+        "message_id": message_id,
+        "from": user,
+        "chat": chat,
+        "date": 1763790000,
+        "text": text,
+    }
     if text.startswith("/"):
         length = len(text.split()[0].encode("utf-16-le")) // 2
         msg["entities"] = [{"offset": 0, "length": length, "type": "bot_command"}]
@@ -220,8 +243,16 @@ def feed(app: App, standin: BotApiStandIn) -> Feeder:
     return Feeder(app, standin)
 
 
-__all__ = ["BOT_ID", "GROUP", "START", "SUPERGROUP", "USERS", "callback_on", "message_update",
-           "payload"]
+__all__ = [
+    "BOT_ID",
+    "GROUP",
+    "START",
+    "SUPERGROUP",
+    "USERS",
+    "callback_on",
+    "message_update",
+    "payload",
+]
 
 
 #: A member in each language, as a button press's ``from``.
@@ -237,8 +268,22 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in markup["inline_keyboard"] for b in row}
 
 
-JUNK: list[Any] = [None, 0, -1, 2**63, "", "x" * 5000, [], {}, 1.5, True, "\ud83d",
-                   "@everyone", "<b>", {"id": "x"}]
+JUNK: list[Any] = [
+    None,
+    0,
+    -1,
+    2**63,
+    "",
+    "x" * 5000,
+    [],
+    {},
+    1.5,
+    True,
+    "\ud83d",
+    "@everyone",
+    "<b>",
+    {"id": "x"},
+]
 
 
 def damage(rng: random.Random, value: Any, depth: int = 0) -> Any:

@@ -31,14 +31,21 @@ def _offset(text: str, i: int) -> int:
 
 
 def _check_attrs(name: str, attrs: str, text: str, i: int) -> None:
-    values = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-              for m in _ATTR.finditer(attrs)}
+    values = {
+        m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+        for m in _ATTR.finditer(attrs)
+    }
     if name == "span" and values.get("class") != "tg-spoiler":
         raise HtmlError(f'Unsupported start tag "span" at byte offset {_offset(text, i)}')
     if name == "a" and "href" not in values:
         raise HtmlError(f'Unsupported start tag "a" at byte offset {_offset(text, i)}')
-    allowed = {"a": {"href"}, "span": {"class"}, "code": {"class"}, "tg-emoji": {"emoji-id"},
-               "blockquote": {"expandable"}}.get(name, set())
+    allowed = {
+        "a": {"href"},
+        "span": {"class"},
+        "code": {"class"},
+        "tg-emoji": {"emoji-id"},
+        "blockquote": {"expandable"},
+    }.get(name, set())
     for attr in values:
         if attr not in allowed:
             raise HtmlError(f'Unsupported attribute "{attr}" at byte offset {_offset(text, i)}')
@@ -74,7 +81,7 @@ def parse(text: str) -> str:
                     raise HtmlError(f"Unexpected end tag at byte offset {_offset(text, i)}")
                 if stack[-1] != name:
                     raise HtmlError(
-                        f'Unmatched end tag at byte offset {_offset(text, i)}, expected '
+                        f"Unmatched end tag at byte offset {_offset(text, i)}, expected "
                         f'"</{stack[-1]}>", found "</{name}>"'
                     )
                 stack.pop()

@@ -29,11 +29,28 @@ MAX_BUTTONS = 100
 MAX_PER_ROW = 8
 MAX_INLINE_RESULTS = 50
 _COMMAND = re.compile(r"^[a-z0-9_]{1,32}$")
-_SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators",
-           "chat", "chat_administrators", "chat_member"}
+_SCOPES = {
+    "default",
+    "all_private_chats",
+    "all_group_chats",
+    "all_chat_administrators",
+    "chat",
+    "chat_administrators",
+    "chat_member",
+}
 #: Parameters sent as plain strings (PTB JSON-encodes everything else).
-_STRINGS = {"text", "parse_mode", "callback_query_id", "inline_query_id", "language_code",
-            "url", "secret_token", "inline_message_id", "next_offset", "query"}
+_STRINGS = {
+    "text",
+    "parse_mode",
+    "callback_query_id",
+    "inline_query_id",
+    "language_code",
+    "url",
+    "secret_token",
+    "inline_message_id",
+    "next_offset",
+    "query",
+}
 
 
 class Refused(Exception):
@@ -71,9 +88,15 @@ class BotApiStandIn:
 
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
-        self.me = {"id": BOT_ID, "is_bot": True, "first_name": "Sellerbot",
-                   "username": BOT_USERNAME, "can_join_groups": True,
-                   "can_read_all_group_messages": False, "supports_inline_queries": True}
+        self.me = {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Sellerbot",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
         self.calls: list[Call] = []
         self.failures: dict[str, list[tuple[int, int | None]]] = {}
         self.members: dict[tuple[int, int], dict[str, Any]] = {}
@@ -116,8 +139,9 @@ class BotApiStandIn:
         """Carry out the next ``times`` calls of ``method``, but answer each ``seconds`` late."""
         self.late.setdefault(method, []).extend([seconds] * times)
 
-    def fail(self, method: str, status: int, *, retry_after: int | None = None,
-             times: int = 1) -> None:
+    def fail(
+        self, method: str, status: int, *, retry_after: int | None = None, times: int = 1
+    ) -> None:
         """Answer the next ``times`` calls of ``method`` with an error (429, 500, 502, ...)."""
         self.failures.setdefault(method, []).extend([(status, retry_after)] * times)
 
@@ -126,12 +150,21 @@ class BotApiStandIn:
         self.members[(chat_id, user_id)] = {"status": status, **rights}
 
     def make_admin(self, chat_id: int, user_id: int, **rights: Any) -> None:
-        base = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-                "can_delete_messages": False, "can_manage_video_chats": False,
-                "can_restrict_members": False, "can_promote_members": False,
-                "can_change_info": False, "can_invite_users": True, "can_post_stories": False,
-                "can_edit_stories": False, "can_delete_stories": False,
-                "can_pin_messages": False}
+        base = {
+            "can_be_edited": False,
+            "is_anonymous": False,
+            "can_manage_chat": True,
+            "can_delete_messages": False,
+            "can_manage_video_chats": False,
+            "can_restrict_members": False,
+            "can_promote_members": False,
+            "can_change_info": False,
+            "can_invite_users": True,
+            "can_post_stories": False,
+            "can_edit_stories": False,
+            "can_delete_stories": False,
+            "can_pin_messages": False,
+        }
         base.update(rights)
         self.set_member(chat_id, user_id, "administrator", **base)
 
@@ -222,8 +255,11 @@ class BotApiStandIn:
         _check_markup(p.get("reply_markup"))
         self.next_message_id += 1
         msg: dict[str, Any] = {
-            "message_id": self.next_message_id, "from": self.me, "chat": chat_json(chat_id),
-            "date": int(time.time()), "text": plain,
+            "message_id": self.next_message_id,
+            "from": self.me,
+            "chat": chat_json(chat_id),
+            "date": int(time.time()),
+            "text": plain,
         }
         if p.get("reply_markup"):
             msg["reply_markup"] = p["reply_markup"]
@@ -301,8 +337,11 @@ class BotApiStandIn:
     def api_getChatMember(self, p: dict[str, Any]) -> dict[str, Any]:
         chat_id, user_id = int(p["chat_id"]), int(p["user_id"])
         info = self.members.get((chat_id, user_id), {"status": "member"})
-        user = self.me if user_id == BOT_ID else {"id": user_id, "is_bot": False,
-                                                   "first_name": "Member"}
+        user = (
+            self.me
+            if user_id == BOT_ID
+            else {"id": user_id, "is_bot": False, "first_name": "Member"}
+        )
         return {"user": user, **info}
 
     def _can(self, chat_id: int, right: str) -> bool:
@@ -323,12 +362,18 @@ class BotApiStandIn:
     def api_getChat(self, p: dict[str, Any]) -> dict[str, Any]:
         """The chat, with its most recent pinned message (as Telegram reports it)."""
         chat_id = int(p["chat_id"])
-        chat: dict[str, Any] = {"id": chat_id, "type": chat_type(chat_id), "title": "Group",
-                                "accent_color_id": 0, "max_reaction_count": 11}
+        chat: dict[str, Any] = {
+            "id": chat_id,
+            "type": chat_type(chat_id),
+            "title": "Group",
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+        }
         mine = [k for k in self.pinned if k[0] == chat_id]
         if mine:
-            chat["pinned_message"] = {k: v for k, v in self.messages[mine[-1]].items()
-                                      if k != "html"}
+            chat["pinned_message"] = {
+                k: v for k, v in self.messages[mine[-1]].items() if k != "html"
+            }
         return chat
 
     def api_unpinChatMessage(self, p: dict[str, Any]) -> bool:
@@ -350,8 +395,10 @@ class BotApiStandIn:
     def api_deleteMessage(self, p: dict[str, Any]) -> bool:
         chat_id, message_id = int(p["chat_id"]), int(p["message_id"])
         own = (chat_id, message_id) in self.messages
-        if not own and chat_type(chat_id) != "private" and not self._can(
-            chat_id, "can_delete_messages"
+        if (
+            not own
+            and chat_type(chat_id) != "private"
+            and not self._can(chat_id, "can_delete_messages")
         ):
             raise Refused("Bad Request: message can't be deleted")
         self.messages.pop((chat_id, message_id), None)

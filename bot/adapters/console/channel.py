@@ -22,14 +22,14 @@ from typing import TextIO
 
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, Choice, ChoiceKind
 
 PLATFORM = "console"
 #: Lines that reach a terminal within this many seconds of each other are one paste.
 PASTE_GAP = 0.05
 QUIT = ("quit", "exit", "q", "keluar", "stop", "stoppen")
 #: Choices shown with a letter instead of a number.
-LETTERED = ("back", "restart", "feedback")
+LETTERED = (ChoiceKind.BACK, ChoiceKind.RESTART, ChoiceKind.FEEDBACK)
 #: How a member undoes a saved language here (named in the confirmation).
 UNDO_LANGUAGE = "lang auto"
 
@@ -53,8 +53,11 @@ def keys_for(choices: Sequence[Choice]) -> list[str]:
 
 def _letter(label: str, used: set[str]) -> str:
     plain = unicodedata.normalize("NFKD", label).casefold()
-    return next(c for c in (*plain, *string.ascii_lowercase) if c in string.ascii_lowercase
-                and c not in used)
+    return next(
+        c
+        for c in (*plain, *string.ascii_lowercase)
+        if c in string.ascii_lowercase and c not in used
+    )
 
 
 class _FdLines:
@@ -157,7 +160,7 @@ class ConsoleChannel:
         out ("yes", "nee", "nggak"); ``b`` is Back in every language."""
         key = " ".join(line.split()).lower()
         for choice, k in zip(self.choices, self.keys, strict=True):
-            if key in (k, choice.label.lower()) or (key == "b" and choice.kind == "back"):
+            if key in (k, choice.label.lower()) or (key == "b" and choice.kind == ChoiceKind.BACK):
                 return choice
         return None
 
@@ -247,7 +250,7 @@ class ConsoleChannel:
             return True
         choice = self.choice(line)
         if choice is not None:
-            ref = f"console:{id(self.last)}" if choice.kind == "feedback" else None
+            ref = f"console:{id(self.last)}" if choice.kind == ChoiceKind.FEEDBACK else None
             self.show(await a.press(choice.token, m, p, answer_ref=ref))
             return True
         if line.isdigit() or len(line) == 1:  # a key press, not a question (nor a statistic)
@@ -274,7 +277,7 @@ class ConsoleChannel:
             self.show(await a.start_walk(m, p))
             return True
         if command in ("back", "kembali", "terug"):
-            back = next((c for c in self.choices if c.kind == "back"), None)
+            back = next((c for c in self.choices if c.kind == ChoiceKind.BACK), None)
             self.show(await a.press(back.token, m, p) if back else await a.start_walk(m, p))
             return True
         self.show(await a.ask(line, m, p))

@@ -27,7 +27,7 @@ from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, matching, situations
 from bot.core import tokens as core_tokens
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.moderation import tokens
 from bot.moderation.notes import with_community_note
 from bot.moderation.permissions import record
@@ -69,10 +69,17 @@ class SellerBot(discord.AutoShardedClient):
         **options: Passed to :class:`discord.AutoShardedClient` (e.g. ``shard_count``).
     """
 
-    def __init__(self, assistant: Assistant, *, defer_after: float = DEFER_AFTER,
-                 preferences_ttl: float = 15.0, clock: Clock | None = None,
-                 reminder_interval: float = 30.0, background: bool = True,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        *,
+        defer_after: float = DEFER_AFTER,
+        preferences_ttl: float = 15.0,
+        clock: Clock | None = None,
+        reminder_interval: float = 30.0,
+        background: bool = True,
+        **options: Any,
+    ) -> None:
         options.setdefault("intents", intents())
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         guard_parsers(self._connection.parsers)  # a malformed event must not end the client
@@ -81,7 +88,8 @@ class SellerBot(discord.AutoShardedClient):
         # The runner already hands every adapter a cached repository; tests may not.
         repo = assistant.repo
         self.preferences = (
-            repo if isinstance(repo, CachedPreferences)
+            repo
+            if isinstance(repo, CachedPreferences)
             else CachedPreferences(repo, ttl=preferences_ttl)
         )
         self.assistant = Assistant(
@@ -95,7 +103,9 @@ class SellerBot(discord.AutoShardedClient):
         ] = LRUCache(512)
         self._share: dict[tuple[str, str], Choice] = {}  # languages × situations: small
         self.reminders = ReminderService(
-            cast(Repository, self.preferences), clock, platform=PLATFORM,
+            cast(Repository, self.preferences),
+            clock,
+            platform=PLATFORM,
             interval=reminder_interval,
         )
         self.desk = Desk(self, self.reminders)
@@ -145,8 +155,9 @@ class SellerBot(discord.AutoShardedClient):
             return
         member, place = self.who(interaction)
         try:
-            await self.send(interaction, await self.assistant.press(custom_id, member, place),
-                            ephemeral=True)
+            await self.send(
+                interaction, await self.assistant.press(custom_id, member, place), ephemeral=True
+            )
         except discord.HTTPException as exc:
             if not views.expired(exc):
                 raise
@@ -188,8 +199,12 @@ class SellerBot(discord.AutoShardedClient):
 
     # -- answering ----------------------------------------------------------------------
     async def in_time(
-        self, interaction: discord.Interaction[Any], work: Awaitable[T], *,
-        ephemeral: bool, edit: bool = False,
+        self,
+        interaction: discord.Interaction[Any],
+        work: Awaitable[T],
+        *,
+        ephemeral: bool,
+        edit: bool = False,
     ) -> T:
         """Await ``work``; if it takes longer than ``defer_after``, defer the interaction first.
 
@@ -217,15 +232,17 @@ class SellerBot(discord.AutoShardedClient):
 
     def share_choice(self, answer: Answer) -> Choice | None:
         """The "Share in channel" button for a guide, or None for other answers."""
-        if answer.situation is None or answer.kind != "situation":
+        if answer.situation is None or answer.kind != AnswerKind.SITUATION:
             return None
         key = (answer.lang, answer.situation)
         found = self._share.get(key)
         if found is None:
             token = actions.situation(answer.lang, answer.situation)
             found = self._share[key] = Choice(
-                core_tokens.SHARE.build(token=token), self.text(answer.lang, "discord.share"),
-                "share")
+                core_tokens.SHARE.build(token=token),
+                self.text(answer.lang, "discord.share"),
+                ChoiceKind.SHARE,
+            )
         return found
 
     async def send(
@@ -246,7 +263,8 @@ class SellerBot(discord.AutoShardedClient):
         groups = self.embeds.get(answer)
         share_button = (
             self.share_choice(answer)
-            if share and ephemeral and interaction.guild_id is not None else None
+            if share and ephemeral and interaction.guild_id is not None
+            else None
         )
         remind = self.desk.remind_choices(answer) if ephemeral else []
         view = self.view_for(answer, share_button, remind)
@@ -258,15 +276,22 @@ class SellerBot(discord.AutoShardedClient):
             content = embeds.clip(content, embeds.CONTENT)
         if not response.is_done():
             if edit:
-                await first_reply(lambda: response.edit_message(
-                    content=content, embeds=first, view=first_view,
-                    allowed_mentions=NO_MENTIONS))
+                await first_reply(
+                    lambda: response.edit_message(
+                        content=content, embeds=first, view=first_view, allowed_mentions=NO_MENTIONS
+                    )
+                )
                 message = interaction.message
             else:
-                result = await first_reply(lambda: response.send_message(
-                    content=content, embeds=first, view=first_view or MISSING,
-                    ephemeral=ephemeral, allowed_mentions=NO_MENTIONS,
-                ))
+                result = await first_reply(
+                    lambda: response.send_message(
+                        content=content,
+                        embeds=first,
+                        view=first_view or MISSING,
+                        ephemeral=ephemeral,
+                        allowed_mentions=NO_MENTIONS,
+                    )
+                )
                 resource = result.resource if result is not None else None
                 message = resource if isinstance(resource, discord.Message) else None
         else:
@@ -276,7 +301,9 @@ class SellerBot(discord.AutoShardedClient):
         for i, group in enumerate(rest):
             last = i == len(rest) - 1
             await interaction.followup.send(
-                embeds=group, view=view if last and view else MISSING, ephemeral=ephemeral,
+                embeds=group,
+                view=view if last and view else MISSING,
+                ephemeral=ephemeral,
                 allowed_mentions=NO_MENTIONS,
             )
         return message
@@ -290,13 +317,16 @@ class SellerBot(discord.AutoShardedClient):
         key = (answer, share, tuple(extra or ()))
         if key not in self._views:
             self._views[key] = views.answer_view(
-                answer, share=share, extra=extra or (),
-                placeholder=self.core.t(answer.lang, "ui.situations.title"))
+                answer,
+                share=share,
+                extra=extra or (),
+                placeholder=self.core.t(answer.lang, "ui.situations.title"),
+            )
         return self._views[key]
 
     async def notice(self, interaction: discord.Interaction[Any], text: str) -> None:
         """A short private message (plain text, escaped)."""
-        answer = Answer(kind="notice", lang="", title=text)
+        answer = Answer(kind=AnswerKind.NOTICE, lang="", title=text)
         await self.send(interaction, answer, ephemeral=True)
 
     # -- components ---------------------------------------------------------------------
@@ -339,9 +369,10 @@ class SellerBot(discord.AutoShardedClient):
         answer = await self.in_time(
             interaction,
             self.assistant.press(token, member, place, answer_ref=ref if feedback else None),
-            ephemeral=True, edit=edit,
+            ephemeral=True,
+            edit=edit,
         )
-        if answer.kind == "stale" and not interaction.response.is_done():
+        if answer.kind == AnswerKind.STALE and not interaction.response.is_done():
             edit = False  # keep the old message; the notice comes with a fresh menu
         await self.send(interaction, answer, ephemeral=True, edit=edit, share=True)
 
@@ -349,7 +380,7 @@ class SellerBot(discord.AutoShardedClient):
         """Post the guide ``token`` shows in the channel, for everyone."""
         member, place = self.who(interaction)
         answer = await self.assistant.press(token, member, place)
-        if answer.kind != "situation" or interaction.guild_id is None:
+        if answer.kind != AnswerKind.SITUATION or interaction.guild_id is None:
             await self.send(interaction, answer, ephemeral=True)
             return
         await self.send(interaction, answer, ephemeral=False)
@@ -383,12 +414,16 @@ class SellerBot(discord.AutoShardedClient):
             ]
             view = views.pin_picker(options, pin_lang, self.text(lang, "discord.pin.pick"))
             await interaction.response.send_message(
-                self.text(lang, "discord.pin.pick"), view=view, ephemeral=True,
+                self.text(lang, "discord.pin.pick"),
+                view=view,
+                ephemeral=True,
                 allowed_mentions=NO_MENTIONS,
             )
             return
         answer = await with_community_note(
-            self.assistant.repo, PLATFORM, str(interaction.guild_id),
+            self.assistant.repo,
+            PLATFORM,
+            str(interaction.guild_id),
             self.core.situation(sid, pin_lang),
         )
         message = await self.send(interaction, answer, ephemeral=False)
@@ -401,8 +436,12 @@ class SellerBot(discord.AutoShardedClient):
             # Recorded per server, so its moderators manage it and its note counts in the
             # version.
             await self.assistant.repo.record_pin(
-                PLATFORM, str(interaction.guild_id), pin_ref(channel_id, message.id), sid,
-                pin_lang, pin_version(self.core.content_version, answer.community_note),
+                PLATFORM,
+                str(interaction.guild_id),
+                pin_ref(channel_id, message.id),
+                sid,
+                pin_lang,
+                pin_version(self.core.content_version, answer.community_note),
             )
         except discord.HTTPException as exc:
             log.warning("pin failed", extra={"status": exc.status, "code": exc.code})
@@ -416,8 +455,13 @@ class SellerBot(discord.AutoShardedClient):
         if problem is not None:
             await interaction.followup.send(problem, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        await record(self.assistant.repo, actor(interaction), str(interaction.guild_id),
-                     "pin.add", f"{sid} ({pin_ref(channel_id, message.id)})")
+        await record(
+            self.assistant.repo,
+            actor(interaction),
+            str(interaction.guild_id),
+            "pin.add",
+            f"{sid} ({pin_ref(channel_id, message.id)})",
+        )
         log.info("pinned", extra={"situation": sid, "lang": pin_lang})
 
     async def _take_back_pin(self, channel_id: int, message_id: int) -> None:

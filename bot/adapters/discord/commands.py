@@ -14,6 +14,7 @@ from discord.utils import MISSING
 from bot.adapters.discord import texts
 from bot.adapters.discord.texts import L, language_choices
 from bot.core import matching
+from bot.core.answer import AnswerKind
 from bot.core.engine import MAX_QUESTION, Core
 
 if TYPE_CHECKING:
@@ -34,16 +35,20 @@ async def situation_choices(
 ) -> list[app_commands.Choice[str]]:
     """Up to 25 situations matching what the member typed, in the member's language."""
     lang = await bot.lang(interaction)
-    return [app_commands.Choice(name=title[:100], value=sid)
-            for sid, title in matching.rank(bot.core, lang, current)]
+    return [
+        app_commands.Choice(name=title[:100], value=sid)
+        for sid, title in matching.rank(bot.core, lang, current)
+    ]
 
 
 def undo_language(core: Core, locale: discord.Locale | str) -> str:
     """How to undo a saved language, as the member's Discord shows the command (in its locale):
     ``/language language: Automatic (follow my messages)``."""
     lang = texts.language_for(core, locale) or "en"
-    name, option, auto = (texts.text(core, lang, f"discord.cmd.language.{k}")
-                          for k in ("name", "language.name", "auto"))
+    name, option, auto = (
+        texts.text(core, lang, f"discord.cmd.language.{k}")
+        for k in ("name", "language.name", "auto")
+    )
     return f"/{name} {option}: {auto}"
 
 
@@ -59,8 +64,9 @@ def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_comm
     ) -> list[app_commands.Choice[str]]:
         return await situation_choices(bot, interaction, current)
 
-    @app_commands.command(name=L("discord.cmd.guide.name"),
-                          description=L("discord.cmd.guide.description"))
+    @app_commands.command(
+        name=L("discord.cmd.guide.name"), description=L("discord.cmd.guide.description")
+    )
     @app_commands.rename(situation=L("discord.cmd.guide.situation.name"))
     @app_commands.describe(situation=L("discord.cmd.guide.situation.description"))
     @app_commands.autocomplete(situation=situations_autocomplete)
@@ -78,8 +84,9 @@ def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_comm
         answer = await bot.in_time(interaction, work(), ephemeral=True)
         await bot.send(interaction, answer, ephemeral=True, share=True)
 
-    @app_commands.command(name=L("discord.cmd.ask.name"),
-                          description=L("discord.cmd.ask.description"))
+    @app_commands.command(
+        name=L("discord.cmd.ask.name"), description=L("discord.cmd.ask.description")
+    )
     @app_commands.rename(question=L("discord.cmd.ask.question.name"))
     @app_commands.describe(question=L("discord.cmd.ask.question.description"))
     async def ask(
@@ -92,8 +99,9 @@ def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_comm
         )
         await bot.send(interaction, answer, ephemeral=True, share=True)
 
-    @app_commands.command(name=L("discord.cmd.language.name"),
-                          description=L("discord.cmd.language.description"))
+    @app_commands.command(
+        name=L("discord.cmd.language.name"), description=L("discord.cmd.language.description")
+    )
     @app_commands.rename(language=L("discord.cmd.language.language.name"))
     @app_commands.describe(language=L("discord.cmd.language.language.description"))
     @app_commands.choices(language=[*lang_choices, auto])
@@ -104,22 +112,28 @@ def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_comm
             answer = await bot.assistant.language_status(member, place)
         else:
             answer = await bot.assistant.set_language(
-                member, place, language, undo=undo_language(bot.core, interaction.locale))
+                member, place, language, undo=undo_language(bot.core, interaction.locale)
+            )
         await bot.send(interaction, answer, ephemeral=True)
 
-    @app_commands.command(name=L("discord.cmd.situations.name"),
-                          description=L("discord.cmd.situations.description"))
+    @app_commands.command(
+        name=L("discord.cmd.situations.name"), description=L("discord.cmd.situations.description")
+    )
     async def situations(interaction: Interaction) -> None:
         """The situations as a menu."""
         lang = await bot.lang(interaction)
         await bot.send(interaction, bot.core.situation_menu(lang, "situations"), ephemeral=True)
 
-    @app_commands.command(name=L("discord.cmd.pin.name"),
-                          description=L("discord.cmd.pin.description"))
-    @app_commands.rename(situation=L("discord.cmd.pin.situation.name"),
-                         language=L("discord.cmd.pin.language.name"))
-    @app_commands.describe(situation=L("discord.cmd.pin.situation.description"),
-                           language=L("discord.cmd.pin.language.description"))
+    @app_commands.command(
+        name=L("discord.cmd.pin.name"), description=L("discord.cmd.pin.description")
+    )
+    @app_commands.rename(
+        situation=L("discord.cmd.pin.situation.name"), language=L("discord.cmd.pin.language.name")
+    )
+    @app_commands.describe(
+        situation=L("discord.cmd.pin.situation.description"),
+        language=L("discord.cmd.pin.language.description"),
+    )
     @app_commands.autocomplete(situation=situations_autocomplete)
     @app_commands.choices(language=lang_choices)
     @app_commands.guild_only()
@@ -134,12 +148,17 @@ def build(bot: SellerBot) -> list[app_commands.Command[Any, ..., Any] | app_comm
         answer = await bot.in_time(
             interaction, bot.assistant.ask(message.content, member, place), ephemeral=False
         )
-        if answer.kind in ("notice", "offtopic"):  # nothing worth showing the whole channel
+        if answer.kind in (
+            AnswerKind.NOTICE,
+            AnswerKind.OFFTOPIC,
+        ):  # nothing worth showing the whole channel
             if interaction.response.is_done():  # deferred publicly: swap for a private message
                 await interaction.delete_original_response()
                 await interaction.followup.send(
-                    embeds=bot.embeds.get(answer)[0], view=bot.view_for(answer) or MISSING,
-                    ephemeral=True, allowed_mentions=discord.AllowedMentions.none(),
+                    embeds=bot.embeds.get(answer)[0],
+                    view=bot.view_for(answer) or MISSING,
+                    ephemeral=True,
+                    allowed_mentions=discord.AllowedMentions.none(),
                 )
                 return
             await bot.send(interaction, answer, ephemeral=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import discord
 from cachetools import LRUCache
 
-from bot.core.answer import Answer
+from bot.core.answer import Answer, AnswerKind
 from bot.core.engine import Core
 from bot.core.escaping import discord_markdown
 from bot.core.render import split_message
@@ -47,7 +47,7 @@ def build(core: Core, answer: Answer) -> list[list[discord.Embed]]:
     those into several messages when one message would pass 10 embeds or 6,000 characters.
     """
     labels = answer.labels
-    if answer.kind == "notice":
+    if answer.kind == AnswerKind.NOTICE:
         body = discord_markdown(answer.title)
         title = ""
     else:

@@ -46,7 +46,6 @@ async def first_reply(send: Callable[[], Awaitable[T]]) -> T | None:
             if attempt == ATTEMPTS - 1:
                 raise
             reason = "connection dropped"
-        log.warning("first reply failed (%s); trying again", reason,
-                    extra={"attempt": attempt + 1})
+        log.warning("first reply failed (%s); trying again", reason, extra={"attempt": attempt + 1})
         await asyncio.sleep(PAUSE * 2**attempt)
     raise AssertionError("unreachable")

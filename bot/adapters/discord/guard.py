@@ -63,15 +63,18 @@ def guard_parsers(parsers: dict[str, Callable[[Any], Any]]) -> None:
 
 
 def _snowflake(value: Any) -> bool:
-    return (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 21
-            ) or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64)
+    return (isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 21) or (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**64
+    )
 
 
 #: What each interaction type's ``data`` must hold, and of which type (discord.py reads these
 #: later, in tasks of its own, where an error is a traceback instead of a dropped event).
 _DATA_FIELDS: dict[int, dict[str, type]] = {
-    2: {"name": str}, 3: {"custom_id": str, "component_type": int},
-    4: {"name": str}, 5: {"custom_id": str, "components": list},
+    2: {"name": str},
+    3: {"custom_id": str, "component_type": int},
+    4: {"name": str},
+    5: {"custom_id": str, "components": list},
 }
 
 
@@ -109,10 +112,15 @@ def interaction_problem(data: Any) -> str | None:
         value = inner.get(key) if isinstance(inner, dict) else None
         if not isinstance(value, kind_of) or isinstance(value, bool):
             return f"data.{key}"
-    if kind == 5 and isinstance(inner, dict) and not all(
-        isinstance(row, dict) and isinstance(row.get("components"), list)
-        and all(isinstance(c, dict) for c in row["components"])
-        for row in inner["components"]
+    if (
+        kind == 5
+        and isinstance(inner, dict)
+        and not all(
+            isinstance(row, dict)
+            and isinstance(row.get("components"), list)
+            and all(isinstance(c, dict) for c in row["components"])
+            for row in inner["components"]
+        )
     ):
         return "data.components"
     return None
@@ -124,14 +132,18 @@ def _guarded(event: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         if event == "INTERACTION_CREATE":
             problem = interaction_problem(data)
             if problem is not None:
-                log.warning("dropped a malformed interaction",
-                            extra={"problem": problem, "interaction_id": _id_of(data)})
+                log.warning(
+                    "dropped a malformed interaction",
+                    extra={"problem": problem, "interaction_id": _id_of(data)},
+                )
                 return None
         try:
             return parse(data)
         except Exception as exc:
-            log.warning("dropped a gateway event that could not be read",
-                        extra={"event": event, "error": type(exc).__name__})
+            log.warning(
+                "dropped a gateway event that could not be read",
+                extra={"event": event, "error": type(exc).__name__},
+            )
             return None
 
     run._guarded = True  # type: ignore[attr-defined]

@@ -24,21 +24,28 @@ MANAGE_SERVER = discord.Permissions(manage_guild=True)
 PIN_MESSAGES = discord.Permissions(pin_messages=True)
 SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
 #: The server's language: one of the catalogs' languages, or follow each member.
-SERVER_LANGUAGES = [*language_choices(shared()),
-                    app_commands.Choice(name=L("discord.cmd.mod.language.follow"), value="auto")]
+SERVER_LANGUAGES = [
+    *language_choices(shared()),
+    app_commands.Choice(name=L("discord.cmd.mod.language.follow"), value="auto"),
+]
 
 
 class ModGroup(app_commands.Group):
     """``/mod``: the server's language, notes, statistics and action log."""
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__(name=L("discord.cmd.mod.name"),
-                         description=L("discord.cmd.mod.description"),
-                         allowed_contexts=SERVERS_ONLY, default_permissions=MANAGE_SERVER)
+        super().__init__(
+            name=L("discord.cmd.mod.name"),
+            description=L("discord.cmd.mod.description"),
+            allowed_contexts=SERVERS_ONLY,
+            default_permissions=MANAGE_SERVER,
+        )
         self.desk = desk
 
-    @app_commands.command(name=L("discord.cmd.mod.language.name"),
-                          description=L("discord.cmd.mod.language.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.language.name"),
+        description=L("discord.cmd.mod.language.description"),
+    )
     @app_commands.rename(language=L("discord.cmd.mod.language.language.name"))
     @app_commands.describe(language=L("discord.cmd.mod.language.language.description"))
     @app_commands.choices(language=SERVER_LANGUAGES)
@@ -46,8 +53,9 @@ class ModGroup(app_commands.Group):
         """Set the server's language, or follow each member's."""
         await self.desk.set_language(interaction, language)
 
-    @app_commands.command(name=L("discord.cmd.mod.note.name"),
-                          description=L("discord.cmd.mod.note.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.note.name"), description=L("discord.cmd.mod.note.description")
+    )
     @app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
     @app_commands.describe(situation=L("discord.cmd.mod.note.situation.description"))
     async def note(self, interaction: Interaction, situation: str) -> None:
@@ -55,14 +63,16 @@ class ModGroup(app_commands.Group):
         sid = await resolve(self.desk.bot, interaction, situation)
         await self.desk.open_note_form(interaction, sid or situation)
 
-    @app_commands.command(name=L("discord.cmd.mod.notes.name"),
-                          description=L("discord.cmd.mod.notes.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.notes.name"), description=L("discord.cmd.mod.notes.description")
+    )
     async def notes(self, interaction: Interaction) -> None:
         """List the server's notes, with edit and remove buttons."""
         await self.desk.list_notes(interaction)
 
-    @app_commands.command(name=L("discord.cmd.mod.unnote.name"),
-                          description=L("discord.cmd.mod.unnote.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.unnote.name"), description=L("discord.cmd.mod.unnote.description")
+    )
     @app_commands.rename(situation=L("discord.cmd.mod.note.situation.name"))
     @app_commands.describe(situation=L("discord.cmd.mod.unnote.situation.description"))
     async def unnote(self, interaction: Interaction, situation: str) -> None:
@@ -70,14 +80,16 @@ class ModGroup(app_commands.Group):
         sid = await resolve(self.desk.bot, interaction, situation)
         await self.desk.remove_note(interaction, sid or situation)
 
-    @app_commands.command(name=L("discord.cmd.mod.stats.name"),
-                          description=L("discord.cmd.mod.stats.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.stats.name"), description=L("discord.cmd.mod.stats.description")
+    )
     async def stats(self, interaction: Interaction) -> None:
         """Questions, languages, helpfulness and unplaced questions in this server."""
         await self.desk.stats(interaction)
 
-    @app_commands.command(name=L("discord.cmd.mod.log.name"),
-                          description=L("discord.cmd.mod.log.description"))
+    @app_commands.command(
+        name=L("discord.cmd.mod.log.name"), description=L("discord.cmd.mod.log.description")
+    )
     async def log(self, interaction: Interaction) -> None:
         """The latest moderator actions in this server."""
         await self.desk.action_log(interaction)
@@ -94,37 +106,42 @@ class PinsGroup(app_commands.Group):
     """``/pins``: the bot's pinned guides in this server: list, unpin, update."""
 
     def __init__(self, desk: Desk) -> None:
-        super().__init__(name=L("discord.cmd.pins.name"),
-                         description=L("discord.cmd.pins.description"),
-                         allowed_contexts=SERVERS_ONLY, default_permissions=PIN_MESSAGES)
+        super().__init__(
+            name=L("discord.cmd.pins.name"),
+            description=L("discord.cmd.pins.description"),
+            allowed_contexts=SERVERS_ONLY,
+            default_permissions=PIN_MESSAGES,
+        )
         self.desk = desk
 
-    @app_commands.command(name=L("discord.cmd.pins.list.name"),
-                          description=L("discord.cmd.pins.list.description"))
+    @app_commands.command(
+        name=L("discord.cmd.pins.list.name"), description=L("discord.cmd.pins.list.description")
+    )
     @app_commands.rename(server=L("discord.cmd.pins.list.server.name"))
     @app_commands.describe(server=L("discord.cmd.pins.list.server.description"))
     async def list_pins(self, interaction: Interaction, server: bool = False) -> None:
         """The bot's pinned answers in this channel (or the whole server)."""
         await self.desk.list_pins(interaction, server)
 
-    @app_commands.command(name=L("discord.cmd.pins.remove.name"),
-                          description=L("discord.cmd.pins.remove.description"))
+    @app_commands.command(
+        name=L("discord.cmd.pins.remove.name"), description=L("discord.cmd.pins.remove.description")
+    )
     @app_commands.rename(message=L("discord.cmd.pins.remove.message.name"))
     @app_commands.describe(message=L("discord.cmd.pins.remove.message.description"))
     async def remove(self, interaction: Interaction, message: str) -> None:
         """Unpin one of the bot's pinned answers and forget it."""
         await self.desk.remove_pin(interaction, message)
 
-    @app_commands.command(name=L("discord.cmd.pins.refresh.name"),
-                          description=L("discord.cmd.pins.refresh.description"))
+    @app_commands.command(
+        name=L("discord.cmd.pins.refresh.name"),
+        description=L("discord.cmd.pins.refresh.description"),
+    )
     async def refresh(self, interaction: Interaction) -> None:
         """Update this server's outdated pinned answers in place."""
         await self.desk.refresh_pins(interaction)
 
     @remove.autocomplete("message")
-    async def _pins(self, interaction: Interaction, current: str) -> list[
-        app_commands.Choice[str]
-    ]:
+    async def _pins(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         found = await self.desk.pin_suggestions(interaction, current)
         return [app_commands.Choice(name=label, value=value) for label, value in found]
 
@@ -135,9 +152,11 @@ def reminders_command(desk: Desk) -> app_commands.Command[Any, ..., None]:
     async def reminders(interaction: Interaction) -> None:
         await desk.list_reminders(interaction)
 
-    return app_commands.Command(name=L("discord.cmd.reminders.name"),
-                                description=L("discord.cmd.reminders.description"),
-                                callback=reminders)
+    return app_commands.Command(
+        name=L("discord.cmd.reminders.name"),
+        description=L("discord.cmd.reminders.description"),
+        callback=reminders,
+    )
 
 
 def build(desk: Desk) -> list[app_commands.Group | app_commands.Command[Any, ..., Any]]:

@@ -53,8 +53,7 @@ def embed(core: Core, view: View) -> discord.Embed:
     if description:
         made.description = _lines(description, DESCRIPTION)
     for name, lines in fields[:MAX_FIELDS]:
-        made.add_field(name=clip(name, FIELD_NAME), value=_lines(lines, FIELD_VALUE),
-                       inline=False)
+        made.add_field(name=clip(name, FIELD_NAME), value=_lines(lines, FIELD_VALUE), inline=False)
     made.timestamp = view.at
     return made
 

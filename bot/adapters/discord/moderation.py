@@ -27,7 +27,7 @@ from bot.adapters.discord.embeds import CONTENT, clip
 from bot.adapters.discord.firstreply import first_reply
 from bot.core import situations
 from bot.core import tokens as core_tokens
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.core.escaping import discord_markdown
 from bot.moderation import pins as pins_mod
 from bot.moderation import tokens
@@ -133,8 +133,11 @@ class Desk:
         self, interaction: Interaction, view: mod_views.View, *, buttons: bool = True
     ) -> None:
         """A moderator view, privately, as an embed (with its buttons)."""
-        await self.reply(interaction, embed=modembeds.embed(self.core, view),
-                         view=views.buttons(list(view.buttons)) if buttons else None)
+        await self.reply(
+            interaction,
+            embed=modembeds.embed(self.core, view),
+            view=views.buttons(list(view.buttons)) if buttons else None,
+        )
 
     async def refused(self, interaction: Interaction, refusal: Refused) -> None:
         """Tell the member privately why not, in their language."""
@@ -157,9 +160,14 @@ class Desk:
             lang = await self.bot.lang(interaction)
             await self.reply(interaction, mod_text(lang, "lang.community_follow"))
             return
-        await self.reply(interaction, mod_text(
-            result, "lang.community_set",
-            language=self.core.catalogs.language_name(result, result)))
+        await self.reply(
+            interaction,
+            mod_text(
+                result,
+                "lang.community_set",
+                language=self.core.catalogs.language_name(result, result),
+            ),
+        )
 
     # -- notes --------------------------------------------------------------------------
     async def open_note_form(self, interaction: Interaction, situation_id: str | None) -> None:
@@ -171,8 +179,11 @@ class Desk:
             raise NoteRefused("unknown_situation", value=(situation_id or "")[:40])
         current = await note_for(self.repo, PLATFORM, community(interaction), sid)
         title = self.t(lang, "discord.note.form_title", title=self.t(lang, f"{sid}.title"))
-        modal = discord.ui.Modal(title=clip(title, MODAL_TITLE),
-                                 custom_id=core_tokens.NOTE_FORM.build(situation=sid), timeout=None)
+        modal = discord.ui.Modal(
+            title=clip(title, MODAL_TITLE),
+            custom_id=core_tokens.NOTE_FORM.build(situation=sid),
+            timeout=None,
+        )
         modal.add_item(discord.ui.TextInput(
             label=clip(self.t(lang, "discord.note.label"), INPUT_LABEL),
             custom_id=NOTE_INPUT, style=discord.TextStyle.paragraph,
@@ -206,15 +217,17 @@ class Desk:
     async def list_notes(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         notes = await self.moderation.notes(actor(interaction), community(interaction))
-        view = mod_views.notes_view(self.core, notes[:12], lang,
-                                    edit=lambda sid: core_tokens.NOTE_EDIT.build(situation=sid))
+        view = mod_views.notes_view(
+            self.core, notes[:12], lang, edit=lambda sid: core_tokens.NOTE_EDIT.build(situation=sid)
+        )
         await self.show(interaction, view)
 
     # -- stats and log ------------------------------------------------------------------
     async def stats(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
         result = await self.bot.in_time(  # defers if storage is slow (3-second window)
-            interaction, self.moderation.stats(actor(interaction), community(interaction)),
+            interaction,
+            self.moderation.stats(actor(interaction), community(interaction)),
             ephemeral=True,
         )
         await self.show(interaction, mod_views.stats_view(result, lang), buttons=False)
@@ -245,8 +258,9 @@ class Desk:
         except discord.NotFound:  # 10008 Unknown Message, 10003 Unknown Channel
             return "gone"
         except discord.HTTPException as exc:
-            log.warning("editing a pinned answer failed",
-                        extra={"status": exc.status, "code": exc.code})
+            log.warning(
+                "editing a pinned answer failed", extra={"status": exc.status, "code": exc.code}
+            )
             return "failed"
         return "edited" if edited.pinned else "gone"
 
@@ -314,9 +328,15 @@ class Desk:
         rows = []
         for n, (pin, channel_id, message_id) in enumerate(found, 1):
             target = await pins_mod.target_version(self.repo, pin, self.core.content_version)
-            rows.append(mod_views.PinRow(
-                pin, str(n), modembeds.jump_url(pin.chat_id, channel_id, message_id),
-                pin.content_version != target, str(channel_id) if whole_server else None))
+            rows.append(
+                mod_views.PinRow(
+                    pin,
+                    str(n),
+                    modembeds.jump_url(pin.chat_id, channel_id, message_id),
+                    pin.content_version != target,
+                    str(channel_id) if whole_server else None,
+                )
+            )
         title = self.t(lang, "discord.pins.server" if whole_server else "discord.pins.channel")
         # 25 components at most: 24 unpin buttons and "update"
         await self.show(interaction, mod_views.pins_view(rows, lang, title=title, max_buttons=24))
@@ -353,9 +373,9 @@ class Desk:
             lang, "pins.refreshed", edited=report.edited, forgotten=report.forgotten,
             failed=report.failed))  # fmt: skip
 
-    async def pin_suggestions(self, interaction: Interaction, current: str) -> list[
-        tuple[str, str]
-    ]:
+    async def pin_suggestions(
+        self, interaction: Interaction, current: str
+    ) -> list[tuple[str, str]]:
         """(label, value) of the server's pins for autocomplete; nothing for non-moderators."""
         try:
             self.check(interaction, "pins")
@@ -377,7 +397,11 @@ class Desk:
     def remind_choices(self, answer: Answer) -> list[Choice]:
         """The "remind me" buttons under the cancel-request guide, dated now."""
         situation = situations.get(answer.situation or "")
-        if answer.kind != "situation" or situation is None or not situation.offers_reminders:
+        if (
+            answer.kind != AnswerKind.SITUATION
+            or situation is None
+            or not situation.offers_reminders
+        ):
             return []
         # Minute precision is plenty for "remind me in 12 hours", and lets the same buttons
         # (and the view built from them) serve every guide shown within that minute.
@@ -388,8 +412,11 @@ class Desk:
             if len(self._remind_choices) > 64:  # only the current minute's are ever asked for
                 self._remind_choices.clear()
             found = self._remind_choices[key] = [
-                Choice(tokens.remind(answer.lang, hours, now),
-                       mod_text(answer.lang, "reminder.choice", hours=hours), "remind")
+                Choice(
+                    tokens.remind(answer.lang, hours, now),
+                    mod_text(answer.lang, "reminder.choice", hours=hours),
+                    ChoiceKind.REMIND,
+                )
                 for hours in self.reminders.choices
             ]
         return found
@@ -400,15 +427,20 @@ class Desk:
             PLATFORM, str(interaction.user.id), token.hours, lang=lang,
             chat_id=community(interaction), requested_at=token.requested_at,
         )  # fmt: skip
-        cancel = Choice(tokens.cancel(lang, reminder.id),
-                        mod_text(lang, "reminder.cancel_button", id=reminder.id), "remove")
+        cancel = Choice(
+            tokens.cancel(lang, reminder.id),
+            mod_text(lang, "reminder.cancel_button", id=reminder.id),
+            ChoiceKind.REMOVE,
+        )
         scheduled = mod_text(lang, "reminder.scheduled", when=format_time(reminder.remind_at))
         # The reminder will come as a direct message: find out now whether it can (a member
         # may allow none), not when it is due, and say so while the member is here.
         try:
             channel = await self.bot.create_dm(interaction.user)
-            await channel.send(content=clip(f"⏰ {discord_markdown(scheduled)}", CONTENT),
-                               allowed_mentions=NO_MENTIONS)
+            await channel.send(
+                content=clip(f"⏰ {discord_markdown(scheduled)}", CONTENT),
+                allowed_mentions=NO_MENTIONS,
+            )
         except discord.Forbidden:
             await self.reminders.cancel(PLATFORM, str(interaction.user.id), reminder.id)
             await self.reply(interaction, self.t(lang, "discord.reminder.dm_closed"))
@@ -420,8 +452,9 @@ class Desk:
         """Cancel the presser's own reminder; anyone else's id is simply not found."""
         lang = await self.bot.lang(interaction)
         done = await self.reminders.cancel(PLATFORM, str(interaction.user.id), token.reminder_id)
-        await self.reply(interaction, mod_text(lang, "reminder.cancelled" if done
-                                               else "reminder.not_found"))
+        await self.reply(
+            interaction, mod_text(lang, "reminder.cancelled" if done else "reminder.not_found")
+        )
 
     async def list_reminders(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
@@ -437,14 +470,16 @@ class Desk:
             channel = await self.bot.create_dm(discord.Object(int(reminder.user_id)))
             await channel.send(content=content, allowed_mentions=NO_MENTIONS)
         except (discord.HTTPException, ValueError) as exc:
-            log.warning("reminder DM failed", extra={"reminder": reminder.id,
-                                                     "error": type(exc).__name__})
+            log.warning(
+                "reminder DM failed", extra={"reminder": reminder.id, "error": type(exc).__name__}
+            )
             return False
         return True
 
     # -- buttons ------------------------------------------------------------------------
     async def on_token(
-        self, interaction: Interaction,
+        self,
+        interaction: Interaction,
         token: tokens.RemindToken | tokens.CancelToken | tokens.ModToken,
     ) -> None:
         """A reminder or moderator button. Moderator ones are checked again, whoever pressed."""

@@ -27,7 +27,7 @@ import discord
 from discord import ui
 
 from bot.core import tokens
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, Choice, ChoiceKind
 
 LABEL = 80  # button label
 OPTION = 100  # select option label and value
@@ -37,19 +37,22 @@ ROW = 5  # buttons per row
 ROWS = 5
 OPTIONS = 25
 
+#: Button styles by what a button does (secondary for the rest).
 _STYLE = {
-    "walk": discord.ButtonStyle.primary,
-    "also": discord.ButtonStyle.primary,  # "Also about: ...": the post's second question
-    "situation": discord.ButtonStyle.secondary,
-    "back": discord.ButtonStyle.secondary,
-    "restart": discord.ButtonStyle.secondary,
-    "help": discord.ButtonStyle.secondary,
-    "feedback": discord.ButtonStyle.secondary,
-    "remind": discord.ButtonStyle.primary,
-    "remove": discord.ButtonStyle.danger,
-    "edit": discord.ButtonStyle.secondary,
+    ChoiceKind.WALK: discord.ButtonStyle.primary,
+    ChoiceKind.ALSO: discord.ButtonStyle.primary,  # "Also about: ...": the second question
+    ChoiceKind.REMIND: discord.ButtonStyle.primary,
+    ChoiceKind.UPDATE: discord.ButtonStyle.primary,
+    ChoiceKind.SHARE: discord.ButtonStyle.success,
+    ChoiceKind.REMOVE: discord.ButtonStyle.danger,
 }
-_EMOJI = {"remind": "⏰", "remove": "🗑️", "edit": "✏️", "also": "➕"}
+_EMOJI = {
+    ChoiceKind.REMIND: "⏰",
+    ChoiceKind.REMOVE: "🗑️",
+    ChoiceKind.EDIT: "✏️",
+    ChoiceKind.ALSO: "➕",
+    ChoiceKind.SHARE: "📢",
+}
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +117,8 @@ def answer_view(
 def _button(choice: Choice, row: int) -> ui.Button[ui.View]:
     emoji = _EMOJI.get(choice.kind)
     style = _STYLE.get(choice.kind, discord.ButtonStyle.secondary)
-    if choice.kind == "feedback":
+    if choice.kind == ChoiceKind.FEEDBACK:
         emoji = "👍" if choice.token.endswith(".1") else "👎"
-    if tokens.parse(choice.token, "share") is not None:
-        style = discord.ButtonStyle.success
-        emoji = "📢"
     return ui.Button(
         label=_clip(choice.label, LABEL), custom_id=choice.token, style=style, emoji=emoji, row=row
     )
@@ -180,8 +180,9 @@ def router(on_component: OnComponent) -> type[ui.DynamicItem[ui.Item[Any]]]:
             except discord.NotFound as exc:
                 if not expired(exc):
                     raise
-                log.info("button press expired before the reply",
-                         extra={"custom_id": self.custom_id})
+                log.info(
+                    "button press expired before the reply", extra={"custom_id": self.custom_id}
+                )
 
     return Router
 

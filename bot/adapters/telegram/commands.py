@@ -21,16 +21,32 @@ from bot.core.catalogs import shared
 log = logging.getLogger(__name__)
 
 #: Commands for chat administrators only (every one checks getChatMember when used).
-MODERATOR_COMMANDS = ("pin", "pins", "unpin", "refreshpins", "note", "notes", "delnote",
-                      "grouplang", "stats", "modlog")
+MODERATOR_COMMANDS = (
+    "pin",
+    "pins",
+    "unpin",
+    "refreshpins",
+    "note",
+    "notes",
+    "delnote",
+    "grouplang",
+    "stats",
+    "modlog",
+)
 #: The command list for each scope; descriptions come from :mod:`.texts` (``cmd.<name>``).
 SCOPES: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (
     (BotCommandScopeAllPrivateChats(), ("start", "guide", "language", "reminders", "help")),
     (BotCommandScopeAllGroupChats(), ("guide", "language", "reminders", "help")),
-    (BotCommandScopeAllChatAdministrators(), (
-        "guide", "language", "reminders", "help",
-        *MODERATOR_COMMANDS,
-    )),
+    (
+        BotCommandScopeAllChatAdministrators(),
+        (
+            "guide",
+            "language",
+            "reminders",
+            "help",
+            *MODERATOR_COMMANDS,
+        ),
+    ),
 )
 _NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 

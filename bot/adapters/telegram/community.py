@@ -29,7 +29,7 @@ from bot.adapters.telegram.sender import edit, reply
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import matching, situations
-from bot.core.answer import Choice
+from bot.core.answer import Choice, ChoiceKind
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
 from bot.moderation.pins import plan_refresh
@@ -136,28 +136,40 @@ class Community:
         """A moderator view as messages, its buttons under the last."""
         chunks = chunk_lines(views.as_message(self.core, view, "telegram"))
         return [OutMessage(c) for c in chunks[:-1]] + [
-            OutMessage(chunks[-1], keyboard(list(view.buttons)))]
+            OutMessage(chunks[-1], keyboard(list(view.buttons)))
+        ]
 
     def notes_view(self, lang: str, notes: Sequence[CommunityNote]) -> list[OutMessage]:
         """The group's notes, each with a remove button."""
-        return self.show(views.notes_view(
-            self.core, notes, lang, hint=text(lang, "notes.edit_hint"),
-            empty=text(lang, "notes.none")))
+        return self.show(
+            views.notes_view(
+                self.core,
+                notes,
+                lang,
+                hint=text(lang, "notes.edit_hint"),
+                empty=text(lang, "notes.none"),
+            )
+        )
 
     def language_result(self, result: str | None, lang: str) -> str:
         """What setting the group's language did, as plain text."""
         if result is None:
             return mod_text(lang, "lang.community_follow")
-        return mod_text(lang, "lang.community_set",
-                        language=self.core.catalogs.language_name(result, lang))
+        return mod_text(
+            lang, "lang.community_set", language=self.core.catalogs.language_name(result, lang)
+        )
 
     def language_chooser(self, lang: str) -> InlineKeyboardMarkup | None:
         """Buttons: one per language, and "follow each member"."""
         choices = [Choice(AdapterAction("glang", code).token,
-                          self.core.catalogs.language_label(code, lang), "language")
+                          self.core.catalogs.language_label(code, lang), ChoiceKind.LANGUAGE)
                    for code in self.core.languages]  # fmt: skip
         choices.append(
-            Choice(AdapterAction("glang", "auto").token, text(lang, "grouplang.follow"), "follow")
+            Choice(
+                AdapterAction("glang", "auto").token,
+                text(lang, "grouplang.follow"),
+                ChoiceKind.FOLLOW,
+            )
         )
         return keyboard(choices)
 

@@ -58,8 +58,7 @@ def _span(raw: bytes, entity: MessageEntity) -> tuple[int, int]:
     return start * 2, end * 2
 
 
-def _mentions_bot(message: Message, text: str, username: str, bot_id: int
-                  ) -> list[MessageEntity]:
+def _mentions_bot(message: Message, text: str, username: str, bot_id: int) -> list[MessageEntity]:
     entities = message.entities or message.caption_entities or ()
     raw = _utf16(text)
     found = []

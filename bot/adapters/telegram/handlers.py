@@ -42,7 +42,7 @@ from bot.adapters.telegram.sender import edit, reply, send, thread_of
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, situations
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.moderation import Moderation, Refused, ReminderService, tokens
 from bot.moderation.texts import text as mod_text
 
@@ -74,8 +74,7 @@ class Handlers:
         self.community = Community(assistant, self.render, self.moderation)
         # (chat, message) -> (question, what it was answered with), for edits: an edit that
         # changes neither gets no second answer (bounded; after a restart, edits are answered)
-        self._answered: OrderedDict[tuple[int, int], tuple[str, tuple[object, ...]]] = (
-            OrderedDict())
+        self._answered: OrderedDict[tuple[int, int], tuple[str, tuple[object, ...]]] = OrderedDict()
 
     @staticmethod
     def _shown(answer: Answer) -> tuple[object, ...]:
@@ -149,17 +148,23 @@ class Handlers:
             return
         member, place = sender_of(message), place_of(message.chat)
         if ctx.args:
-            answer = await self.assistant.set_language(member, place, " ".join(ctx.args),
-                                                       undo=UNDO_LANGUAGE)
+            answer = await self.assistant.set_language(
+                member, place, " ".join(ctx.args), undo=UNDO_LANGUAGE
+            )
             await self._answer(message, answer, ctx)
             return
         status = await self.assistant.language_status(member, place)
         core = self.assistant.core
         choices = [Choice(AdapterAction("lang", code).token,
-                          core.catalogs.language_label(code, status.lang), "language")
+                          core.catalogs.language_label(code, status.lang), ChoiceKind.LANGUAGE)
                    for code in core.languages]  # fmt: skip
-        choices.append(Choice(AdapterAction("lang", "auto").token,
-                              text(status.lang, "lang.auto"), "language"))
+        choices.append(
+            Choice(
+                AdapterAction("lang", "auto").token,
+                text(status.lang, "lang.auto"),
+                ChoiceKind.LANGUAGE,
+            )
+        )
         await self._reply(message, [plain(status.title, keyboard(choices))], ctx)
 
     async def guide(self, update: Update, ctx: Context) -> None:
@@ -178,8 +183,13 @@ class Handlers:
             and question.from_user.id != ctx.bot.id
         ):
             answer = await self.assistant.ask(asked, sender_of(question), place)
-            await send(ctx.bot, message.chat_id, self._outs(answer),
-                       reply_to=question.message_id, thread_id=thread_of(message))
+            await send(
+                ctx.bot,
+                message.chat_id,
+                self._outs(answer),
+                reply_to=question.message_id,
+                thread_id=thread_of(message),
+            )
             if not is_private(message.chat):
                 await self._delete(message)
             return
@@ -208,7 +218,8 @@ class Handlers:
             await self._reply(message, [plain(text(lang, "pin.only_groups"))], ctx)
             return
         admin = mod.sent_by_chat_admin(message) or await mod.is_admin(
-            ctx.bot, message.chat_id, message.from_user.id)
+            ctx.bot, message.chat_id, message.from_user.id
+        )
         if not admin:
             said = "pin.only_admins" if admin is False else "refusal.rights_unknown"
             await self._reply(message, [plain(_admin_text(lang, said))], ctx)
@@ -219,7 +230,14 @@ class Handlers:
             await self._reply(message, [plain(text(lang, "pin.choose"), markup)], ctx)
             return
         problem = await mod.pin_answer(
-            self.assistant, self.render, ctx.bot, message.chat, member, sid, pin_lang, lang,
+            self.assistant,
+            self.render,
+            ctx.bot,
+            message.chat,
+            member,
+            sid,
+            pin_lang,
+            lang,
             thread_of(message),
         )
         if problem:
@@ -264,8 +282,13 @@ class Handlers:
             return  # edited, but the answer is the one already given
         if edited:
             # An edited question gets a fresh answer, quoting the edited message.
-            await send(ctx.bot, message.chat_id, self._outs(answer),
-                       reply_to=message.message_id, thread_id=thread_of(message))
+            await send(
+                ctx.bot,
+                message.chat_id,
+                self._outs(answer),
+                reply_to=message.message_id,
+                thread_id=thread_of(message),
+            )
         else:
             await self._answer(message, answer, ctx)
         self._remember(message, question, answer)
@@ -351,16 +374,16 @@ class Handlers:
             ref = f"inline:{query.inline_message_id}"
         token = query.data if isinstance(query.data, str) else ""
         answer = await self.assistant.press(token, member, place, answer_ref=ref)
-        if answer.kind == "notice":
+        if answer.kind == AnswerKind.NOTICE:
             return answer.title, None  # "Thanks for the feedback!"
         thanks = None
-        if answer.kind == "unhelpful":  # "not helpful": the other answers, under the guide
+        if answer.kind == AnswerKind.UNHELPFUL:  # "not helpful": the other answers, under the guide
             thanks = self.assistant.core.t(answer.lang, "ui.helpful.thanks")
             action = actions.parse(token)
             if message is None and action is not None:  # inline: offered in the private chat
                 sid = action.arg.rpartition(".")[0]
                 return thanks, f"https://t.me/{ctx.bot.username}?start={MORE}{sid}_{answer.lang}"
-        if answer.kind == "stale":
+        if answer.kind == AnswerKind.STALE:
             try:
                 if message is not None and is_menu(message.reply_markup):
                     await edit(ctx.bot, message, self.render(answer))
@@ -375,8 +398,9 @@ class Handlers:
         # Edit in place only a menu or step, or the walk whose own button was pressed: Telegram
         # sends presses on old messages without their keyboard, and a client can send any
         # data; a guide (a pinned one above all) must not be replaced by someone's press.
-        walks_here = action is not None and action.verb == "w" and carries(message.reply_markup,
-                                                                             token)
+        walks_here = (
+            action is not None and action.verb == "w" and carries(message.reply_markup, token)
+        )
         in_place = walks_here or is_menu(message.reply_markup)
         outs = self._outs(answer)
         if in_place:
@@ -405,12 +429,20 @@ class Handlers:
             return text(lang, "pin.only_groups")
         admin = await mod.is_admin(ctx.bot, chat.id, query.from_user.id)
         if not admin:
-            return _admin_text(lang, "pin.only_admins" if admin is False
-                               else "refusal.rights_unknown")
+            return _admin_text(
+                lang, "pin.only_admins" if admin is False else "refusal.rights_unknown"
+            )
         if not situations.get(action.arg):
             return self.assistant.core.t(lang, "ui.stale")
         problem = await mod.pin_answer(
-            self.assistant, self.render, ctx.bot, chat, member, action.arg, action.lang, lang,
+            self.assistant,
+            self.render,
+            ctx.bot,
+            chat,
+            member,
+            action.arg,
+            action.lang,
+            lang,
             thread_of(message),
         )
         if problem:
@@ -448,8 +480,9 @@ class Handlers:
                 results,
                 cache_time=300,
                 is_personal=True,
-                button=InlineQueryResultsButton(text(lang, "inline.open"),
-                                                start_parameter="inline"),
+                button=InlineQueryResultsButton(
+                    text(lang, "inline.open"), start_parameter="inline"
+                ),
             )
         except BadRequest as exc:
             # "Query is too old": the member typed on, or we were slow; a newer query follows.
@@ -470,7 +503,7 @@ class Handlers:
             lang = reply.answer.lang
             if reply.answer.situation:
                 first = [reply.answer.situation]
-            elif reply.answer.kind == "unsure":
+            elif reply.answer.kind == AnswerKind.UNSURE:
                 for choice in reply.answer.choices:
                     action = actions.parse(choice.token)
                     if action is not None and action.verb == "s":
@@ -495,7 +528,7 @@ class Handlers:
 
 
 def _admin_text(lang: str, key: str) -> str:
-    """"Only administrators" (the Telegram text), or "could not check your rights, try again"
+    """ "Only administrators" (the Telegram text), or "could not check your rights, try again"
     (the moderators' shared text)."""
     return mod_text(lang, key) if key.startswith("refusal.") else text(lang, key)
 

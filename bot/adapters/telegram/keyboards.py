@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core import tokens
-from bot.core.answer import Choice
+from bot.core.answer import Choice, ChoiceKind
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,11 @@ MAX_PER_ROW = 8
 SHORT_LABEL = 12
 
 #: The registry's Telegram-only families by this module's verb, and the field of the argument.
-_FAMILIES = {"lang": (tokens.MY_LANGUAGE, "code"), "pin": (tokens.PIN_PICK, "situation"),
-             "glang": (tokens.GROUP_LANGUAGE, "code")}
+_FAMILIES = {
+    "lang": (tokens.MY_LANGUAGE, "code"),
+    "pin": (tokens.PIN_PICK, "situation"),
+    "glang": (tokens.GROUP_LANGUAGE, "code"),
+}
 _VERBS = {family.name: verb for verb, (family, _field) in _FAMILIES.items()}
 
 
@@ -66,10 +69,11 @@ def rows_for(choices: Sequence[Choice]) -> list[list[Choice]]:
     current: list[Choice] = []
     for choice in choices:
         if not _fits(choice.token):
-            log.warning("button dropped: callback data over 64 bytes",
-                        extra={"token": choice.token})
+            log.warning(
+                "button dropped: callback data over 64 bytes", extra={"token": choice.token}
+            )
             continue
-        short = choice.kind == "feedback" or len(choice.label) <= SHORT_LABEL
+        short = choice.kind == ChoiceKind.FEEDBACK or len(choice.label) <= SHORT_LABEL
         if short and current and len(current) < MAX_PER_ROW and current[-1].kind == choice.kind:
             current.append(choice)
             continue

@@ -46,8 +46,10 @@ def pin_editor(assistant: Assistant, render: Renderer, bot: Bot) -> pins.Edit:
 
     async def edit(pin: PinRecord) -> pins.EditOutcome:
         if situations.get(pin.situation) is None:
-            log.warning("pinned answer of an unknown situation kept as is",
-                        extra={"situation": pin.situation})
+            log.warning(
+                "pinned answer of an unknown situation kept as is",
+                extra={"situation": pin.situation},
+            )
             return "failed"
         lang = pin.lang if pin.lang in core.languages else core.languages[0]
         note = await assistant.repo.get_note(pin.platform, pin.chat_id, pin.situation)

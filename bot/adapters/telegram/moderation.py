@@ -111,7 +111,11 @@ async def pin_answer(
             return assistant.core.t(ui_lang, "ui.not_saved")
     try:
         await assistant.repo.record_pin(
-            PLATFORM, str(chat.id), str(first.message_id), situation_id, answer.lang,
+            PLATFORM,
+            str(chat.id),
+            str(first.message_id),
+            situation_id,
+            answer.lang,
             pin_version(assistant.core.content_version, answer.community_note),
         )
     except StorageError:
@@ -120,8 +124,9 @@ async def pin_answer(
             await bot.unpin_chat_message(chat.id, first.message_id)
         return assistant.core.t(ui_lang, "ui.not_saved")
     actor = Actor(PLATFORM, member.user_id, is_moderator=True, can_pin=True)
-    await record(assistant.repo, actor, str(chat.id), "pin.add",
-                 f"{situation_id} ({first.message_id})")
+    await record(
+        assistant.repo, actor, str(chat.id), "pin.add", f"{situation_id} ({first.message_id})"
+    )
     log.info("answer pinned", extra={"situation": situation_id, "lang": answer.lang})
     return None
 
@@ -159,5 +164,10 @@ async def actor_for(
     admin = (command is not None and sent_by_chat_admin(command)) or await is_admin(
         bot, chat.id, user.id
     )
-    return Actor(PLATFORM, str(user.id), is_moderator=bool(admin), can_pin=bool(admin),
-                 rights_unknown=admin is None)
+    return Actor(
+        PLATFORM,
+        str(user.id),
+        is_moderator=bool(admin),
+        can_pin=bool(admin),
+        rights_unknown=admin is None,
+    )

@@ -54,8 +54,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 # Not even the library's own bookkeeping may see it (it hashes chat ids).
                 if inspect.iscoroutine(coroutine):
                     coroutine.close()
-                log.warning("ignored a malformed update",
-                            extra={"update_id": update.update_id, "problem": found})
+                log.warning(
+                    "ignored a malformed update",
+                    extra={"update_id": update.update_id, "problem": found},
+                )
                 return
         key = _chat_key(update)
         if key is None:
@@ -65,8 +67,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if users >= self.per_chat:
             if inspect.iscoroutine(coroutine):
                 coroutine.close()
-            log.warning("skipped an update of a flooded chat", extra={
-                "update_id": getattr(update, "update_id", None), "waiting": users})
+            log.warning(
+                "skipped an update of a flooded chat",
+                extra={"update_id": getattr(update, "update_id", None), "waiting": users},
+            )
             return
         self._locks[key] = (lock, users + 1)
         try:

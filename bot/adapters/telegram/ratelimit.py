@@ -66,6 +66,7 @@ class RetryingRateLimiter(AIORateLimiter):
                     raise
                 delay = self.backoff * (2**attempt)
                 attempt += 1
-                log.warning("Bot API %s failed (%s); retry %d in %.2fs",
-                            endpoint, exc, attempt, delay)
+                log.warning(
+                    "Bot API %s failed (%s); retry %d in %.2fs", endpoint, exc, attempt, delay
+                )
                 await asyncio.sleep(delay)

@@ -25,7 +25,7 @@ from bot.adapters.telegram.sender import NO_PREVIEW, edit, reply
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant
 from bot.core import situations
-from bot.core.answer import Answer, Choice
+from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.core.escaping import telegram_html
 from bot.moderation import tokens, views
 from bot.moderation.reminders import (
@@ -102,8 +102,12 @@ class Reminders:
         """``outs`` with the reminder buttons under the cancel-request guide (above its
         feedback row); any other answer unchanged."""
         situation = situations.get(answer.situation or "")
-        if answer.kind != "situation" or situation is None or not situation.offers_reminders \
-                or not outs:
+        if (
+            answer.kind != AnswerKind.SITUATION
+            or situation is None
+            or not situation.offers_reminders
+            or not outs
+        ):
             return outs
         last = outs[-1]
         rows = list(last.markup.inline_keyboard) if last.markup is not None else []
@@ -152,7 +156,8 @@ class Reminders:
         confirmation = plain(
             f"{scheduled}\n{text(lang, 'reminder.manage')}",
             keyboard([Choice(tokens.cancel(lang, result.id),
-                             mod_text(lang, "reminder.cancel_button", id=result.id), "cancel")]),
+                             mod_text(lang, "reminder.cancel_button", id=result.id),
+                             ChoiceKind.REMOVE)]),
         )  # fmt: skip
         try:
             await bot.send_message(user.id, confirmation.text, parse_mode=ParseMode.HTML,

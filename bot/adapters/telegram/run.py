@@ -65,8 +65,9 @@ async def _refresh_pins(app: App) -> None:
         log.exception("refreshing the pinned answers at start-up failed")
 
 
-async def serve(app: App, settings: Settings, stop: asyncio.Event,
-                retry_delay: float = 2.0) -> None:
+async def serve(
+    app: App, settings: Settings, stop: asyncio.Event, retry_delay: float = 2.0
+) -> None:
     """Run an Application until ``stop`` is set (or this task is cancelled), then shut down.
 
     After initializing: the command lists are registered, outdated pinned answers are edited
@@ -111,8 +112,11 @@ async def serve(app: App, settings: Settings, stop: asyncio.Event,
             try:
                 await asyncio.wait_for(app.stop(), DRAIN_SECONDS)
             except TimeoutError:  # e.g. answers held back by a group's flood limit
-                log.warning("telegram: updates still under way after %.0f s; stopping anyway",
-                            DRAIN_SECONDS, extra={"unhandled": _unhandled(app)})
+                log.warning(
+                    "telegram: updates still under way after %.0f s; stopping anyway",
+                    DRAIN_SECONDS,
+                    extra={"unhandled": _unhandled(app)},
+                )
         await app.shutdown()
 
 

@@ -76,10 +76,13 @@ async def edit(bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
         await send(bot, message.chat_id, rest, thread_id=thread_of(message))
 
 
-
 async def reply(bot: Bot, message: Message, outs: Sequence[OutMessage]) -> list[Message]:
     """Answer ``message``: in groups as a reply to it (in its topic), in private chats plainly."""
     private = message.chat.type == "private"
-    return await send(bot, message.chat_id, outs,
-                      reply_to=None if private else message.message_id,
-                      thread_id=thread_of(message))
+    return await send(
+        bot,
+        message.chat_id,
+        outs,
+        reply_to=None if private else message.message_id,
+        thread_id=thread_of(message),
+    )

@@ -36,8 +36,9 @@ class TolerantBot(ExtBot[Any]):
 
     __slots__ = ()
 
-    async def get_updates(self, offset: int | None = None, limit: int | None = None,
-                          *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+    async def get_updates(
+        self, offset: int | None = None, limit: int | None = None, *args: Any, **kwargs: Any
+    ) -> tuple[Update, ...]:
         try:
             return await super().get_updates(offset, limit, *args, **kwargs)
         except TelegramError:
@@ -45,10 +46,15 @@ class TolerantBot(ExtBot[Any]):
         except Exception:
             # The answer itself arrived but could not be read: fetch it again without waiting
             # (nothing was confirmed) and read the updates one by one.
-            raw = await self._post("getUpdates", {
-                "offset": offset, "limit": limit, "timeout": 0,
-                "allowed_updates": kwargs.get("allowed_updates"),
-            })
+            raw = await self._post(
+                "getUpdates",
+                {
+                    "offset": offset,
+                    "limit": limit,
+                    "timeout": 0,
+                    "allowed_updates": kwargs.get("allowed_updates"),
+                },
+            )
         return tuple(self._read(item) for item in raw if _update_id(item) is not None)
 
     def _read(self, item: Any) -> Update:
@@ -56,8 +62,10 @@ class TolerantBot(ExtBot[Any]):
             update = Update.de_json(item, self)
         except Exception as exc:
             update = None
-            log.warning("skipped an update that could not be read",
-                        extra={"update_id": _update_id(item), "error": type(exc).__name__})
+            log.warning(
+                "skipped an update that could not be read",
+                extra={"update_id": _update_id(item), "error": type(exc).__name__},
+            )
         if update is None:  # an empty update with the same id moves the offset past it
             return Update(update_id=_update_id(item))  # type: ignore[arg-type]
         self.insert_callback_data(update)
