@@ -9,17 +9,31 @@ before the check.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Literal
 
 from bot.core.engine import Core
 from bot.core.language import match_locale
 from bot.moderation import pins as pins_mod
-from bot.moderation.notes import check_situation, validate_note
+from bot.moderation.notes import check_situation, situation_answer, validate_note
 from bot.moderation.permissions import Actor, Need, record, require, requires
 from bot.moderation.refusals import NoteRefused
 from bot.moderation.stats import Stats, community_stats
+from bot.moderation.surface import PinSurface
 from bot.storage import CommunityNote, ModeratorAction, PinRecord, Repository
+from bot.storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+#: How pinning an answer went: ``pinned``; ``cannot_pin`` (the bot lacks the right here);
+#: ``refused`` (the platform would not pin it); ``failed`` (no answer from the platform, the
+#: pin taken back); ``not_saved`` (pinned, but the record could not be written: taken back).
+PinOutcome = Literal["pinned", "cannot_pin", "refused", "failed", "not_saved"]
+#: How unpinning went: ``removed``; ``unknown`` (no such pin of the bot's here); ``refused``
+#: (the platform would not unpin it: the pin and its record stay).
+UnpinOutcome = Literal["removed", "unknown", "refused"]
 
 
 class Moderation:
@@ -123,6 +137,71 @@ class Moderation:
             return None
         await record(self.repo, actor, chat_id, "pin.remove", f"{pin.situation} ({message_id})")
         return pin
+
+    @requires("pins")
+    async def pin(
+        self, actor: Actor, chat_id: str, situation: str, lang: str, surface: PinSurface
+    ) -> tuple[PinOutcome, str | None]:
+        """Post the guide for ``situation`` in ``lang`` (with the community's note), pin it,
+        record the pin and log it; whatever fails half-way is taken back, so no pinned guide
+        is ever left without its record (it would never be refreshed nor listed).
+
+        Returns:
+            The outcome, and the posted message's ref (None when nothing was posted).
+        """
+        if not await surface.can_pin():
+            return "cannot_pin", None
+        answer = await situation_answer(
+            self.core, self.repo, actor.platform, chat_id, situation, lang
+        )
+        ref = await surface.post(answer)
+        if ref is None:
+            return "failed", None
+        pinned = await surface.pin(ref)
+        if pinned != "pinned":
+            return pinned, ref
+        version = pins_mod.pin_version(self.core.content_version, answer.community_note)
+        try:
+            await self.repo.record_pin(
+                actor.platform, chat_id, ref, situation, answer.lang, version
+            )
+        except StorageError:
+            log.exception("pin not recorded: taking the pin back")
+            await surface.unpin(ref)
+            return "not_saved", ref
+        await record(self.repo, actor, chat_id, "pin.add", f"{situation} ({ref})")
+        log.info("answer pinned", extra={"situation": situation, "lang": answer.lang})
+        return "pinned", ref
+
+    @requires("pins")
+    async def unpin(
+        self,
+        actor: Actor,
+        chat_id: str,
+        which: Callable[[PinRecord], bool],
+        surface: PinSurface,
+    ) -> tuple[UnpinOutcome, PinRecord | None]:
+        """Unpin the bot's first pin here that ``which`` picks, then forget it (and log it).
+
+        Returns:
+            The outcome, and the pin (None when there is no such pin).
+        """
+        pin = next((p for p in await self.repo.list_pins(actor.platform, chat_id) if which(p)),
+                   None)  # fmt: skip
+        if pin is None:
+            return "unknown", None
+        if not await surface.unpin(pin.message_id):
+            return "refused", pin
+        await self.forget_pin(actor, chat_id, pin.message_id)
+        return "removed", pin
+
+    async def refresh_after_note(self, platform: str, chat_id: str, edit: pins_mod.Edit) -> None:
+        """After a note changed: the community's pinned guides under it show the new note at
+        once (an edit that fails is retried at the next refresh; nothing is raised)."""
+        try:
+            await pins_mod.refresh(self.repo, platform, self.core.content_version, edit, chat_id)
+        except Exception:
+            log.exception("refreshing the pinned answers after a note change failed")
 
     @requires("pins")
     async def refresh_pins(

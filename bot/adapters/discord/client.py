@@ -7,12 +7,10 @@ the :class:`~bot.core.answer.Answer` values it returns become embeds and compone
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any, TypeVar, cast
 
-import aiohttp
 import discord
 from cachetools import LRUCache
 from discord import app_commands
@@ -22,22 +20,18 @@ from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.firstreply import first_reply
 from bot.adapters.discord.guard import guard_json, guard_parsers
-from bot.adapters.discord.moderation import Desk, actor, pin_ref
+from bot.adapters.discord.moderation import Desk, DiscordPins, actor
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions, matching, situations
 from bot.core import tokens as core_tokens
 from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.moderation import tokens
-from bot.moderation.notes import with_community_note
-from bot.moderation.permissions import record
-from bot.moderation.pins import pin_version
 from bot.moderation.refusals import Refused
 from bot.moderation.reminders import Clock, ReminderService
 from bot.moderation.service import Moderation
 from bot.storage import Repository
 from bot.storage.cached import CachedPreferences
-from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -420,56 +414,23 @@ class SellerBot(discord.AutoShardedClient):
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        answer = await with_community_note(
-            self.assistant.repo,
-            PLATFORM,
-            str(interaction.guild_id),
-            self.core.situation(sid, pin_lang),
-        )
-        message = await self.send(interaction, answer, ephemeral=False)
-        if message is None:
+        outcome, _ref = await self.desk.moderation.pin(
+            actor(interaction), str(interaction.guild_id), sid, pin_lang,
+            DiscordPins(self.desk, interaction),
+        )  # fmt: skip
+        problems = {
+            "cannot_pin": "discord.pin.bot_permission",
+            "refused": "discord.pin.failed",
+            "failed": "discord.pin.failed",
+            "not_saved": "ui.not_saved",
+        }
+        if outcome not in problems:
             return
-        channel_id = interaction.channel_id or message.channel.id
-        problem: str | None = None
-        try:
-            await self.http.pin_message(channel_id, message.id, reason="sellerbot /pin")
-            # Recorded per server, so its moderators manage it and its note counts in the
-            # version.
-            await self.assistant.repo.record_pin(
-                PLATFORM,
-                str(interaction.guild_id),
-                pin_ref(channel_id, message.id),
-                sid,
-                pin_lang,
-                pin_version(self.core.content_version, answer.community_note),
-            )
-        except discord.HTTPException as exc:
-            log.warning("pin failed", extra={"status": exc.status, "code": exc.code})
-            problem = self.text(lang, "discord.pin.failed")
-        except aiohttp.ClientConnectionError:  # no answer: the pin may have been made
-            await self._take_back_pin(channel_id, message.id)
-            problem = self.text(lang, "discord.pin.failed")
-        except StorageError:  # pinned, but not recorded
-            await self._take_back_pin(channel_id, message.id)
-            problem = self.core.t(lang, "ui.not_saved")
-        if problem is not None:
-            await interaction.followup.send(problem, ephemeral=True, allowed_mentions=NO_MENTIONS)
-            return
-        await record(
-            self.assistant.repo,
-            actor(interaction),
-            str(interaction.guild_id),
-            "pin.add",
-            f"{sid} ({pin_ref(channel_id, message.id)})",
-        )
-        log.info("pinned", extra={"situation": sid, "lang": pin_lang})
-
-    async def _take_back_pin(self, channel_id: int, message_id: int) -> None:
-        """Unpin, best effort: no pinned guide may be left that the bot would never refresh
-        nor list (it has no record)."""
-        log.warning("pin not completed: taking it back")
-        with contextlib.suppress(discord.HTTPException, aiohttp.ClientError):
-            await self.http.unpin_message(channel_id, message_id, reason="sellerbot /pin")
+        said = self.core.t(lang, problems[outcome])
+        if interaction.response.is_done():  # the guide was posted: say so after it
+            await interaction.followup.send(said, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        else:
+            await self.notice(interaction, said)
 
     async def pin_language(
         self, interaction: discord.Interaction[Any], option: str | None, fallback: str

@@ -20,6 +20,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
+import aiohttp
 import discord
 
 from bot.adapters.discord import modembeds, views
@@ -37,6 +38,7 @@ from bot.moderation.permissions import Actor, Need
 from bot.moderation.refusals import NoteRefused, Refused
 from bot.moderation.reminders import ReminderService, format_time, reminder_text
 from bot.moderation.service import Moderation
+from bot.moderation.surface import PinResult
 from bot.moderation.texts import text as mod_text
 from bot.storage import PinRecord, Reminder, Repository
 
@@ -58,6 +60,13 @@ NOTE_INPUT = "note"
 def pin_ref(channel_id: int, message_id: int) -> str:
     """How a pinned message is recorded: ``<channel id>-<message id>``."""
     return f"{channel_id}-{message_id}"
+
+
+def split_ref(ref: str) -> tuple[int, int] | None:
+    """(channel id, message id) of a ref ``<channel id>-<message id>``; None if malformed."""
+    channel, sep, message = ref.partition("-")
+    ok = sep and channel.isdigit() and message.isdigit()
+    return (int(channel), int(message)) if ok else None
 
 
 def parse_ref(pin: PinRecord) -> tuple[int, int] | None:
@@ -306,9 +315,7 @@ class Desk:
     async def refresh_server_pins(self, server: str | None) -> None:
         """After a note changed: the server's pins under it show the new note."""
         if server is not None:
-            await pins_mod.refresh(
-                self.repo, PLATFORM, self.core.content_version, self.edit_pin, server
-            )
+            await self.moderation.refresh_after_note(PLATFORM, server, self.edit_pin)
 
     async def server_pins(self, interaction: Interaction) -> list[tuple[PinRecord, int, int]]:
         """The server's recorded pins with (channel, message)."""
@@ -344,23 +351,15 @@ class Desk:
     async def remove_pin(self, interaction: Interaction, ref: str | None) -> None:
         """Unpin one of the bot's pinned answers in this server and forget it."""
         lang = await self.bot.lang(interaction)
-        found = await self.server_pins(interaction)
         wanted = _message_ref(ref)
-        match = next((f for f in found if wanted in (f[0].message_id, str(f[2]))), None)
-        if match is None:
-            await self.reply(interaction, self.t(lang, "discord.pins.unknown"))
-            return
-        pin, channel_id, message_id = match
-        try:
-            await self.bot.http.unpin_message(channel_id, message_id, reason="sellerbot /pins")
-        except discord.NotFound:
-            pass  # deleted or unpinned by hand already: forget it all the same
-        except discord.HTTPException as exc:
-            log.warning("unpin failed", extra={"status": exc.status, "code": exc.code})
-            await self.reply(interaction, self.t(lang, "discord.pins.unpin_failed"))
-            return
-        await self.moderation.forget_pin(actor(interaction), community(interaction), pin.message_id)
-        await self.reply(interaction, mod_text(lang, "pins.forgotten"))
+        outcome, _pin = await self.moderation.unpin(
+            actor(interaction), community(interaction),
+            lambda p: wanted in (p.message_id, p.message_id.rpartition("-")[2]),
+            DiscordPins(self),
+        )  # fmt: skip
+        key = {"removed": "mod.pins.forgotten", "unknown": "discord.pins.unknown",
+               "refused": "discord.pins.unpin_failed"}[outcome]  # fmt: skip
+        await self.reply(interaction, self.t(lang, key))
 
     async def refresh_pins(self, interaction: Interaction) -> None:
         lang = await self.bot.lang(interaction)
@@ -521,3 +520,59 @@ def modal_value(interaction: Interaction, custom_id: str) -> str | None:
         if isinstance(item.get("component"), dict):
             stack.append(item["component"])
     return None
+
+
+class DiscordPins:
+    """A server's pinned guides, Discord's way (a :class:`~bot.moderation.surface.PinSurface`).
+
+    Refs are ``<channel id>-<message id>``; ``interaction`` (for a new pin) is where the guide
+    is posted, publicly, as the interaction's reply.
+    """
+
+    def __init__(self, desk: Desk, interaction: Interaction | None = None) -> None:
+        self.desk, self.interaction = desk, interaction
+        self.http = desk.bot.http
+
+    async def can_pin(self) -> bool:
+        return self.interaction is not None and self.interaction.app_permissions.pin_messages
+
+    async def post(self, answer: Answer) -> str | None:
+        assert self.interaction is not None
+        message = await self.desk.bot.send(self.interaction, answer, ephemeral=False)
+        if message is None:
+            return None
+        return pin_ref(self.interaction.channel_id or message.channel.id, message.id)
+
+    async def pin(self, ref: str) -> PinResult:
+        where = split_ref(ref)
+        if where is None:
+            return "refused"
+        try:
+            await self.http.pin_message(*where, reason="sellerbot /pin")
+        except discord.HTTPException as exc:
+            log.warning("pin failed", extra={"status": exc.status, "code": exc.code})
+            return "refused"
+        except aiohttp.ClientConnectionError:  # no answer: the pin may have been made
+            log.warning("pin not completed: taking it back")
+            await self.unpin(ref)
+            return "failed"
+        return "pinned"
+
+    async def unpin(self, ref: str) -> bool:
+        where = split_ref(ref)
+        if where is None:
+            return True  # nothing Discord could unpin: forgetting it is all there is to do
+        try:
+            await self.http.unpin_message(*where, reason="sellerbot /pins")
+        except discord.NotFound:
+            pass  # deleted or unpinned by hand already: forget it all the same
+        except discord.HTTPException as exc:
+            log.warning("unpin failed", extra={"status": exc.status, "code": exc.code})
+            return False
+        except aiohttp.ClientError:
+            log.warning("unpin got no answer")
+            return False
+        return True
+
+    async def edit(self, pin: PinRecord) -> pins_mod.EditOutcome:
+        return await self.desk.edit_pin(pin)

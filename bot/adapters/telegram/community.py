@@ -16,13 +16,12 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Bot, CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.convert import member_of, message_text, place_of, sender_of
 from bot.adapters.telegram.keyboards import AdapterAction, keyboard
-from bot.adapters.telegram.livepins import pin_editor, refresh_chat
+from bot.adapters.telegram.livepins import TelegramPins
 from bot.adapters.telegram.messages import MAX_TEXT, OutMessage, Renderer, plain
 from bot.adapters.telegram.moderation import actor_for
 from bot.adapters.telegram.sender import edit, reply
@@ -33,6 +32,7 @@ from bot.core.answer import Choice, ChoiceKind
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
 from bot.moderation.pins import plan_refresh
+from bot.moderation.service import UnpinOutcome
 from bot.moderation.texts import text as mod_text
 from bot.moderation.views import View
 from bot.storage import CommunityNote, PinRecord
@@ -113,12 +113,12 @@ class Community:
     async def _lang(self, member: Member, place: Place) -> str:
         return await self.assistant.language(member, place)
 
+    def _pins(self, bot: Bot, chat_id: str) -> TelegramPins:
+        return TelegramPins(self.assistant, self.render, bot, int(chat_id))
+
     async def _refresh_pins_quietly(self, bot: Bot, chat_id: str) -> None:
         """After a note changed, the pinned answers it shows under follow at once."""
-        try:
-            await refresh_chat(self.assistant, self.render, bot, chat_id)
-        except Exception:
-            log.exception("refreshing the pinned answers after a note change failed")
+        await self.moderation.refresh_after_note(PLATFORM, chat_id, self._pins(bot, chat_id).edit)
 
     async def _say(self, bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
         await reply(bot, message, outs)
@@ -216,38 +216,20 @@ class Community:
 
     async def _remove_pin(
         self, bot: Bot, actor: Actor, chat_id: str | None, message_id: str
-    ) -> PinRecord | bool:
-        """Unpin one of the bot's pinned answers, then forget it (and log it).
-
-        Returns:
-            The removed pin, False when the bot has no such pin here, or True when Telegram
-            would not let the bot unpin it (the pin is kept, to try again).
-        """
+    ) -> tuple[UnpinOutcome, PinRecord | None]:
+        """Unpin one of the bot's pinned answers, then forget it (:meth:`Moderation.unpin`)."""
         chat_id = self.moderation.check(actor, chat_id, "pins")
-        pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
-        pin = next((p for p in pins if p.message_id == message_id), None)
-        if pin is None:
-            return False
-        try:
-            await bot.unpin_chat_message(int(pin.chat_id), message_id=int(pin.message_id))
-        except Forbidden as exc:
-            log.warning("unpinChatMessage refused: %s", exc)
-            return True
-        except BadRequest as exc:
-            if "rights" in str(exc).lower():
-                log.warning("unpinChatMessage refused: %s", exc)
-                return True
-            # already unpinned or deleted by hand: forgetting it is all that is left to do
-            log.info("unpinChatMessage: %s", exc)
-        forgotten = await self.moderation.forget_pin(actor, chat_id, message_id)
-        return forgotten if forgotten is not None else False
+        return await self.moderation.unpin(
+            actor, chat_id, lambda p: p.message_id == message_id, self._pins(bot, chat_id)
+        )
 
-    def _removal_text(self, result: PinRecord | bool, lang: str) -> str:
-        if result is True:
+    def _removal_text(self, result: tuple[UnpinOutcome, PinRecord | None], lang: str) -> str:
+        outcome, pin = result
+        if outcome == "refused":
             return text(lang, "pin.grant")
-        if result is False:
+        if outcome == "unknown" or pin is None:
             return text(lang, "pins.unknown")
-        return text(lang, "pins.removed", title=self._title(result.situation, result.lang))
+        return text(lang, "pins.removed", title=self._title(pin.situation, pin.lang))
 
     async def refresh(self, update: Update, ctx: Context) -> None:
         """/refreshpins: edit this chat's outdated pinned answers in place."""
@@ -256,9 +238,8 @@ class Community:
         if begun is None:
             return
         message, _, place, lang, actor = begun
-        report = await self.moderation.refresh_pins(
-            actor, place.chat_id, pin_editor(self.assistant, self.render, bot)
-        )
+        chat_id = self.moderation.check(actor, place.chat_id, "pins")
+        report = await self.moderation.refresh_pins(actor, chat_id, self._pins(bot, chat_id).edit)
         done = mod_text(lang, "pins.refreshed", edited=report.edited,
                         forgotten=report.forgotten, failed=report.failed)  # fmt: skip
         await self._say(bot, message, [plain(done)])
@@ -406,12 +387,12 @@ class Community:
             outcome = await self._remove_pin(bot, actor, chat_id, token.arg)
             pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
             await _edit(bot, message, await self.pins_view(chat, lang, pins))
-            return stale if outcome is False else self._removal_text(outcome, lang)
+            return stale if outcome[0] == "unknown" else self._removal_text(outcome, lang)
         if token.arg:
             return stale  # the other operations take no argument
         if token.op == "pins-refresh":
             report = await self.moderation.refresh_pins(
-                actor, chat_id, pin_editor(self.assistant, self.render, bot)
+                actor, chat_id, self._pins(bot, chat_id).edit
             )
             pins = await self.assistant.repo.list_pins(PLATFORM, chat_id)
             await _edit(bot, message, await self.pins_view(chat, lang, pins))

@@ -230,6 +230,7 @@ class Handlers:
             await self._reply(message, [plain(text(lang, "pin.choose"), markup)], ctx)
             return
         problem = await mod.pin_answer(
+            self.moderation,
             self.assistant,
             self.render,
             ctx.bot,
@@ -435,6 +436,7 @@ class Handlers:
         if not situations.get(action.arg):
             return self.assistant.core.t(lang, "ui.stale")
         problem = await mod.pin_answer(
+            self.moderation,
             self.assistant,
             self.render,
             ctx.bot,

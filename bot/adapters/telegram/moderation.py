@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Sequence
 
-from telegram import Bot, Chat, ChatMember, ChatMemberAdministrator, Message, User
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot, Chat, ChatMember, Message, User
+from telegram.error import NetworkError, RetryAfter, TelegramError
 
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.keyboards import AdapterAction
+from bot.adapters.telegram.livepins import TelegramPins
 from bot.adapters.telegram.messages import Renderer
-from bot.adapters.telegram.sender import send
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import matching, situations
 from bot.core.answer import Choice
 from bot.core.language import match_locale
-from bot.moderation.permissions import Actor, record
-from bot.moderation.pins import pin_version
-from bot.storage.errors import StorageError
+from bot.moderation.permissions import Actor
+from bot.moderation.service import Moderation
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +40,6 @@ async def is_admin(bot: Bot, chat_id: int, user_id: int) -> bool | None:
 def sent_by_chat_admin(message: Message) -> bool:
     """An anonymous administrator posts as the group itself."""
     return message.sender_chat is not None and message.sender_chat.id == message.chat_id
-
-
-async def bot_can_pin(bot: Bot, chat_id: int) -> bool:
-    """Whether the bot is an administrator with the right to pin messages."""
-    try:
-        me = await bot.get_chat_member(chat_id, bot.id)
-    except TelegramError as exc:
-        log.warning("getChatMember (self) failed: %s", exc)
-        return False
-    if me.status == ChatMember.OWNER:
-        return True
-    return isinstance(me, ChatMemberAdministrator) and bool(me.can_pin_messages)
 
 
 def parse_args(args: Sequence[str], languages: Sequence[str]) -> tuple[str | None, str | None]:
@@ -78,6 +64,7 @@ def chooser(assistant: Assistant, lang: str) -> list[Choice]:
 
 
 async def pin_answer(
+    moderation: Moderation,
     assistant: Assistant,
     render: Renderer,
     bot: Bot,
@@ -88,59 +75,19 @@ async def pin_answer(
     ui_lang: str,
     thread_id: int | None = None,
 ) -> str | None:
-    """Post the answer, pin it and record the pin. Returns what went wrong, or None.
-
-    The caller has checked that ``member`` administers the chat.
-    """
-    if not await bot_can_pin(bot, chat.id):
-        return text(ui_lang, "pin.grant")
+    """Post the answer, pin it and record the pin (:meth:`Moderation.pin`); what went wrong,
+    in ``ui_lang``, or None. The caller has checked that ``member`` administers the chat."""
     place = Place(PLATFORM, str(chat.id))
-    answer = await assistant.situation(situation_id, member, place, lang=lang)
-    sent = await send(bot, chat.id, render(answer), thread_id=thread_id)
-    first = sent[0]
-    try:
-        await bot.pin_chat_message(chat.id, first.message_id, disable_notification=True)
-    except (BadRequest, Forbidden) as exc:
-        log.warning("pinChatMessage refused: %s", exc)
-        return text(ui_lang, "pin.grant")
-    except NetworkError as exc:
-        # No answer: the pin may have been made. Ask which message is pinned, so that no pin
-        # is left without its record (it would never be refreshed nor listed).
-        if not await _pinned(bot, chat.id, first.message_id):
-            log.warning("pinChatMessage failed: %s", exc)
-            return assistant.core.t(ui_lang, "ui.not_saved")
-    try:
-        await assistant.repo.record_pin(
-            PLATFORM,
-            str(chat.id),
-            str(first.message_id),
-            situation_id,
-            answer.lang,
-            pin_version(assistant.core.content_version, answer.community_note),
-        )
-    except StorageError:
-        log.exception("pin not recorded: taking the pin back")
-        with contextlib.suppress(TelegramError):
-            await bot.unpin_chat_message(chat.id, first.message_id)
-        return assistant.core.t(ui_lang, "ui.not_saved")
+    if lang not in assistant.core.languages:
+        lang = await assistant.language(member, place)
     actor = Actor(PLATFORM, member.user_id, is_moderator=True, can_pin=True)
-    await record(
-        assistant.repo, actor, str(chat.id), "pin.add", f"{situation_id} ({first.message_id})"
-    )
-    log.info("answer pinned", extra={"situation": situation_id, "lang": answer.lang})
+    surface = TelegramPins(assistant, render, bot, chat.id, thread_id)
+    outcome, _ = await moderation.pin(actor, str(chat.id), situation_id, lang, surface)
+    if outcome in ("cannot_pin", "refused"):
+        return text(ui_lang, "pin.grant")
+    if outcome != "pinned":
+        return assistant.core.t(ui_lang, "ui.not_saved")
     return None
-
-
-async def _pinned(bot: Bot, chat_id: int, message_id: int) -> bool:
-    """Whether ``message_id`` is the chat's most recent pin; if Telegram cannot say, the pin is
-    taken back (best effort) and this says no, so nothing is left half done."""
-    try:
-        pinned = (await bot.get_chat(chat_id)).pinned_message
-        return pinned is not None and pinned.message_id == message_id
-    except TelegramError:
-        with contextlib.suppress(TelegramError):
-            await bot.unpin_chat_message(chat_id, message_id)
-        return False
 
 
 async def actor_for(
