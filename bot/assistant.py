@@ -7,10 +7,12 @@ get back; the core itself stays pure and synchronous.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from dataclasses import replace
 from typing import NamedTuple
 
+from bot import metrics
 from bot.core import actions
 from bot.core.answer import Answer, AnswerKind
 from bot.core.engine import Core
@@ -95,6 +97,7 @@ class Assistant:
         self, text: str, member: Member, place: Place, explicit_lang: str | None = None
     ) -> Answer:
         """Answer a free-text question and record it for the moderators' statistics."""
+        started = time.perf_counter()
         text = clean(text)  # a lone surrogate would fail the reply and the statistics write
         ctx = await self.context(member, place, explicit_lang)
         reply = self.core.ask(text, ctx)
@@ -108,13 +111,14 @@ class Assistant:
             )
             if reply.route.situation is None:
                 await self.repo.record_unrouted(member.platform, place.chat_id, text, lang)
-        return await self._in_community(reply.answer, place)
+        return _measured(await self._in_community(reply.answer, place), place, started)
 
     async def press(
         self, token: str, member: Member, place: Place, answer_ref: str | None = None
     ) -> Answer:
         """Answer a button. Feedback buttons store one changeable vote per member and answer;
         "not helpful" is answered with the other answers and the decision steps."""
+        started = time.perf_counter()
         ctx = await self.context(member, place)
         answer = self.core.act(token, ctx)
         action = actions.parse(token)
@@ -132,8 +136,9 @@ class Assistant:
                 )
             except StorageError:  # never thank for a vote that was not kept
                 log.exception("vote not saved")
-                return self.core.notice(answer.lang, "ui.not_saved")
-        return await self._in_community(answer, place)
+                answer = self.core.notice(answer.lang, "ui.not_saved")
+                return _measured(answer, place, started)
+        return _measured(await self._in_community(answer, place), place, started)
 
     async def _chosen(self, member: Member, place: Place, lang: str | None) -> str:
         """The answer language: ``lang`` when it is one of ours (an explicit choice comes
@@ -201,3 +206,10 @@ class Assistant:
 
     def render(self, answer: Answer, fmt: str) -> list[str]:
         return self.core.render(answer, fmt)
+
+
+def _measured(answer: Answer, place: Place, started: float) -> Answer:
+    """Count ``answer`` and the time it took (:mod:`bot.metrics`), and return it."""
+    metrics.ANSWER_SECONDS.labels(place.platform).observe(time.perf_counter() - started)
+    metrics.ANSWERS.labels(place.platform, answer.kind, answer.situation or "", answer.lang).inc()
+    return answer

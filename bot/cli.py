@@ -263,7 +263,12 @@ def _run(verbose: int = 0) -> int:
     from bot.storage import StorageError
 
     settings = load_settings()
-    setup(_log_level(settings, verbose), settings.sellerbot_log_format, settings.secrets())
+    try:
+        role = settings.role
+    except ValueError as exc:  # a sharding setting that cannot work: one clear line
+        print(f"sellerbot: {exc}", file=sys.stderr)
+        return 2
+    setup(_log_level(settings, verbose), settings.sellerbot_log_format, settings.secrets(), role)
     from bot.runner import run
 
     try:

@@ -32,6 +32,16 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     discord_api_base_url: str | None = None
+    #: Sharding over several processes: the shards in all, and this process's ("0,1").
+    discord_shard_count: int | None = None
+    discord_shard_ids: str | None = None
+
+    #: What this process is, in every log line (e.g. "telegram-worker-2"); empty: none, or
+    #: the Discord shards it runs.
+    sellerbot_role: str | None = None
+    #: Health (/healthz) and Prometheus metrics (/metrics) over HTTP; empty: off.
+    sellerbot_metrics_port: int | None = None
+    sellerbot_metrics_listen: str = "127.0.0.1"
 
     def secrets(self) -> list[str]:
         """Every configured secret's value (kept out of the logs)."""
@@ -42,6 +52,36 @@ class Settings(BaseSettings):
             self.discord_token,
         )
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+    @property
+    def shard_ids(self) -> list[int] | None:
+        """This process's Discord shards, or None for all of them.
+
+        Raises:
+            ValueError: For ids that are not numbers or not below ``DISCORD_SHARD_COUNT``.
+        """
+        if not self.discord_shard_ids:
+            return None
+        try:
+            ids = sorted({int(part) for part in self.discord_shard_ids.split(",") if part.strip()})
+        except ValueError:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS must be numbers like 0,1; got {self.discord_shard_ids!r}"
+            ) from None
+        count = self.discord_shard_count
+        if count is None or not ids or ids[0] < 0 or ids[-1] >= count:
+            raise ValueError(
+                "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, and each id from 0 to the count - 1"
+            )
+        return ids
+
+    @property
+    def role(self) -> str | None:
+        """What this process is, for the logs: the setting, else its Discord shards."""
+        if self.sellerbot_role:
+            return self.sellerbot_role
+        ids = self.shard_ids
+        return f"discord-shards-{'-'.join(map(str, ids))}" if ids else None
 
     @property
     def database_url(self) -> str:

@@ -29,14 +29,32 @@ class TextFormatter(logging.Formatter):
         return base + ("  " + " ".join(f"{k}={v}" for k, v in extra.items()) if extra else "")
 
 
+class WithRole(logging.Filter):
+    """Adds the process's role (``telegram-worker-2``, ``discord-shards-0-1``) to each line."""
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.role = self.role
+        return True
+
+
 def setup(
-    level: str | None = "INFO", fmt: str = "text", secrets: Iterable[str | None] = ()
+    level: str | None = "INFO",
+    fmt: str = "text",
+    secrets: Iterable[str | None] = (),
+    role: str | None = None,
 ) -> None:
     """Log to stderr at ``level`` (INFO when None), as text or JSON lines; ``secrets`` (and
-    anything shaped like a platform token) never appear (see :mod:`bot.redaction`)."""
+    anything shaped like a platform token) never appear (see :mod:`bot.redaction`); ``role``,
+    when given, is in every line (several processes, one log collector)."""
     level = level or "INFO"
     handler = logging.StreamHandler()
     handler.addFilter(RedactSecrets(secrets))
+    if role:
+        handler.addFilter(WithRole(role))
     text = TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler.setFormatter(JsonFormatter() if fmt == "json" else text)
     root = logging.getLogger()

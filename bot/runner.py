@@ -7,6 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any, cast
 
+from bot import metrics
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.core.engine import default_core
@@ -75,7 +76,19 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
     }
     stopper: asyncio.Task[Any] = asyncio.create_task(stop.wait())
     failed = False
+    served = None
     try:
+        if settings.sellerbot_metrics_port is not None:
+            try:
+                served = await metrics.serve(
+                    settings.sellerbot_metrics_listen,
+                    settings.sellerbot_metrics_port,
+                    lambda: {name: not task.done() for task, name in tasks.items()},
+                    settings.role,
+                )
+            except OSError as exc:  # the port is taken or not ours to use
+                log.error("cannot serve the metrics: %s", exc)
+                return 1
         done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             if task is not stopper and task.exception() is not None:
@@ -90,4 +103,6 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
                 task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         stopper.cancel()
+        if served is not None:
+            await served.cleanup()
     return 1 if failed else 0

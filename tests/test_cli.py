@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -337,3 +338,30 @@ def test_an_unsalted_deployment_keeps_its_hashes_and_is_warned(tmp_path: Path) -
     assert "without a salt" in proc.stderr
     assert catalogs.load().gettext("id", "ui.console.bye") in proc.stdout  # still found
     assert not (tmp_path / "data" / "hash-salt").exists()  # its hashes stay valid
+
+
+@pytest.mark.parametrize(("count", "ids"), [(None, "0"), ("2", "2"), ("2", "one"), ("2", "-1")])
+def test_shard_settings_that_cannot_work_are_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    count: str | None,
+    ids: str,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "x" * 24 + "." + "y" * 6 + "." + "z" * 27)
+    monkeypatch.setenv("DISCORD_SHARD_IDS", ids)
+    if count is not None:
+        monkeypatch.setenv("DISCORD_SHARD_COUNT", count)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("sellerbot: DISCORD_SHARD_IDS") and "\n" not in err
+
+
+def test_every_log_line_names_the_process_role(
+    logs_as_run: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    logs_as_run("INFO", "json", role="telegram-worker-2")
+    logging.getLogger("bot.test").info("answered", extra={"situation": "seller-cancel"})
+    line = json.loads(capfd.readouterr().err.strip().splitlines()[-1])
+    assert line["role"] == "telegram-worker-2" and line["situation"] == "seller-cancel"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot import metrics
 from bot.core import situations
 from bot.moderation.refusals import ReminderRefused
 from bot.moderation.texts import text
@@ -244,6 +245,7 @@ class ReminderService:
         async with self._lock:
             now = self.clock.now()
             due = await self.repo.due_reminders(now, self.platform, limit=self.batch)
+            metrics.REMINDERS_DUE.set(len(due))
             sent = late_n = dropped = retrying = failed = 0
             for r in due:
                 if now >= r.deadline_at:
@@ -259,6 +261,7 @@ class ReminderService:
                     ok = False
                 if ok:
                     await self.repo.mark_reminder_sent(r.id, now)
+                    metrics.REMINDERS_SENT.labels(late=str(late).lower()).inc()
                     sent += 1
                     late_n += int(late)
                     continue

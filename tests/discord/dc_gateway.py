@@ -25,6 +25,8 @@ class GatewayStandIn(StandIn):
         self.socket: web.WebSocketResponse | None = None
         self.ready = asyncio.Event()
         self.identified = 0
+        #: The ``shard`` each IDENTIFY asked for ([id, count]), in order.
+        self.shards: list[list[int]] = []
         self._seq = 0
 
     async def dispatch(self, event: str, data: Any) -> None:
@@ -45,7 +47,7 @@ class GatewayStandIn(StandIn):
                     "total": 1000,
                     "remaining": 1000,
                     "reset_after": 0,
-                    "max_concurrency": 1,
+                    "max_concurrency": 16,  # shards identify at once: no 5 s waits
                 },
             }
             # discord.py reads JSON only under exactly "application/json" (no charset)
@@ -61,11 +63,14 @@ class GatewayStandIn(StandIn):
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
                 continue
-            op = json.loads(msg.data).get("op")
+            frame = json.loads(msg.data)
+            op = frame.get("op")
             if op == 1:  # heartbeat
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:  # identify
                 self.identified += 1
+                shard = (frame.get("d") or {}).get("shard") or [0, 1]
+                self.shards.append(shard)
                 self.socket = ws
                 self._seq = 0
                 await self.dispatch(
@@ -76,7 +81,7 @@ class GatewayStandIn(StandIn):
                         "guilds": [],
                         "session_id": "stand-in",
                         "resume_gateway_url": f"ws{self.url.removeprefix('http')}/gateway",
-                        "shard": [0, 1],
+                        "shard": shard,
                         "application": {"id": str(APP_ID), "flags": 0},
                     },
                 )

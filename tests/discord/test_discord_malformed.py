@@ -221,3 +221,44 @@ async def test_a_gateway_frame_with_a_lone_surrogate_costs_that_frame_not_the_cl
         await asyncio.gather(running, return_exceptions=True)
         discord.http.Route.BASE = old
         await server.stop()
+
+
+async def test_a_process_runs_only_its_own_shards(
+    assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: this process identifies as shards 1 and 3
+    of 4 (another process runs 0 and 2), each with its own gateway session."""
+    import asyncio
+
+    import discord
+    import yarl
+    from dc_gateway import GatewayStandIn
+
+    from bot.adapters.discord.run import run_discord
+    from bot.config import load_settings
+
+    server = GatewayStandIn()
+    await server.start()
+    old = discord.http.Route.BASE
+    # With a fixed shard count discord.py connects to Discord's own gateway address.
+    gateway = yarl.URL(f"ws{server.url.removeprefix('http')}/gateway")
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway)
+    settings = load_settings(
+        discord_token="x" * 24 + "." + "y" * 6 + "." + "z" * 27,
+        discord_api_base_url=server.url,
+        discord_shard_count=4,
+        discord_shard_ids="3,1",
+    )
+    running = asyncio.create_task(run_discord(assistant, settings))
+    try:
+        for _ in range(250):
+            if len(server.shards) >= 2 or running.done():
+                break
+            await asyncio.sleep(0.02)
+        assert not running.done(), running.exception()
+        assert sorted(server.shards) == [[1, 4], [3, 4]]
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await server.stop()
+        discord.http.Route.BASE = old

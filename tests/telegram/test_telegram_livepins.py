@@ -88,7 +88,7 @@ async def test_a_content_change_edits_exactly_the_bots_outdated_pins(
 async def test_start_up_refreshes_the_pins(
     standin: BotApiStandIn, repo: Any, assistant: Assistant, reminders: Any
 ) -> None:
-    """serve() edits outdated pins after initialize, before taking updates."""
+    """serve() edits outdated pins at start-up, in the background while it takes updates."""
     standin.messages[(SUPERGROUP, 77)] = {
         "message_id": 77,
         "text": "old",
@@ -109,7 +109,7 @@ async def test_start_up_refreshes_the_pins(
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop))
     for _ in range(500):
-        if standin.calls_to("getUpdates"):
+        if standin.calls_to("editMessageText"):
             break
         await asyncio.sleep(0.01)
     stop.set()

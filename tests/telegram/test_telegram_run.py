@@ -332,3 +332,25 @@ async def test_a_stop_does_not_wait_for_answers_held_back(
     await asyncio.wait_for(task, 10)
     assert asyncio.get_running_loop().time() - started < 2.0
     assert "still under way" in caplog.text
+
+
+async def test_the_start_up_pin_refresh_never_delays_answering(
+    standin: BotApiStandIn, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many outdated pinned answers take a while to edit under the flood limits: members are
+    answered meanwhile, and a stop does not wait for the refresh."""
+    from bot.adapters.telegram import run as run_module
+
+    refreshing = asyncio.Event()
+
+    async def slow_refresh(app: Any) -> None:
+        refreshing.set()
+        await asyncio.sleep(3600)
+
+    monkeypatch.setattr(run_module, "_refresh_pins", slow_refresh)
+    _app, stop, task = await polling(standin, assistant, rate=1e6)
+    await asyncio.wait_for(refreshing.wait(), 10)
+    standin.push_update(payload("private_text", update_id=9100, user_id=30_001))
+    await until(lambda: standin.sent(), timeout=10)
+    stop.set()
+    await asyncio.wait_for(task, 5)

@@ -16,6 +16,7 @@ from cachetools import LRUCache
 from discord import app_commands
 from discord.utils import MISSING
 
+from bot import metrics
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.firstreply import first_reply
@@ -136,7 +137,9 @@ class SellerBot(discord.AutoShardedClient):
         await self.preferences.flush()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
-        """Modal submits: answered from their custom_id, so no modal is kept in memory."""
+        """Every interaction is counted; modal submits are answered here, from their custom_id,
+        so no modal is kept in memory."""
+        metrics.UPDATES.labels(PLATFORM).inc()
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data = cast(dict[str, Any], interaction.data or {})
@@ -467,4 +470,5 @@ class SellerBot(discord.AutoShardedClient):
             # A command registered once and since removed, or a name we never had.
             log.warning("unknown command", extra={"command": error.name[:100]})
             return
+        metrics.ERRORS.labels(PLATFORM).inc()
         log.error("command failed", exc_info=error, extra={"command": command})

@@ -45,7 +45,12 @@ def _token(settings: Settings) -> str:
 async def run_discord(assistant: Assistant, settings: Settings) -> None:
     """Log in and serve interactions until the process is stopped."""
     use_api_base(settings.discord_api_base_url)
-    bot = SellerBot(assistant)
+    shards = settings.shard_ids
+    if shards:  # this process runs some of the shards; others run the rest
+        bot = SellerBot(assistant, shard_count=settings.discord_shard_count, shard_ids=shards)
+        log.info("discord: shards %s of %s", shards, settings.discord_shard_count)
+    else:
+        bot = SellerBot(assistant)
     async with bot:
         await bot.start(_token(settings))
 

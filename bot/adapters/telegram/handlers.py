@@ -18,6 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import metrics
 from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram import moderation as mod
 from bot.adapters.telegram.community import Community, refusal_text
@@ -526,6 +527,7 @@ class Handlers:
             await reply(ctx.bot, message, [plain(refusal_text(ctx.error, lang))])
             return
         update_id = update.update_id if isinstance(update, Update) else None
+        metrics.ERRORS.labels(PLATFORM).inc()
         log.error("update %s failed", update_id, exc_info=ctx.error)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot import metrics
 from bot.adapters.telegram import wellformed
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        metrics.UPDATES.labels("telegram").inc()
         if isinstance(update, Update):
             found = wellformed.problem(update)
             if found:

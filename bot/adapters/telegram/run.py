@@ -70,21 +70,23 @@ async def serve(
 ) -> None:
     """Run an Application until ``stop`` is set (or this task is cancelled), then shut down.
 
-    After initializing: the command lists are registered, outdated pinned answers are edited
-    in place, and the reminder service starts (its first run sends what fell due while the
-    bot was down, marked late). Shutting down stops the reminders and fetching first, then
+    After initializing: the command lists are registered, the reminder service starts (its
+    first run sends what fell due while the bot was down, marked late), members are answered,
+    and meanwhile, in the background, outdated pinned answers are edited in place (paced by
+    the rate limiter, never delaying an answer). Shutting down stops the reminders and
+    fetching first, then
     lets the updates already fetched finish (so no vote is lost), for at most
     :data:`DRAIN_SECONDS`, then closes the HTTP client.
     """
     if not await _initialize(app, stop, retry_delay):
         return
     reminders = handlers_of(app).reminders.service
+    refreshing: asyncio.Task[None] | None = None
     try:
         try:
             await sync_commands(app.bot, settings.sellerbot_default_lang)
         except TelegramError as exc:
             log.warning("could not register the command lists: %s", exc)
-        await _refresh_pins(app)
         reminders.start(reminder_sender(app.bot))
         await app.start()
         assert app.updater is not None
@@ -102,9 +104,13 @@ async def serve(
         else:
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("telegram: polling")
+        refreshing = asyncio.create_task(_refresh_pins(app), name="sellerbot-pins")
         await stop.wait()
     finally:
         log.info("telegram: shutting down")
+        if refreshing is not None and not refreshing.done():
+            refreshing.cancel()
+            await asyncio.gather(refreshing, return_exceptions=True)
         await reminders.stop()
         if app.updater is not None and app.updater.running:
             await app.updater.stop()
