@@ -16,10 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
-from collections import OrderedDict
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
+
+from cachetools import TTLCache
 
 from bot.core import situations
 from bot.storage import CommunitySettings, Repository
@@ -27,30 +27,7 @@ from bot.storage.values import utc_or_now
 
 log = logging.getLogger(__name__)
 
-K = TypeVar("K")
-V = TypeVar("V")
 _MISSING = object()
-
-
-class _TTLCache(Generic[K, V]):
-    def __init__(self, ttl: float, size: int) -> None:
-        self.ttl, self.size = ttl, size
-        self._data: OrderedDict[K, tuple[float, V]] = OrderedDict()
-
-    def get(self, key: K) -> V | object:
-        found = self._data.get(key)
-        if found is None or found[0] < time.monotonic():
-            return _MISSING
-        return found[1]
-
-    def put(self, key: K, value: V) -> None:
-        self._data[key] = (time.monotonic() + self.ttl, value)
-        self._data.move_to_end(key)
-        if len(self._data) > self.size:
-            self._data.popitem(last=False)
-
-    def drop(self, key: K) -> None:
-        self._data.pop(key, None)
 
 
 class CachedPreferences:
@@ -66,11 +43,11 @@ class CachedPreferences:
         self, repo: Repository, ttl: float = 15.0, size: int = 50_000, batch_delay: float = 0.25
     ) -> None:
         self._repo = repo
-        self._members: _TTLCache[tuple[str, str], str | None] = _TTLCache(ttl, size)
-        self._communities: _TTLCache[tuple[str, str], CommunitySettings | None] = _TTLCache(
-            ttl, size
+        self._members: TTLCache[tuple[str, str], str | None] = TTLCache(size, ttl)
+        self._communities: TTLCache[tuple[str, str], CommunitySettings | None] = TTLCache(
+            size, ttl
         )
-        self._notes: _TTLCache[tuple[str, str, str], str | None] = _TTLCache(ttl, size)
+        self._notes: TTLCache[tuple[str, str, str], str | None] = TTLCache(size, ttl)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._drainer: asyncio.Task[None] | None = None
         self._batch_delay = batch_delay
@@ -81,44 +58,44 @@ class CachedPreferences:
 
     async def get_member_language(self, platform: str, user_id: str) -> str | None:
         key = (platform, user_id)
-        found = self._members.get(key)
+        found = self._members.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
         value = await self._repo.get_member_language(platform, user_id)
-        self._members.put(key, value)
+        self._members[key] = value
         return value
 
     async def set_member_language(self, platform: str, user_id: str, lang: str | None) -> None:
-        self._members.drop((platform, user_id))
+        self._members.pop((platform, user_id), None)
         await self._repo.set_member_language(platform, user_id, lang)
 
     async def get_community(self, platform: str, chat_id: str) -> CommunitySettings | None:
         key = (platform, chat_id)
-        found = self._communities.get(key)
+        found = self._communities.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
         value = await self._repo.get_community(platform, chat_id)
-        self._communities.put(key, value)
+        self._communities[key] = value
         return value
 
     async def set_community_language(self, platform: str, chat_id: str, lang: str | None) -> None:
-        self._communities.drop((platform, chat_id))
+        self._communities.pop((platform, chat_id), None)
         await self._repo.set_community_language(platform, chat_id, lang)
 
     async def move_community(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
         for chat_id in (old_chat_id, new_chat_id):
-            self._communities.drop((platform, chat_id))
+            self._communities.pop((platform, chat_id), None)
             for sid in situations.BY_ID:
-                self._notes.drop((platform, chat_id, sid))
+                self._notes.pop((platform, chat_id, sid), None)
         return await self._repo.move_community(platform, old_chat_id, new_chat_id)
 
     async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
         key = (platform, chat_id, situation)
-        found = self._notes.get(key)
+        found = self._notes.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
         value = await self._repo.get_note(platform, chat_id, situation)
-        self._notes.put(key, value)
+        self._notes[key] = value
         return value
 
     async def set_note(
@@ -130,11 +107,11 @@ class CachedPreferences:
         author_id: str,
         at: datetime | None = None,
     ) -> None:
-        self._notes.drop((platform, chat_id, situation))
+        self._notes.pop((platform, chat_id, situation), None)
         await self._repo.set_note(platform, chat_id, situation, text, author_id, at)
 
     async def delete_note(self, platform: str, chat_id: str, situation: str) -> bool:
-        self._notes.drop((platform, chat_id, situation))
+        self._notes.pop((platform, chat_id, situation), None)
         return await self._repo.delete_note(platform, chat_id, situation)
 
     # -- statistics, written in batches in the background -----------------------------------

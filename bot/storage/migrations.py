@@ -1,192 +1,49 @@
-"""Versioned schema migrations for the SQLite backend.
+"""Versioned schema migrations, with Alembic, for every engine.
 
-The schema version of a database file is kept in ``PRAGMA user_version`` (0 for a new file).
-:data:`MIGRATIONS` is append-only: never edit a released migration, add a new one instead.
-Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together with the version bump,
-so a failure leaves the file at the previous version, and several processes opening the same
-new file at once apply each migration exactly once.
+The scripts live in ``bot/storage/revisions`` (revision ``vN`` is schema version N) and run
+programmatically: no ``alembic.ini`` is needed. The whole upgrade runs in one transaction that
+first takes the database's write lock (``BEGIN IMMEDIATE`` on SQLite, an advisory lock on
+PostgreSQL; both engines have transactional DDL), so a failure leaves the database as it was
+and several processes opening the same new database at once apply each step exactly once.
+
+SQLite files written before Alembic record their version only in ``PRAGMA user_version``;
+they are stamped with the matching revision, then upgraded. The scripts keep
+``user_version`` in step on SQLite, so older bots still refuse newer files.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any
 
-import aiosqlite
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.storage.errors import StorageError
 
 logger = logging.getLogger(__name__)
 
-
-class Migration(NamedTuple):
-    """One schema step: ``(version, description, sql)``."""
-
-    version: int
-    description: str
-    sql: str
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "member preferences, community settings, feedback",
-        """
-        CREATE TABLE member_prefs (
-            platform   TEXT NOT NULL,
-            user_hash  TEXT NOT NULL,
-            lang       TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (platform, user_hash)
-        );
-        CREATE TABLE community_settings (
-            platform     TEXT NOT NULL,
-            chat_id      TEXT NOT NULL,
-            default_lang TEXT,
-            updated_at   TEXT NOT NULL,
-            PRIMARY KEY (platform, chat_id)
-        );
-        CREATE TABLE feedback (
-            id         INTEGER PRIMARY KEY,
-            platform   TEXT NOT NULL,
-            user_hash  TEXT NOT NULL,
-            answer_ref TEXT NOT NULL,
-            situation  TEXT NOT NULL,
-            lang       TEXT NOT NULL,
-            helpful    INTEGER NOT NULL CHECK (helpful IN (0, 1)),
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            UNIQUE (platform, user_hash, answer_ref)
-        );
-        """,
-    ),
-    Migration(
-        2,
-        "questions, unrouted texts, pins; chat id on feedback",
-        """
-        CREATE TABLE questions (
-            id        INTEGER PRIMARY KEY,
-            platform  TEXT NOT NULL,
-            chat_id   TEXT,
-            situation TEXT,
-            lang      TEXT NOT NULL,
-            asked_at  TEXT NOT NULL
-        );
-        CREATE INDEX questions_by_time ON questions (asked_at);
-        CREATE INDEX questions_by_chat ON questions (platform, chat_id, asked_at);
-
-        CREATE TABLE unrouted (
-            id         INTEGER PRIMARY KEY,
-            platform   TEXT NOT NULL,
-            chat_id    TEXT,
-            text       TEXT NOT NULL,
-            normalised TEXT NOT NULL,
-            lang       TEXT NOT NULL,
-            asked_at   TEXT NOT NULL
-        );
-        CREATE INDEX unrouted_by_time ON unrouted (asked_at);
-        CREATE INDEX unrouted_by_chat ON unrouted (platform, chat_id, asked_at);
-
-        CREATE TABLE pins (
-            platform        TEXT NOT NULL,
-            chat_id         TEXT NOT NULL,
-            message_id      TEXT NOT NULL,
-            situation       TEXT NOT NULL,
-            lang            TEXT NOT NULL,
-            content_version TEXT NOT NULL,
-            pinned_at       TEXT NOT NULL,
-            updated_at      TEXT NOT NULL,
-            PRIMARY KEY (platform, chat_id, message_id)
-        );
-
-        ALTER TABLE feedback ADD COLUMN chat_id TEXT;
-        CREATE INDEX feedback_by_chat ON feedback (platform, chat_id, updated_at);
-        CREATE INDEX feedback_by_situation ON feedback (situation, lang);
-        """,
-    ),
-    Migration(
-        3,
-        "community notes, deadline reminders, moderator action log",
-        """
-        CREATE TABLE community_notes (
-            platform    TEXT NOT NULL,
-            chat_id     TEXT NOT NULL,
-            situation   TEXT NOT NULL,
-            text        TEXT NOT NULL,
-            author_hash TEXT NOT NULL,
-            created_at  TEXT NOT NULL,
-            updated_at  TEXT NOT NULL,
-            PRIMARY KEY (platform, chat_id, situation)
-        );
-
-        CREATE TABLE reminders (
-            id           INTEGER PRIMARY KEY,
-            platform     TEXT NOT NULL,
-            user_id      TEXT NOT NULL,
-            chat_id      TEXT,
-            situation    TEXT NOT NULL,
-            lang         TEXT NOT NULL,
-            requested_at TEXT NOT NULL,
-            remind_at    TEXT NOT NULL,
-            deadline_at  TEXT NOT NULL,
-            status       TEXT NOT NULL DEFAULT 'pending'
-                         CHECK (status IN ('pending', 'sent', 'dropped', 'failed', 'cancelled')),
-            attempts     INTEGER NOT NULL DEFAULT 0,
-            done_at      TEXT
-        );
-        CREATE INDEX reminders_due ON reminders (status, remind_at);
-        CREATE INDEX reminders_by_member ON reminders (platform, user_id, status);
-
-        CREATE TABLE moderator_actions (
-            id       INTEGER PRIMARY KEY,
-            platform TEXT NOT NULL,
-            chat_id  TEXT NOT NULL,
-            actor_id TEXT NOT NULL,
-            action   TEXT NOT NULL,
-            detail   TEXT NOT NULL,
-            at       TEXT NOT NULL
-        );
-        CREATE INDEX moderator_actions_by_chat ON moderator_actions (platform, chat_id, at);
-        """,
-    ),
-)
-
+#: The folder of the migration scripts.
+REVISIONS = Path(__file__).with_name("revisions")
 #: The schema version this code writes.
-LATEST_VERSION: int = MIGRATIONS[-1].version
+LATEST_VERSION: int = 3
+#: pg_advisory_xact_lock key taken while migrating ("sellerbt" in ASCII).
+_PG_LOCK = 0x73656C6C65726274
 
 
-def split_statements(script: str) -> list[str]:
-    """Split an SQL script into complete statements (``;`` inside strings is respected).
-
-    Args:
-        script: One or more SQL statements.
-
-    Returns:
-        The statements, stripped, without empty ones.
-
-    Raises:
-        StorageError: If the script ends with an incomplete statement.
-    """
-    statements: list[str] = []
-    pending = ""
-    for piece in script.split(";"):
-        pending += piece + ";"
-        if sqlite3.complete_statement(pending):
-            statement = pending.strip()
-            if statement != ";":
-                statements.append(statement)
-            pending = ""
-    if pending.rstrip(";").strip():
-        raise StorageError(f"incomplete SQL statement in migration: {pending.strip()[:80]!r}")
-    return statements
+def _script() -> ScriptDirectory:
+    folder = str(REVISIONS)
+    return ScriptDirectory(folder, version_locations=[folder])
 
 
-async def get_user_version(conn: aiosqlite.Connection) -> int:
-    """Return the schema version recorded in the database (``PRAGMA user_version``)."""
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row is not None else 0
+def _version_of(revision: str) -> int:
+    if revision.startswith("v") and revision[1:].isdigit():
+        return int(revision[1:])
+    return LATEST_VERSION + 1  # not one of ours: written by a newer bot
 
 
 def check_not_newer(version: int, where: str) -> None:
@@ -200,20 +57,51 @@ def check_not_newer(version: int, where: str) -> None:
         raise StorageError(
             f"database {where} has schema version {version}, but this version of the bot only "
             f"knows versions up to {LATEST_VERSION}; it was written by a newer bot. Upgrade the "
-            "bot or use another database file. The file was left untouched."
+            "bot or use another database. The database was left untouched."
         )
 
 
-async def apply_migrations(
-    conn: aiosqlite.Connection, target: int | None = None, *, where: str = "(database)"
-) -> int:
-    """Bring the schema up to ``target`` (default: the latest), one transaction per step.
+def read_version(conn: Connection) -> int:
+    """The schema version of the database ``conn`` is on (0 when it has none yet)."""
+    heads = MigrationContext.configure(conn).get_current_heads()
+    if heads:
+        return max(_version_of(h) for h in heads)
+    if conn.dialect.name == "sqlite":
+        return int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+    return 0
 
-    The connection must be in autocommit mode (``isolation_level=None``) and not inside a
-    transaction.
+
+async def current_version(conn: AsyncConnection) -> int:
+    """The schema version of the database ``conn`` is on (0 when it has none yet)."""
+    return await conn.run_sync(read_version)
+
+
+def _upgrade(conn: Connection, goal: int, where: str) -> tuple[int, int]:
+    current = read_version(conn)
+    check_not_newer(current, where)
+    script = _script()
+
+    def steps(rev: Any, context: Any) -> Any:
+        return script._upgrade_revs(f"v{goal}", rev)
+
+    context = MigrationContext.configure(conn, opts={"fn": steps})
+    if current and not context.get_current_heads():
+        context.stamp(script, f"v{current}")  # a SQLite file from before Alembic
+    if current >= goal:
+        return current, current
+    with Operations.context(context):
+        context.run_migrations()
+    return current, goal
+
+
+async def apply_migrations(
+    conn: AsyncConnection, target: int | None = None, *, where: str = "(database)"
+) -> int:
+    """Bring the schema up to ``target`` (default: the latest), in one locked transaction.
 
     Args:
-        conn: An open aiosqlite connection.
+        conn: On SQLite, a connection in autocommit mode (the transaction is begun here); on
+            PostgreSQL, a connection not in a transaction.
         target: Version to stop at; None means :data:`LATEST_VERSION`.
         where: Names the database in log lines and errors.
 
@@ -226,30 +114,27 @@ async def apply_migrations(
     goal = LATEST_VERSION if target is None else target
     if goal < 0 or goal > LATEST_VERSION:
         raise StorageError(f"unknown schema version {goal}; known: 0 to {LATEST_VERSION}")
-    current = await get_user_version(conn)
-    check_not_newer(current, where)
-    for migration in MIGRATIONS:
-        if migration.version <= current or migration.version > goal:
-            continue
-        await conn.execute("BEGIN IMMEDIATE")
+    if conn.dialect.name == "sqlite":
+        await conn.exec_driver_sql("BEGIN IMMEDIATE")
         try:
-            # Another process may have migrated while we waited for the write lock.
-            current = await get_user_version(conn)
-            check_not_newer(current, where)
-            if migration.version <= current:
-                await conn.rollback()
-                continue
-            for statement in split_statements(migration.sql):
-                await conn.execute(statement)
-            # PRAGMA takes no parameters; the version is an int from this module.
-            await conn.execute(f"PRAGMA user_version = {int(migration.version)}")
-            await conn.commit()
+            before, after = await conn.run_sync(_upgrade, goal, where)
+            await conn.exec_driver_sql("COMMIT")
         except BaseException:
-            if conn.in_transaction:
-                await conn.rollback()
+            raw = await conn.get_raw_connection()
+            if getattr(raw.driver_connection, "in_transaction", False):
+                await conn.exec_driver_sql("ROLLBACK")
             raise
-        current = migration.version
+    else:
+        async with conn.begin():
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            before, after = await conn.run_sync(_upgrade, goal, where)
+    script = _script()
+    for version in range(before + 1, after + 1):
+        revision = script.get_revision(f"v{version}")
         logger.info(
-            "Migrated %s to schema version %d: %s", where, migration.version, migration.description
+            "Migrated %s to schema version %d: %s",
+            where,
+            version,
+            revision.doc if revision else "",
         )
-    return current
+    return after

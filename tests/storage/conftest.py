@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from pg import PostgresServer
 
 from bot.storage import SqliteRepository
 
 SALT = "test-pepper"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (fails, never skips, when missing)."""
+    with PostgresServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 import pytest
+from legacy_migrations import apply_migrations
 
 from bot.storage import FeedbackSummary, SqliteRepository, StorageError, migrations
-from bot.storage.migrations import LATEST_VERSION, MIGRATIONS, Migration, apply_migrations
+from bot.storage.migrations import LATEST_VERSION
 from bot.storage.values import hash_member_id
+
+LEGACY_FILE = Path(__file__).parent / "data" / "sellerbot-v3.db"
 
 SALT = "old-salt"
 
@@ -25,21 +30,11 @@ def _tables(path: Path) -> set[str]:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
-def test_migrations_are_ordered_and_at_least_two():
-    versions = [m.version for m in MIGRATIONS]
-    assert versions == list(range(1, len(versions) + 1))
-    assert LATEST_VERSION == versions[-1] >= 2
-    assert all(m.description and m.sql.strip() for m in MIGRATIONS)
-
-
-def test_split_statements_respects_strings_and_blank_pieces():
-    script = "CREATE TABLE t (x TEXT DEFAULT 'a;b');\n\n;INSERT INTO t VALUES ('c;d');  "
-    assert migrations.split_statements(script) == [
-        "CREATE TABLE t (x TEXT DEFAULT 'a;b');",
-        "INSERT INTO t VALUES ('c;d');",
-    ]
-    with pytest.raises(StorageError, match="incomplete"):
-        migrations.split_statements("CREATE TABLE t (x TEXT DEFAULT 'open")
+def test_revisions_are_ordered_and_at_least_two():
+    script = migrations._script()
+    chain = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert chain == [f"v{n}" for n in range(1, LATEST_VERSION + 1)]
+    assert LATEST_VERSION >= 2
 
 
 async def test_fresh_file_gets_latest_schema_and_pragmas(db_path: Path):
@@ -139,22 +134,26 @@ async def test_newer_file_is_refused_and_left_untouched(tmp_path: Path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
-    async with aiosqlite.connect(path, isolation_level=None) as conn:
-        with pytest.raises(StorageError, match="newer"):
-            await apply_migrations(conn)
-
 
 async def test_failing_migration_rolls_back_its_whole_step(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     async with await SqliteRepository.open(db_path) as repo:
         await repo.record_question("console", None, None, "en")
 
-    broken = Migration(
-        LATEST_VERSION + 1, "broken", "CREATE TABLE half_done (x); ALTER TABLE nowhere ADD y;"
+    revisions = tmp_path / "revisions"
+    shutil.copytree(migrations.REVISIONS, revisions)
+    (revisions / f"v{LATEST_VERSION + 1}_broken.py").write_text(
+        f"""revision = "v{LATEST_VERSION + 1}"
+down_revision = "v{LATEST_VERSION}"
+from alembic import op
+def upgrade():
+    op.execute("CREATE TABLE half_done (x)")
+    op.execute("ALTER TABLE nowhere ADD y")
+"""
     )
-    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
-    monkeypatch.setattr(migrations, "LATEST_VERSION", broken.version)
+    monkeypatch.setattr(migrations, "REVISIONS", revisions)
+    monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
     with pytest.raises(StorageError, match="nowhere"):
         await SqliteRepository.open(db_path)
     assert _user_version(db_path) == LATEST_VERSION
@@ -165,10 +164,47 @@ async def test_failing_migration_rolls_back_its_whole_step(
         assert await repo.question_counts() == [(None, "en", 1)]
 
 
-async def test_unknown_target_version_is_refused(tmp_path: Path):
-    async with aiosqlite.connect(tmp_path / "x.db", isolation_level=None) as conn:
+async def test_a_file_made_before_alembic_upgrades_in_place_with_every_row(tmp_path: Path):
+    """tests/storage/data/sellerbot-v3.db was written by the aiosqlite repository (schema 3,
+    PRAGMA user_version only, salt "legacy-salt"): every row is found after the upgrade."""
+    path = tmp_path / "copy.db"
+    shutil.copy(LEGACY_FILE, path)
+    with sqlite3.connect(path) as conn:
+        before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in
+                  sorted(_tables(path))}  # fmt: skip
+    async with await SqliteRepository.open(path, salt="legacy-salt") as repo:
+        assert await repo.get_member_language("telegram", "42") == "id"
+        assert await repo.get_member_language("discord", "7") == "nl"
+        community = await repo.get_community("telegram", "-100")
+        assert community is not None and community.default_lang == "id"
+        assert await repo.question_counts("telegram") == [("seller-cancel", "id", 5)]
+        assert await repo.feedback_summary() == [
+            FeedbackSummary("completion-rate", "nl", 0, 1),
+            FeedbackSummary("seller-cancel", "id", 1, 0),
+        ]
+        [pin] = await repo.list_pins("discord")
+        assert (pin.message_id, pin.content_version) == ("m1", "v1")
+        assert await repo.get_note("telegram", "-100", "seller-cancel") == "Ask the mods first ✓"
+        [pending] = await repo.list_reminders("telegram", "42")
+        assert pending.deadline_at == datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+        [action] = await repo.list_actions("telegram", "-100")
+        assert action.action == "note.set"
+        [unrouted] = await repo.unrouted_report()
+        assert unrouted.text == "how do i withdraw? ✓ é"
+    with sqlite3.connect(path) as conn:
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in
+                 sorted(before)}  # fmt: skip
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (f"v{LATEST_VERSION}",)
+        ]
+    assert after == before
+    assert _user_version(path) == LATEST_VERSION
+
+
+async def test_unknown_target_version_is_refused(db_path: Path):
+    async with await SqliteRepository.open(db_path) as repo:
         with pytest.raises(StorageError, match="unknown schema version"):
-            await apply_migrations(conn, target=LATEST_VERSION + 1)
+            await migrations.apply_migrations(repo._aconn, target=LATEST_VERSION + 1)
 
 
 async def test_file_that_is_not_a_database_raises_storage_error(tmp_path: Path):

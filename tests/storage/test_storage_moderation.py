@@ -8,9 +8,10 @@ from pathlib import Path
 
 import aiosqlite
 import pytest
+from legacy_migrations import apply_migrations
 
 from bot.storage import SqliteRepository
-from bot.storage.migrations import LATEST_VERSION, apply_migrations
+from bot.storage.migrations import LATEST_VERSION
 
 T = "2024-01-01T00:00:00.000000+00:00"
 T0 = datetime(2024, 6, 1, tzinfo=UTC)

@@ -85,7 +85,7 @@ async def test_read_only_reads_and_refuses_an_old_schema(tmp_path: Path) -> None
     reader = await SqliteRepository.open(path, read_only=True)
     try:
         assert await reader.question_counts() == [("seller-cancel", "en", 1)]
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        with pytest.raises(StorageError, match="read-only"):
             await reader.record_question("console", None, "seller-cancel", "en")
     finally:
         await reader.close()

@@ -1,0 +1,781 @@
+"""The repository, written once for every engine with SQLAlchemy Core.
+
+:class:`SqlRepository` holds every query as a Core expression over :mod:`bot.storage.tables`;
+an engine's subclass (:class:`~bot.storage.sqlite.SqliteRepository`,
+:class:`~bot.storage.postgres.PostgresRepository`) supplies how a statement is run
+(:meth:`SqlRepository._execute`) and how a database is opened. Every write is a single
+statement in autocommit mode (upserts, no read-modify-write), so concurrent tasks and several
+processes cannot lose rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Table,
+    and_,
+    delete,
+    desc,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.errors import StorageError
+from bot.storage.repository import (
+    CommunityNote,
+    CommunitySettings,
+    FeedbackSummary,
+    ModeratorAction,
+    PinRecord,
+    QuestionCount,
+    Reminder,
+    Repository,
+    UnroutedCount,
+)
+from bot.storage.tables import (
+    COMMUNITY_TABLES,
+    community_notes,
+    community_settings,
+    feedback,
+    member_prefs,
+    moderator_actions,
+    pins,
+    questions,
+    reminders,
+    unrouted,
+)
+from bot.storage.values import (
+    clip_unrouted,
+    from_db_time,
+    hash_member_id,
+    normalise_text,
+    to_db_time,
+    utc_or_now,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one statement did: the rows it returned, rows it changed, the new row's id."""
+
+    rows: list[Any]
+    rowcount: int = 0
+    new_id: int | None = None
+
+
+def _filters(
+    table: Table, platform: str | None, chat_id: str | None, since: datetime | None, time: str
+) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if platform is not None:
+        clauses.append(table.c.platform == platform)
+    if chat_id is not None:
+        clauses.append(table.c.chat_id == chat_id)
+    if since is not None:
+        clauses.append(table.c[time] >= to_db_time(since))
+    return clauses
+
+
+class SqlRepository(Repository):
+    """:class:`Repository` over SQLAlchemy Core; see the module docstring."""
+
+    #: "sqlite" or "postgresql": picks the dialect's upsert.
+    dialect = "sqlite"
+
+    def __init__(self, salt: str, where: str) -> None:
+        self._salt = salt
+        self._where = where
+        self._closed = False
+
+    # -- what an engine supplies ---------------------------------------------------------------
+
+    async def _execute(
+        self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None
+    ) -> Outcome:
+        """Run one statement in autocommit mode (raises :class:`StorageError` on failure)."""
+        raise NotImplementedError
+
+    async def _dispose(self) -> None:
+        raise NotImplementedError
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _insert(self, table: Table) -> Any:
+        """The dialect's INSERT, which knows ``ON CONFLICT`` (the upserts)."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def _member(self, platform: str, user_id: str) -> str:
+        return hash_member_id(self._salt, platform, user_id)
+
+    def _answer(self, platform: str, answer_ref: str) -> str:
+        # A private chat's answer is "<chat>:<message>", and the chat id is the member's id:
+        # stored hashed like member ids (only its equality is ever needed).
+        return hash_member_id(self._salt, platform, f"answer:{answer_ref}")
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError(f"storage {self._where} is closed")
+
+    async def _write(self, stmt: Executable) -> int:
+        return (await self._execute(stmt)).rowcount
+
+    async def _rows(self, stmt: Executable) -> list[Any]:
+        return (await self._execute(stmt)).rows
+
+    # -- member and community languages ------------------------------------------------------
+
+    async def get_member_language(self, platform: str, user_id: str) -> str | None:
+        """See :meth:`Repository.get_member_language`."""
+        rows = await self._rows(
+            select(member_prefs.c.lang).where(
+                member_prefs.c.platform == platform,
+                member_prefs.c.user_hash == self._member(platform, user_id),
+            )
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def set_member_language(self, platform: str, user_id: str, lang: str | None) -> None:
+        """See :meth:`Repository.set_member_language`. Clearing removes the member's row."""
+        user_hash = self._member(platform, user_id)
+        if lang is None:
+            await self._write(
+                delete(member_prefs).where(
+                    member_prefs.c.platform == platform, member_prefs.c.user_hash == user_hash
+                )
+            )
+            return
+        stmt = self._insert(member_prefs).values(
+            platform=platform,
+            user_hash=user_hash,
+            lang=lang,
+            updated_at=to_db_time(utc_or_now(None)),
+        )
+        await self._write(
+            stmt.on_conflict_do_update(
+                index_elements=["platform", "user_hash"],
+                set_={"lang": stmt.excluded.lang, "updated_at": stmt.excluded.updated_at},
+            )
+        )
+
+    async def get_community(self, platform: str, chat_id: str) -> CommunitySettings | None:
+        """See :meth:`Repository.get_community`."""
+        t = community_settings
+        rows = await self._rows(
+            select(t.c.default_lang, t.c.updated_at).where(
+                t.c.platform == platform, t.c.chat_id == chat_id
+            )
+        )
+        if not rows:
+            return None
+        default_lang, updated_at = rows[0]
+        return CommunitySettings(platform, chat_id, default_lang, from_db_time(updated_at))
+
+    async def set_community_language(self, platform: str, chat_id: str, lang: str | None) -> None:
+        """See :meth:`Repository.set_community_language`."""
+        stmt = self._insert(community_settings).values(
+            platform=platform,
+            chat_id=chat_id,
+            default_lang=lang,
+            updated_at=to_db_time(utc_or_now(None)),
+        )
+        await self._write(
+            stmt.on_conflict_do_update(
+                index_elements=["platform", "chat_id"],
+                set_={
+                    "default_lang": stmt.excluded.default_lang,
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            )
+        )
+
+    # -- questions -----------------------------------------------------------------------------
+
+    async def record_question(
+        self,
+        platform: str,
+        chat_id: str | None,
+        situation: str | None,
+        lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_question`."""
+        await self._write(
+            insert(questions).values(
+                platform=platform,
+                chat_id=chat_id,
+                situation=situation,
+                lang=lang,
+                asked_at=to_db_time(utc_or_now(at)),
+            )
+        )
+
+    async def record_questions(
+        self, rows: Sequence[tuple[str, str | None, str | None, str, datetime | None]]
+    ) -> None:
+        """See :meth:`Repository.record_questions`."""
+        if not rows:
+            return
+        await self._execute(
+            insert(questions),
+            [
+                {
+                    "platform": p,
+                    "chat_id": c,
+                    "situation": s,
+                    "lang": lang,
+                    "asked_at": to_db_time(utc_or_now(at)),
+                }
+                for p, c, s, lang, at in rows
+            ],
+        )
+
+    async def question_counts(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[QuestionCount]:
+        """See :meth:`Repository.question_counts`."""
+        t = questions
+        n = func.count().label("n")
+        rows = await self._rows(
+            select(t.c.situation, t.c.lang, n)
+            .where(*_filters(t, platform, chat_id, since, "asked_at"))
+            .group_by(t.c.situation, t.c.lang)
+            .order_by(desc(n), t.c.situation.is_(None), t.c.situation, t.c.lang)
+        )
+        return [(situation, lang, int(count)) for situation, lang, count in rows]
+
+    async def record_unrouted(
+        self,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_unrouted`."""
+        await self.record_unrouted_many([(platform, chat_id, text, lang, at)])
+
+    async def record_unrouted_many(
+        self, rows: Sequence[tuple[str, str | None, str, str, datetime | None]]
+    ) -> None:
+        """See :meth:`Repository.record_unrouted_many`."""
+        if not rows:
+            return
+        values = []
+        for platform, chat_id, text, lang, at in rows:
+            clipped = clip_unrouted(text)
+            values.append(
+                {
+                    "platform": platform,
+                    "chat_id": chat_id,
+                    "text": clipped,
+                    "normalised": normalise_text(clipped),
+                    "lang": lang,
+                    "asked_at": to_db_time(utc_or_now(at)),
+                }
+            )
+        if len(values) == 1:
+            await self._write(insert(unrouted).values(**values[0]))
+        else:
+            await self._execute(insert(unrouted), values)
+
+    async def unrouted_report(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 20,
+    ) -> list[UnroutedCount]:
+        """See :meth:`Repository.unrouted_report`."""
+        if limit <= 0:
+            return []
+        t = unrouted
+        n = func.count().label("n")
+        last_seen = func.max(t.c.asked_at).label("last_seen")
+        rows = await self._rows(
+            select(t.c.normalised, t.c.lang, n, last_seen)
+            .where(*_filters(t, platform, chat_id, since, "asked_at"))
+            .group_by(t.c.normalised, t.c.lang)
+            .order_by(desc(n), desc(last_seen), t.c.normalised, t.c.lang)
+            .limit(limit)
+        )
+        return [
+            UnroutedCount(text, lang, int(count), from_db_time(seen))
+            for text, lang, count, seen in rows
+        ]
+
+    # -- communities ---------------------------------------------------------------------------
+
+    async def move_community(self, platform: str, old_chat_id: str, new_chat_id: str) -> int:
+        """See :meth:`Repository.move_community`. Each statement is atomic and the whole is
+        idempotent (Telegram announces a migration in both chats): a repeat finishes it."""
+        moved = 0
+        for table, key in COMMUNITY_TABLES:
+            where = [table.c.platform == platform, table.c.chat_id == old_chat_id]
+            if key is not None:
+                # Rows the new chat already has win over the old chat's.
+                other = table.alias("other")
+                where.append(
+                    ~exists().where(
+                        other.c.platform == platform,
+                        other.c.chat_id == new_chat_id,
+                        *(other.c[k] == table.c[k] for k in key),
+                    )
+                )
+            moved += await self._write(update(table).where(*where).values(chat_id=new_chat_id))
+            await self._write(
+                delete(table).where(table.c.platform == platform, table.c.chat_id == old_chat_id)
+            )
+        if moved:
+            logger.info("moved a community", extra={"platform": platform, "rows": moved})
+        return moved
+
+    # -- feedback ------------------------------------------------------------------------------
+
+    async def _hash_answer_refs(self) -> None:
+        """Hash the answer refs of votes stored before they were hashed (a later vote by the
+        same member on the same answer wins)."""
+        rows = await self._rows(
+            select(feedback.c.id, feedback.c.platform, feedback.c.answer_ref).where(
+                func.length(feedback.c.answer_ref) != 64
+            )
+        )
+        for rowid, platform, ref in rows:
+            try:
+                await self._write(
+                    update(feedback)
+                    .where(feedback.c.id == rowid)
+                    .values(answer_ref=self._answer(platform, ref))
+                )
+            except StorageError as exc:
+                if not isinstance(exc.__cause__, IntegrityError):
+                    raise
+                await self._write(delete(feedback).where(feedback.c.id == rowid))
+        if rows:
+            logger.info("hashed the answer refs of %d earlier votes", len(rows))
+
+    async def record_feedback(
+        self,
+        platform: str,
+        user_id: str,
+        answer_ref: str,
+        situation: str,
+        lang: str,
+        helpful: bool,
+        chat_id: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_feedback`."""
+        when = to_db_time(utc_or_now(at))
+        stmt = self._insert(feedback).values(
+            platform=platform,
+            user_hash=self._member(platform, user_id),
+            answer_ref=self._answer(platform, answer_ref),
+            situation=situation,
+            lang=lang,
+            helpful=1 if helpful else 0,
+            chat_id=chat_id,
+            created_at=when,
+            updated_at=when,
+        )
+        await self._write(
+            stmt.on_conflict_do_update(
+                index_elements=["platform", "user_hash", "answer_ref"],
+                set_={
+                    "situation": stmt.excluded.situation,
+                    "lang": stmt.excluded.lang,
+                    "helpful": stmt.excluded.helpful,
+                    "chat_id": func.coalesce(stmt.excluded.chat_id, feedback.c.chat_id),
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            )
+        )
+
+    async def feedback_summary(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        since: datetime | None = None,
+    ) -> list[FeedbackSummary]:
+        """See :meth:`Repository.feedback_summary`."""
+        t = feedback
+        rows = await self._rows(
+            select(t.c.situation, t.c.lang, func.sum(t.c.helpful), func.sum(1 - t.c.helpful))
+            .where(*_filters(t, platform, chat_id, since, "updated_at"))
+            .group_by(t.c.situation, t.c.lang)
+            .order_by(t.c.situation, t.c.lang)
+        )
+        return [FeedbackSummary(s, lang, int(yes), int(no)) for s, lang, yes, no in rows]
+
+    # -- pins ----------------------------------------------------------------------------------
+
+    async def record_pin(
+        self,
+        platform: str,
+        chat_id: str,
+        message_id: str,
+        situation: str,
+        lang: str,
+        content_version: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.record_pin`. Re-recording keeps the original ``pinned_at``."""
+        when = to_db_time(utc_or_now(at))
+        stmt = self._insert(pins).values(
+            platform=platform,
+            chat_id=chat_id,
+            message_id=message_id,
+            situation=situation,
+            lang=lang,
+            content_version=content_version,
+            pinned_at=when,
+            updated_at=when,
+        )
+        await self._write(
+            stmt.on_conflict_do_update(
+                index_elements=["platform", "chat_id", "message_id"],
+                set_={
+                    "situation": stmt.excluded.situation,
+                    "lang": stmt.excluded.lang,
+                    "content_version": stmt.excluded.content_version,
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            )
+        )
+
+    async def list_pins(self, platform: str, chat_id: str | None = None) -> list[PinRecord]:
+        """See :meth:`Repository.list_pins`. Ordered by chat, then pin time."""
+        t = pins
+        rows = await self._rows(
+            select(
+                t.c.platform,
+                t.c.chat_id,
+                t.c.message_id,
+                t.c.situation,
+                t.c.lang,
+                t.c.content_version,
+                t.c.pinned_at,
+                t.c.updated_at,
+            )
+            .where(*_filters(t, platform, chat_id, None, "pinned_at"))
+            .order_by(t.c.chat_id, t.c.pinned_at, t.c.message_id)
+        )
+        return [
+            PinRecord(p, c, m, s, lang, v, from_db_time(pinned), from_db_time(updated))
+            for p, c, m, s, lang, v, pinned, updated in rows
+        ]
+
+    async def update_pin_version(
+        self, platform: str, chat_id: str, message_id: str, content_version: str
+    ) -> bool:
+        """See :meth:`Repository.update_pin_version`."""
+        changed = await self._write(
+            update(pins)
+            .where(
+                pins.c.platform == platform,
+                pins.c.chat_id == chat_id,
+                pins.c.message_id == message_id,
+            )
+            .values(content_version=content_version, updated_at=to_db_time(utc_or_now(None)))
+        )
+        return changed > 0
+
+    async def forget_pin(self, platform: str, chat_id: str, message_id: str) -> bool:
+        """See :meth:`Repository.forget_pin`."""
+        removed = await self._write(
+            delete(pins).where(
+                pins.c.platform == platform,
+                pins.c.chat_id == chat_id,
+                pins.c.message_id == message_id,
+            )
+        )
+        return removed > 0
+
+    # -- community notes -----------------------------------------------------------------------
+
+    def _note(self, platform: str, chat_id: str, situation: str) -> ColumnElement[bool]:
+        t = community_notes
+        return and_(t.c.platform == platform, t.c.chat_id == chat_id, t.c.situation == situation)
+
+    async def set_note(
+        self,
+        platform: str,
+        chat_id: str,
+        situation: str,
+        text: str,
+        author_id: str,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.set_note`. Replacing a note keeps its ``created_at``."""
+        when = to_db_time(utc_or_now(at))
+        stmt = self._insert(community_notes).values(
+            platform=platform,
+            chat_id=chat_id,
+            situation=situation,
+            text=text,
+            author_hash=self._member(platform, author_id),
+            created_at=when,
+            updated_at=when,
+        )
+        await self._write(
+            stmt.on_conflict_do_update(
+                index_elements=["platform", "chat_id", "situation"],
+                set_={
+                    "text": stmt.excluded.text,
+                    "author_hash": stmt.excluded.author_hash,
+                    "updated_at": stmt.excluded.updated_at,
+                },
+            )
+        )
+
+    async def get_note(self, platform: str, chat_id: str, situation: str) -> str | None:
+        """See :meth:`Repository.get_note`."""
+        rows = await self._rows(
+            select(community_notes.c.text).where(self._note(platform, chat_id, situation))
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def list_notes(self, platform: str, chat_id: str) -> list[CommunityNote]:
+        """See :meth:`Repository.list_notes`."""
+        t = community_notes
+        rows = await self._rows(
+            select(t.c.situation, t.c.text, t.c.updated_at)
+            .where(t.c.platform == platform, t.c.chat_id == chat_id)
+            .order_by(t.c.situation)
+        )
+        return [
+            CommunityNote(platform, chat_id, sid, text, from_db_time(updated))
+            for sid, text, updated in rows
+        ]
+
+    async def delete_note(self, platform: str, chat_id: str, situation: str) -> bool:
+        """See :meth:`Repository.delete_note`."""
+        removed = await self._write(
+            delete(community_notes).where(self._note(platform, chat_id, situation))
+        )
+        return removed > 0
+
+    # -- deadline reminders --------------------------------------------------------------------
+
+    _REMINDER_COLUMNS = (
+        reminders.c.id,
+        reminders.c.platform,
+        reminders.c.user_id,
+        reminders.c.chat_id,
+        reminders.c.situation,
+        reminders.c.lang,
+        reminders.c.requested_at,
+        reminders.c.remind_at,
+        reminders.c.deadline_at,
+        reminders.c.status,
+        reminders.c.attempts,
+        reminders.c.done_at,
+    )
+
+    @staticmethod
+    def _reminder(row: Any) -> Reminder:
+        (rid, platform, user_id, chat_id, sid, lang, requested, remind, deadline, status,
+         attempts, done) = row  # fmt: skip
+        return Reminder(
+            id=int(rid),
+            platform=platform,
+            user_id=user_id,
+            chat_id=chat_id,
+            situation=sid,
+            lang=lang,
+            requested_at=from_db_time(requested),
+            remind_at=from_db_time(remind),
+            deadline_at=from_db_time(deadline),
+            status=status,
+            attempts=int(attempts),
+            done_at=from_db_time(done) if done is not None else None,
+        )
+
+    async def add_reminder(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str | None,
+        situation: str,
+        lang: str,
+        remind_at: datetime,
+        deadline_at: datetime,
+        requested_at: datetime | None = None,
+    ) -> int:
+        """See :meth:`Repository.add_reminder`. ``user_id`` is stored raw, by design."""
+        outcome = await self._execute(
+            insert(reminders).values(
+                platform=platform,
+                user_id=user_id,
+                chat_id=chat_id,
+                situation=situation,
+                lang=lang,
+                requested_at=to_db_time(utc_or_now(requested_at)),
+                remind_at=to_db_time(remind_at),
+                deadline_at=to_db_time(deadline_at),
+            )
+        )
+        if outcome.new_id is None:  # pragma: no cover - both engines report the new id
+            raise StorageError("the database did not report the new reminder's id")
+        return outcome.new_id
+
+    async def due_reminders(
+        self, now: datetime, platform: str | None = None, limit: int = 100
+    ) -> list[Reminder]:
+        """See :meth:`Repository.due_reminders`."""
+        if limit <= 0:
+            return []
+        t = reminders
+        clauses = [t.c.status == "pending", t.c.remind_at <= to_db_time(now)]
+        if platform is not None:
+            clauses.append(t.c.platform == platform)
+        rows = await self._rows(
+            select(*self._REMINDER_COLUMNS)
+            .where(*clauses)
+            .order_by(t.c.remind_at, t.c.id)
+            .limit(limit)
+        )
+        return [self._reminder(r) for r in rows]
+
+    async def _close_reminder(self, reminder_id: int, status: str, at: datetime | None) -> bool:
+        changed = await self._write(
+            update(reminders)
+            .where(reminders.c.id == reminder_id, reminders.c.status == "pending")
+            .values(status=status, done_at=to_db_time(utc_or_now(at)))
+        )
+        return changed > 0
+
+    async def mark_reminder_sent(self, reminder_id: int, at: datetime | None = None) -> bool:
+        """See :meth:`Repository.mark_reminder_sent`."""
+        return await self._close_reminder(reminder_id, "sent", at)
+
+    async def drop_reminder(
+        self, reminder_id: int, at: datetime | None = None, status: str = "dropped"
+    ) -> bool:
+        """See :meth:`Repository.drop_reminder`."""
+        if status not in ("dropped", "failed"):
+            raise ValueError(f"a reminder is dropped or failed, not {status!r}")
+        return await self._close_reminder(reminder_id, status, at)
+
+    async def count_reminder_attempt(self, reminder_id: int) -> int:
+        """See :meth:`Repository.count_reminder_attempt`."""
+        await self._write(
+            update(reminders)
+            .where(reminders.c.id == reminder_id, reminders.c.status == "pending")
+            .values(attempts=reminders.c.attempts + 1)
+        )
+        rows = await self._rows(select(reminders.c.attempts).where(reminders.c.id == reminder_id))
+        return int(rows[0][0]) if rows else 0
+
+    async def cancel_reminder(self, platform: str, user_id: str, reminder_id: int) -> bool:
+        """See :meth:`Repository.cancel_reminder`."""
+        t = reminders
+        changed = await self._write(
+            update(t)
+            .where(
+                t.c.id == reminder_id,
+                t.c.platform == platform,
+                t.c.user_id == user_id,
+                t.c.status == "pending",
+            )
+            .values(status="cancelled", done_at=to_db_time(utc_or_now(None)))
+        )
+        return changed > 0
+
+    async def get_reminder(self, reminder_id: int) -> Reminder | None:
+        """See :meth:`Repository.get_reminder`."""
+        rows = await self._rows(
+            select(*self._REMINDER_COLUMNS).where(reminders.c.id == reminder_id)
+        )
+        return self._reminder(rows[0]) if rows else None
+
+    async def list_reminders(self, platform: str, user_id: str) -> list[Reminder]:
+        """See :meth:`Repository.list_reminders`."""
+        t = reminders
+        rows = await self._rows(
+            select(*self._REMINDER_COLUMNS)
+            .where(t.c.platform == platform, t.c.user_id == user_id, t.c.status == "pending")
+            .order_by(t.c.remind_at, t.c.id)
+        )
+        return [self._reminder(r) for r in rows]
+
+    # -- moderator action log ------------------------------------------------------------------
+
+    async def log_action(
+        self,
+        platform: str,
+        chat_id: str,
+        actor_id: str,
+        action: str,
+        detail: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.log_action`."""
+        await self._write(
+            insert(moderator_actions).values(
+                platform=platform,
+                chat_id=chat_id,
+                actor_id=actor_id,
+                action=action,
+                detail=detail,
+                at=to_db_time(utc_or_now(at)),
+            )
+        )
+
+    async def list_actions(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[ModeratorAction]:
+        """See :meth:`Repository.list_actions`."""
+        if limit <= 0:
+            return []
+        t = moderator_actions
+        rows = await self._rows(
+            select(t.c.id, t.c.actor_id, t.c.action, t.c.detail, t.c.at)
+            .where(t.c.platform == platform, t.c.chat_id == chat_id)
+            .order_by(desc(t.c.at), desc(t.c.id))
+            .limit(limit)
+        )
+        return [
+            ModeratorAction(int(i), platform, chat_id, actor, action, detail, from_db_time(at))
+            for i, actor, action, detail, at in rows
+        ]
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """See :meth:`Repository.close`."""
+        if self._closed:
+            return
+        self._closed = True
+        await self._dispose()
+        logger.debug("Closed storage %s", self._where)
+
+    async def __aenter__(self) -> Self:
+        """Return the repository itself."""
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the repository."""
+        await self.close()

@@ -1,0 +1,162 @@
+"""The tables, defined once for every engine (SQLAlchemy Core metadata).
+
+Times are stored as fixed-width ISO 8601 UTC text (:func:`bot.storage.values.to_db_time`) on
+every engine: they sort chronologically, SQLite files written before SQLAlchemy keep their
+values as they are, and a deployment copies between engines row for row. The migrations in
+``bot/storage/revisions`` create exactly these tables; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+member_prefs = Table(
+    "member_prefs",
+    metadata,
+    Column("platform", Text, primary_key=True),
+    Column("user_hash", Text, primary_key=True),
+    Column("lang", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+community_settings = Table(
+    "community_settings",
+    metadata,
+    Column("platform", Text, primary_key=True),
+    Column("chat_id", Text, primary_key=True),
+    Column("default_lang", Text),
+    Column("updated_at", Text, nullable=False),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("user_hash", Text, nullable=False),
+    Column("answer_ref", Text, nullable=False),
+    Column("situation", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("helpful", Integer, CheckConstraint("helpful IN (0, 1)"), nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Column("chat_id", Text),
+    UniqueConstraint("platform", "user_hash", "answer_ref"),
+    Index("feedback_by_chat", "platform", "chat_id", "updated_at"),
+    Index("feedback_by_situation", "situation", "lang"),
+)
+
+questions = Table(
+    "questions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text),
+    Column("situation", Text),
+    Column("lang", Text, nullable=False),
+    Column("asked_at", Text, nullable=False),
+    Index("questions_by_time", "asked_at"),
+    Index("questions_by_chat", "platform", "chat_id", "asked_at"),
+)
+
+unrouted = Table(
+    "unrouted",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text),
+    Column("text", Text, nullable=False),
+    Column("normalised", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("asked_at", Text, nullable=False),
+    Index("unrouted_by_time", "asked_at"),
+    Index("unrouted_by_chat", "platform", "chat_id", "asked_at"),
+)
+
+pins = Table(
+    "pins",
+    metadata,
+    Column("platform", Text, primary_key=True),
+    Column("chat_id", Text, primary_key=True),
+    Column("message_id", Text, primary_key=True),
+    Column("situation", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("content_version", Text, nullable=False),
+    Column("pinned_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+community_notes = Table(
+    "community_notes",
+    metadata,
+    Column("platform", Text, primary_key=True),
+    Column("chat_id", Text, primary_key=True),
+    Column("situation", Text, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("author_hash", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("chat_id", Text),
+    Column("situation", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("requested_at", Text, nullable=False),
+    Column("remind_at", Text, nullable=False),
+    Column("deadline_at", Text, nullable=False),
+    Column(
+        "status",
+        Text,
+        CheckConstraint("status IN ('pending', 'sent', 'dropped', 'failed', 'cancelled')"),
+        nullable=False,
+        server_default="pending",
+    ),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("done_at", Text),
+    Index("reminders_due", "status", "remind_at"),
+    Index("reminders_by_member", "platform", "user_id", "status"),
+)
+
+moderator_actions = Table(
+    "moderator_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text, nullable=False),
+    Column("actor_id", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("at", Text, nullable=False),
+    Index("moderator_actions_by_chat", "platform", "chat_id", "at"),
+)
+
+#: Every table, in an order that copies cleanly (no foreign keys today).
+ALL_TABLES = tuple(metadata.sorted_tables)
+#: Every table keyed by a community, with the columns that make a row unique within one.
+COMMUNITY_TABLES: tuple[tuple[Table, tuple[str, ...] | None], ...] = (
+    (community_settings, ()),
+    (community_notes, ("situation",)),
+    (pins, ("message_id",)),
+    (questions, None),
+    (unrouted, None),
+    (feedback, None),
+    (reminders, None),
+    (moderator_actions, None),
+)
