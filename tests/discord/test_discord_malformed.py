@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import random
 from collections.abc import Callable
 from typing import Any
@@ -110,6 +111,20 @@ async def test_a_button_pressed_too_late_is_no_error(
     assert standin.calls[-1].path.endswith("/callback") and standin.calls[-1].status == 404
     assert "expired before the reply" in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_an_autocomplete_answered_too_late_is_one_quiet_line(
+    bot: SellerBot, standin: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    """discord.py logs a failed autocomplete itself, with a traceback; an expired one (10062:
+    the member typed on) is one INFO line, with no traceback."""
+    caplog.set_level("INFO")
+    late = factory.autocomplete("guide", "situation", "cancel")
+    bot._connection.parsers["INTERACTION_CREATE"](late)  # the stand-in never expected it
+    await settle()
+    assert standin.calls[-1].path.endswith("/callback") and standin.calls[-1].status == 404
+    assert "autocomplete expired before the reply" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
 
 
 @pytest.mark.parametrize("faults", [[429], ["reset"], [429, "reset"]])

@@ -20,7 +20,7 @@ from bot import metrics
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
 from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.firstreply import first_reply
-from bot.adapters.discord.guard import guard_json, guard_parsers
+from bot.adapters.discord.guard import guard_json, guard_parsers, quiet_expired_autocomplete
 from bot.adapters.discord.moderation import Desk, DiscordPins, actor
 from bot.adapters.discord.translator import CatalogTranslator
 from bot.assistant import Assistant, Member, Place
@@ -79,6 +79,7 @@ class SellerBot(discord.AutoShardedClient):
         super().__init__(allowed_mentions=NO_MENTIONS, **options)
         guard_parsers(self._connection.parsers)  # a malformed event must not end the client
         guard_json()  # nor a frame orjson cannot read
+        quiet_expired_autocomplete()  # nor an autocomplete the member typed past
         # Our own Assistant over the same core and storage, with language reads cached.
         # The runner already hands every adapter a cached repository; tests may not.
         repo = assistant.repo

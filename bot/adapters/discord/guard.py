@@ -153,3 +153,25 @@ def _guarded(event: str, parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 def _id_of(data: Any) -> str | None:
     value = data.get("id") if isinstance(data, dict) else None
     return str(value)[:24] if _snowflake(value) else None
+
+
+class QuietExpiredAutocomplete(logging.Filter):
+    """discord.py logs an autocomplete it could not answer with a traceback, from its own
+    code, before any handler of ours can see it; when the cause is only that the 3 seconds had
+    passed (10062 Unknown interaction: the member typed on), that is one quiet line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        expired = isinstance(error, discord.NotFound) and error.code == 10062
+        if expired and record.getMessage().startswith("Ignoring exception in autocomplete"):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "autocomplete expired before the reply", ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def quiet_expired_autocomplete() -> None:
+    """Install :class:`QuietExpiredAutocomplete` on discord.py's command-tree logger, once."""
+    tree = logging.getLogger("discord.app_commands.tree")
+    if not any(isinstance(f, QuietExpiredAutocomplete) for f in tree.filters):
+        tree.addFilter(QuietExpiredAutocomplete())
