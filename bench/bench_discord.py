@@ -53,6 +53,8 @@ from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
 TOKEN = "bench.token"
+#: Issue 12's budget: each case's throughput within this factor of the bare handler's.
+BUDGET = 1.5
 Payload = Callable[[int], dict[str, Any]]
 
 
@@ -357,6 +359,10 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
                 rounds[name].append(
                     await measure(client, standin, make, n, concurrency, bare_for.get(name))
                 )
+        for name in bare_for:  # throughput ratio: the bare command's per second over ours
+            bare_name = cases[1][0] if "button" in name else cases[0][0]
+            for ours_round, bare_round in zip(rounds[name], rounds[bare_name], strict=True):
+                ours_round["per_s_ratio"] = bare_round["per_s"] / ours_round["per_s"]
         results = [
             (name, {k: statistics.median(r[k] for r in runs) for k in runs[0]})
             for name, runs in rounds.items()
@@ -368,17 +374,28 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
         )
         print(
             "ratio: median latency over the bare command's (buttons: the bare button's), "
-            "each of our interactions followed by a bare one; spread: lowest-highest round"
+            "each of our interactions followed by a bare one; spread: lowest-highest round; "
+            "per-s ratio: the bare command's throughput over ours, in the same round"
         )
         print(
-            f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} {'spread':>12}"
+            f"{'case':<30} {'per s':>8} {'median ms':>10} {'p99 ms':>8} {'ratio':>6} "
+            f"{'spread':>12} {'per-s ratio':>12}"
         )
         for name, r in results:
             ratios = sorted(x["ratio"] for x in rounds[name]) if "ratio" in r else [1.0]
             print(
                 f"{name:<30} {r['per_s']:>8.0f} {r['median_ms']:>10.2f} {r['p99_ms']:>8.2f} "
-                f"{r.get('ratio', 1.0):>5.2f}x {ratios[0]:>5.2f}-{ratios[-1]:.2f}x"
+                f"{r.get('ratio', 1.0):>5.2f}x {ratios[0]:>5.2f}-{ratios[-1]:.2f}x "
+                f"{r.get('per_s_ratio', 1.0):>11.2f}x"
             )
+        print(f"budget: throughput within {BUDGET}x of the bare discord.py handler's")
+        for name, r in results:
+            if "per_s_ratio" in r:
+                verdict = "PASS" if r["per_s_ratio"] <= BUDGET else "FAIL"
+                print(
+                    f"{verdict} {name}: throughput {r['per_s_ratio']:.2f}x of bare "
+                    f"(latency {r['ratio']:.2f}x)"
+                )
         await ours.close()
         await bare.close()
         await repo.close()

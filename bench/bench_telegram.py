@@ -57,6 +57,8 @@ QUESTIONS = [
     ("en", "what's the weather like?"),
 ]
 REPLIES = {"sendMessage", "editMessageText", "answerCallbackQuery"}
+#: Issue 12's budget: our throughput within this factor of the bare handler's.
+BUDGET = 1.5
 
 
 @dataclass
@@ -309,10 +311,15 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
                 ("mixed", "sellerbot (mixed: questions, /start, walk, votes)"),
             ):
                 r = results[key]
+                ratio = echo["per_s"] / r["per_s"]
                 print(
-                    f"  ratio to echo, {label:5}: throughput {echo['per_s'] / r['per_s']:.2f}x, "
+                    f"  ratio to echo, {label:5}: throughput {ratio:.2f}x, "
                     f"median {r['median_ms'] / echo['median_ms']:.2f}x, "
                     f"p99 {r['p99_ms'] / echo['p99_ms']:.2f}x"
+                )
+                print(
+                    f"  {'PASS' if ratio <= BUDGET else 'FAIL'} {label} ({users} member(s)): "
+                    f"throughput {ratio:.2f}x of the bare PTB echo's (budget {BUDGET}x)"
                 )
         await repo.flush()
         await store.close()

@@ -44,9 +44,7 @@ class CachedPreferences:
     ) -> None:
         self._repo = repo
         self._members: TTLCache[tuple[str, str], str | None] = TTLCache(size, ttl)
-        self._communities: TTLCache[tuple[str, str], CommunitySettings | None] = TTLCache(
-            size, ttl
-        )
+        self._communities: TTLCache[tuple[str, str], CommunitySettings | None] = TTLCache(size, ttl)
         self._notes: TTLCache[tuple[str, str, str], str | None] = TTLCache(size, ttl)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
         self._drainer: asyncio.Task[None] | None = None
