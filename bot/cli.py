@@ -67,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     dsub = dsc.add_subparsers(dest="discord_command", required=True)
     dsync = dsub.add_parser("sync", help="register the slash commands with Discord")
     dsync.add_argument("--guild", type=int, help="only in this server (instant; for testing)")
+    dbp = sub.add_parser("db", help="database tools: migrate, copy to another database")
+    dbsub = dbp.add_subparsers(dest="db_command", required=True)
+    dbup = dbsub.add_parser("upgrade", help="apply the schema migrations and say the revision")
+    dbup.add_argument("url", nargs="?", help="storage URL (default: the configured database)")
+    dbcopy = dbsub.add_parser(
+        "copy", help="copy every table into an empty database (e.g. SQLite to PostgreSQL)"
+    )
+    dbcopy.add_argument("source", help="storage URL to read (e.g. sqlite:///data/sellerbot.db)")
+    dbcopy.add_argument("destination", help="empty database (postgresql://user@host/db)")
     return p
 
 
@@ -86,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return discord_main(args)
         if command == "stats":
             return _stats(args)
+        if command == "db":
+            return _db(args)
         if command == "graph":
             from bot.core import flow
 
@@ -245,6 +256,37 @@ def _stats(args: argparse.Namespace) -> int:
         print(f"sellerbot stats: {exc}", file=sys.stderr)
         return EXIT_STORAGE
     return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    """``sellerbot db upgrade [URL]`` and ``sellerbot db copy SRC DST``."""
+    from bot.storage import StorageError, admin
+
+    try:
+        if args.db_command == "upgrade":
+            url = args.url
+            if url is None:
+                from bot.config import load_settings
+
+                url = load_settings().database_url
+            done = asyncio.run(admin.upgrade(url))
+            change = (
+                f"upgraded from schema version {done.before}"
+                if done.after != done.before
+                else "already up to date"
+            )
+            print(f"{done.where}: at revision {done.revision} ({change})")
+            return 0
+
+        def copied(table: str, rows: int) -> None:
+            print(f"{table}: {rows} rows", flush=True)
+
+        counts = asyncio.run(admin.copy(args.source, args.destination, report=copied))
+        print(f"copied {sum(counts.values())} rows in {len(counts)} tables")
+        return 0
+    except StorageError as exc:
+        print(f"sellerbot db {args.db_command}: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
 
 
 def _log_level(settings: Any, verbose: int) -> str:

@@ -22,7 +22,7 @@ from bot.storage.repository import (
     UnroutedCount,
 )
 from bot.storage.sqlite import MissingDatabase, SqliteRepository
-from bot.storage.url import sqlite_path
+from bot.storage.url import is_postgres, sqlite_path
 
 __all__ = [
     "REMINDER_STATUSES",
@@ -46,9 +46,12 @@ async def open_repository(url: str, salt: str = "", *, read_only: bool = False) 
     """Open the storage a URL designates, migrated to the latest schema.
 
     Args:
-        url: A plain file path, ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db`` or
-            ``sqlite:///:memory:``. ``postgresql://`` URLs are recognised but not available yet.
-        salt: Salt for hashing member ids; keep it stable across restarts.
+        url: A plain file path, ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db``,
+            ``sqlite:///:memory:``, or ``postgresql://user:password@host:port/database``
+            (``postgres://`` and ``postgresql+asyncpg://`` too): a PostgreSQL database that
+            several bot processes share.
+        salt: Salt for hashing member ids; keep it stable across restarts (and the same in
+            every process on one PostgreSQL database).
         read_only: Read an existing database without creating or changing anything
             (reports); :class:`MissingDatabase` when there is none yet.
 
@@ -58,4 +61,8 @@ async def open_repository(url: str, salt: str = "", *, read_only: bool = False) 
     Raises:
         StorageError: If the URL is not accepted or the database cannot be used.
     """
+    if is_postgres(url):
+        from bot.storage.postgres import PostgresRepository
+
+        return await PostgresRepository.open(url, salt=salt, read_only=read_only)
     return await SqliteRepository.open(sqlite_path(url), salt=salt, read_only=read_only)

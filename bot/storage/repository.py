@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -504,6 +504,33 @@ class Repository(Protocol):
             now: The current time.
             platform: Only this platform, or None for all.
             limit: Maximum number of reminders.
+        """
+        ...
+
+    async def claim_due_reminders(
+        self,
+        now: datetime,
+        platform: str | None,
+        owner: str,
+        lease: timedelta,
+        limit: int = 100,
+    ) -> list[Reminder]:
+        """Claim pending reminders due at or before ``now`` for one process to send, atomically.
+
+        Several processes on one database may call this at once: each reminder is returned to
+        one caller only, until its lease ends. A claim that outlives its lease (the process
+        died before marking the reminder sent) is free to be claimed again. The caller sends
+        each reminder, then closes it (:meth:`mark_reminder_sent`, :meth:`drop_reminder`).
+
+        Args:
+            now: The current time.
+            platform: Only this platform, or None for all.
+            owner: Names the claiming process (e.g. its role and process id).
+            lease: How long the claim holds; longer than sending a batch takes.
+            limit: Maximum number of reminders to claim.
+
+        Returns:
+            The reminders claimed, earliest first (none claimed by another live lease).
         """
         ...
 

@@ -5,6 +5,9 @@ laptop enumerates in about an hour). When ``SELLERBOT_HASH_SALT`` is not set, a 
 gets a random salt, kept in ``<data folder>/hash-salt`` (readable by its owner only) and read
 again at every start. A deployment that already stored hashes without a salt keeps them valid
 (a new salt would orphan every stored vote and preference) and is warned at every start.
+
+On PostgreSQL several processes share one database, and each would otherwise make its own
+salt: there the setting is required, and the bot refuses to start without it.
 """
 
 from __future__ import annotations
@@ -18,11 +21,20 @@ from pathlib import Path
 from bot.config import Settings
 from bot.storage.errors import StorageError
 from bot.storage.sqlite import MEMORY
-from bot.storage.url import sqlite_path
+from bot.storage.url import is_postgres, sqlite_path
 
 log = logging.getLogger(__name__)
 
 SALT_FILE = "hash-salt"
+
+#: Why a PostgreSQL deployment needs the setting, said when it is missing.
+SHARED_SALT_NEEDED = (
+    "SELLERBOT_HASH_SALT is not set: a PostgreSQL database is shared by several bot processes, "
+    "and they must all hash member ids with the same salt. Set SELLERBOT_HASH_SALT to one "
+    "long random value (e.g. python3 -c 'import secrets; print(secrets.token_hex(32))') in "
+    "every process's environment, and keep it (a new salt forgets stored votes and "
+    "language choices)"
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +45,17 @@ class Salt:
 
 
 def choose(settings: Settings, *, read_only: bool = False) -> Salt:
-    """The salt to open storage with (see the module docstring); ``read_only`` makes none."""
+    """The salt to open storage with (see the module docstring); ``read_only`` makes none.
+
+    Raises:
+        StorageError: The database is PostgreSQL and ``SELLERBOT_HASH_SALT`` is not set, or
+            the salt file cannot be read.
+    """
     configured = settings.sellerbot_hash_salt.get_secret_value()
     if configured:
         return Salt(configured)
+    if is_postgres(settings.database_url):
+        raise StorageError(SHARED_SALT_NEEDED)
     path = settings.sellerbot_data_dir / SALT_FILE
     try:
         return Salt(path.read_text(encoding="utf-8").strip())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -653,6 +654,50 @@ class SqlRepository(Repository):
             .limit(limit)
         )
         return [self._reminder(r) for r in rows]
+
+    async def claim_due_reminders(
+        self,
+        now: datetime,
+        platform: str | None,
+        owner: str,
+        lease: timedelta,
+        limit: int = 100,
+    ) -> list[Reminder]:
+        """See :meth:`Repository.claim_due_reminders`.
+
+        One ``WITH picked AS (SELECT ...) UPDATE ... WHERE id IN picked RETURNING`` statement:
+        on PostgreSQL the inner select locks the rows it picks ``FOR UPDATE SKIP LOCKED``
+        (concurrent claimers take other rows, and a row claimed meanwhile fails the re-checked
+        condition); on SQLite the statement holds the file's write lock from its start, so
+        claims are one after the other.
+        """
+        if limit <= 0:
+            return []
+        if lease <= timedelta(0):
+            raise ValueError("a claim's lease must be positive")
+        t = reminders
+        moment = to_db_time(now)
+        claimable = [
+            t.c.status == "pending",
+            t.c.remind_at <= moment,
+            or_(t.c.claimed_until.is_(None), t.c.claimed_until < moment),
+        ]
+        if platform is not None:
+            claimable.append(t.c.platform == platform)
+        pick = select(t.c.id).where(*claimable).order_by(t.c.remind_at, t.c.id).limit(limit)
+        if self.dialect == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        # Materialised: evaluated once. A subquery PostgreSQL ran again per row would skip the
+        # rows its own first run locked and claim past the limit.
+        picked = pick.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
+        rows = await self._rows(
+            update(t)
+            .where(t.c.id.in_(select(picked.c.id)), *claimable)
+            .values(claimed_by=owner, claimed_until=to_db_time(now + lease))
+            .returning(*self._REMINDER_COLUMNS)
+        )
+        claimed = [self._reminder(r) for r in rows]
+        return sorted(claimed, key=lambda r: (r.remind_at, r.id))
 
     async def _close_reminder(self, reminder_id: int, status: str, at: datetime | None) -> bool:
         changed = await self._write(

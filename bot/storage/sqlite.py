@@ -296,13 +296,18 @@ class SqliteRepository(SqlRepository):
         self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None
     ) -> Outcome:
         """Run one statement; while another process holds the file past the busy timeout, try
-        again a few times, then raise :class:`StorageBusy` (nothing was written)."""
+        again a few times, then raise :class:`StorageBusy` (nothing was written).
+
+        A caller cancelled mid-statement gets its cancellation at once, but the statement
+        itself runs to its end: cut off, it would leave the one shared connection invalid
+        (SQLAlchemy's "Can't reconnect until invalid transaction is rolled back") and every
+        later statement would fail."""
         self._check_open()
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                async with self._lock:
-                    result = await self._aconn.execute(stmt, list(params) if params else None)
-                    return _outcome(result, many=bool(params))
+                run = asyncio.ensure_future(self._run(stmt, params))
+                run.add_done_callback(_retrieve)
+                return await asyncio.shield(run)
             except DBAPIError as exc:
                 problem = exc.orig or exc
                 if not _is_lock(problem):
@@ -314,11 +319,24 @@ class SqliteRepository(SqlRepository):
                 await asyncio.sleep(RETRY_PAUSE * 2**attempt)
         raise AssertionError("unreachable")
 
+    async def _run(self, stmt: Executable, params: Sequence[dict[str, Any]] | None) -> Outcome:
+        async with self._lock:
+            result = await self._aconn.execute(stmt, list(params) if params else None)
+            return _outcome(result, many=bool(params))
+
     async def _dispose(self) -> None:
+        async with self._lock:  # a statement still running for a cancelled caller ends first
+            pass
         with contextlib.suppress(Exception):
             await self._aconn.close()
         await self._engine.dispose()
         await self._conn.close()
+
+
+def _retrieve(task: asyncio.Future[Outcome]) -> None:
+    """Read the outcome of a statement whose caller was cancelled (no "never retrieved")."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _user_version(conn: aiosqlite.Connection) -> int:

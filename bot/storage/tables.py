@@ -130,6 +130,9 @@ reminders = Table(
     ),
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("done_at", Text),
+    # the process that claimed it to send it, and until when (schema 4): one sender each
+    Column("claimed_by", Text),
+    Column("claimed_until", Text),
     Index("reminders_due", "status", "remind_at"),
     Index("reminders_by_member", "platform", "user_id", "status"),
 )

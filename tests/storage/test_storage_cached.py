@@ -4,14 +4,14 @@ statistics batched in the background and never lost."""
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
-from bot.storage import SqliteRepository
+from storage_db import Database
+
 from bot.storage.cached import CachedPreferences
 
 
-async def test_statistics_are_batched_and_flushed_without_loss(tmp_path: Path) -> None:
-    store = await SqliteRepository.open(tmp_path / "c.db")
+async def test_statistics_are_batched_and_flushed_without_loss(db: Database) -> None:
+    store = await db.open()
     repo = CachedPreferences(store)
     calls = 0
     original = store.record_questions
@@ -34,8 +34,8 @@ async def test_statistics_are_batched_and_flushed_without_loss(tmp_path: Path) -
     await repo.close()  # flushes, then closes the real repository
 
 
-async def test_own_writes_are_seen_at_once_and_reads_are_cached(tmp_path: Path) -> None:
-    store = await SqliteRepository.open(tmp_path / "c.db")
+async def test_own_writes_are_seen_at_once_and_reads_are_cached(db: Database) -> None:
+    store = await db.open()
     repo = CachedPreferences(store, ttl=60)
     assert await repo.get_member_language("telegram", "1") is None
     await repo.set_member_language("telegram", "1", "id")
@@ -45,12 +45,11 @@ async def test_own_writes_are_seen_at_once_and_reads_are_cached(tmp_path: Path) 
     await repo.close()
 
 
-async def test_closing_writes_what_is_still_pending(tmp_path: Path) -> None:
-    path = tmp_path / "c.db"
-    repo = CachedPreferences(await SqliteRepository.open(path))
+async def test_closing_writes_what_is_still_pending(db: Database) -> None:
+    repo = CachedPreferences(await db.open())
     for _ in range(50):
         await repo.record_question("telegram", None, None, "en")
     await repo.close()
-    again = await SqliteRepository.open(path)
+    again = await db.open()
     assert sum(n for _, _, n in await again.question_counts()) == 50
     await again.close()

@@ -1,20 +1,18 @@
-"""Concurrent writers, in one repository and across several on the same file, lose nothing."""
+"""Concurrent writers, in one repository and across several on the same database, lose
+nothing: on SQLite (several connections on one file) and on PostgreSQL (several processes)."""
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from pathlib import Path
+import contextlib
 
-from bot.storage import FeedbackSummary, SqliteRepository
+from storage_db import Database
 
-
-def _count(path: Path, sql: str) -> int:
-    with sqlite3.connect(path) as conn:
-        return int(conn.execute(sql).fetchone()[0])
+from bot.storage import FeedbackSummary
+from bot.storage.sql import SqlRepository
 
 
-async def test_many_tasks_through_one_repository(repo: SqliteRepository, db_path: Path):
+async def test_many_tasks_through_one_repository(repo: SqlRepository, db: Database):
     questions = [
         repo.record_question("telegram", f"chat-{n % 7}", "seller-cancel", "id") for n in range(200)
     ]
@@ -28,20 +26,20 @@ async def test_many_tasks_through_one_repository(repo: SqliteRepository, db_path
 
     assert await repo.question_counts() == [("seller-cancel", "id", 200)]
     assert await repo.feedback_summary() == [FeedbackSummary("seller-cancel", "id", 150, 50)]
-    assert _count(db_path, "SELECT COUNT(*) FROM questions") == 200
-    assert _count(db_path, "SELECT COUNT(*) FROM feedback") == 200
+    assert await db.count("SELECT COUNT(*) FROM questions") == 200
+    assert await db.count("SELECT COUNT(*) FROM feedback") == 200
 
 
-async def test_several_repositories_on_one_file(db_path: Path):
-    # Opened at the same time on a new file: the migrations race too.
-    repos = await asyncio.gather(*(SqliteRepository.open(db_path, salt="s") for _ in range(4)))
+async def test_several_repositories_on_one_database(db: Database):
+    # Opened at the same time on a new database: the migrations race too.
+    repos = await asyncio.gather(*(db.open(salt="s") for _ in range(4)))
     try:
 
-        async def write(index: int, repo: SqliteRepository) -> None:
+        async def write(index: int, repo: SqlRepository) -> None:
             for n in range(100):
                 await repo.record_question("discord", f"guild-{index}", f"situation-{n % 3}", "en")
 
-        async def vote(repo: SqliteRepository, helpful: bool) -> None:
+        async def vote(repo: SqlRepository, helpful: bool) -> None:
             # The same member voting on the same answer from every process: still one row.
             await repo.record_feedback("discord", "member", "g:1", "seller-cancel", "en", helpful)
 
@@ -56,5 +54,22 @@ async def test_several_repositories_on_one_file(db_path: Path):
         for repo in repos:
             await repo.close()
 
-    assert _count(db_path, "SELECT COUNT(*) FROM questions") == 400
-    assert _count(db_path, "SELECT COUNT(*) FROM feedback") == 1
+    assert await db.count("SELECT COUNT(*) FROM questions") == 400
+    assert await db.count("SELECT COUNT(*) FROM feedback") == 1
+    assert await db.count("SELECT COUNT(*) FROM alembic_version") == 1
+
+
+async def test_a_cancelled_caller_leaves_the_repository_usable(repo: SqlRepository):
+    """A task cancelled mid-statement (a stopping background job) must not break the next
+    statement: on SQLite the one connection stayed invalid until this was fixed."""
+    for delay in range(30):
+        task = asyncio.create_task(repo.record_question("telegram", None, None, "en"))
+        await asyncio.sleep(0.0001 * delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await repo.question_counts()  # still works
+    [(_, _, recorded)] = await repo.question_counts()
+    assert 0 <= recorded <= 30
+    await repo.record_question("telegram", None, None, "en")
+    assert (await repo.question_counts())[0][2] == recorded + 1

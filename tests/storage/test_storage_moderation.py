@@ -9,9 +9,11 @@ from pathlib import Path
 import aiosqlite
 import pytest
 from legacy_migrations import apply_migrations
+from storage_db import Database
 
 from bot.storage import SqliteRepository
 from bot.storage.migrations import LATEST_VERSION
+from bot.storage.sql import SqlRepository
 
 T = "2024-01-01T00:00:00.000000+00:00"
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
@@ -59,7 +61,7 @@ async def test_v2_file_is_upgraded_to_3_and_keeps_its_rows(db_path: Path) -> Non
         assert c.execute("SELECT user_id FROM reminders WHERE id = ?", (rid,)).fetchone()[0] == "5"
 
 
-async def test_reminder_rows(repo: SqliteRepository) -> None:
+async def test_reminder_rows(repo: SqlRepository) -> None:
     a = await repo.add_reminder("discord", "u", None, "s", "en", T0, T0 + timedelta(hours=2))
     b = await repo.add_reminder(
         "discord", "u", "g", "s", "nl", T0 + timedelta(hours=1), T0 + timedelta(hours=2),
@@ -88,12 +90,11 @@ async def test_reminder_rows(repo: SqliteRepository) -> None:
 
 
 async def test_note_upsert_keeps_one_row_and_created_time(
-    repo: SqliteRepository, db_path: Path
+    repo: SqlRepository, db: Database
 ) -> None:
     await repo.set_note("discord", "g", "s", "one", "a", at=T0)
     await repo.set_note("discord", "g", "s", "two", "b", at=T0 + timedelta(days=1))
     (note,) = await repo.list_notes("discord", "g")
     assert note.text == "two" and note.updated_at == T0 + timedelta(days=1)
-    with sqlite3.connect(db_path) as c:
-        rows = c.execute("SELECT created_at FROM community_notes").fetchall()
+    rows = await db.rows("SELECT created_at FROM community_notes")
     assert len(rows) == 1 and rows[0][0].startswith("2024-06-01")

@@ -1,12 +1,12 @@
-"""Round-trips of every Repository method on the SQLite backend."""
+"""Round-trips of every Repository method, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from storage_db import Database, sqlite_only
 
 from bot.storage import (
     CommunitySettings,
@@ -16,22 +16,20 @@ from bot.storage import (
     StorageError,
     UnroutedCount,
 )
+from bot.storage.sql import SqlRepository
 from bot.storage.values import MAX_UNROUTED_CHARS
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
-def _as_repository(repo: SqliteRepository) -> Repository:
+def _as_repository(repo: SqlRepository) -> Repository:
     """Callers see only the protocol; this also makes mypy check the implementation."""
     return repo
 
 
-def _count(path: Path, sql: str, params: tuple[object, ...] = ()) -> int:
-    with sqlite3.connect(path) as conn:
-        return int(conn.execute(sql, params).fetchone()[0])
-
-
-async def test_fresh_file_and_parent_directory_are_created(repo: SqliteRepository, db_path: Path):
+@sqlite_only
+async def test_fresh_file_and_parent_directory_are_created(repo: SqlRepository, db_path: Path):
+    assert isinstance(repo, SqliteRepository)
     assert db_path.is_file()
     assert repo.path == str(db_path)
 
@@ -39,7 +37,7 @@ async def test_fresh_file_and_parent_directory_are_created(repo: SqliteRepositor
 # -- member language ---------------------------------------------------------------------------
 
 
-async def test_member_language_round_trip_change_and_clear(repo: SqliteRepository):
+async def test_member_language_round_trip_change_and_clear(repo: SqlRepository):
     r = _as_repository(repo)
     assert await r.get_member_language("telegram", "42") is None
     await r.set_member_language("telegram", "42", "id")
@@ -52,7 +50,7 @@ async def test_member_language_round_trip_change_and_clear(repo: SqliteRepositor
     await r.set_member_language("telegram", "never-seen", None)
 
 
-async def test_member_language_is_per_platform_and_member(repo: SqliteRepository, db_path: Path):
+async def test_member_language_is_per_platform_and_member(repo: SqlRepository, db: Database):
     await repo.set_member_language("telegram", "42", "id")
     await repo.set_member_language("discord", "42", "nl")
     await repo.set_member_language("telegram", "43", "en")
@@ -60,20 +58,20 @@ async def test_member_language_is_per_platform_and_member(repo: SqliteRepository
     assert await repo.get_member_language("discord", "42") == "nl"
     assert await repo.get_member_language("telegram", "43") == "en"
     await repo.set_member_language("telegram", "42", "en")
-    assert _count(db_path, "SELECT COUNT(*) FROM member_prefs") == 3
+    assert await db.count("SELECT COUNT(*) FROM member_prefs") == 3
 
 
-async def test_member_language_depends_on_salt(repo: SqliteRepository, db_path: Path):
+async def test_member_language_depends_on_salt(repo: SqlRepository, db: Database):
     await repo.set_member_language("telegram", "42", "id")
     await repo.close()
-    async with await SqliteRepository.open(db_path, salt="another-salt") as other:
+    async with await db.open(salt="another-salt") as other:
         assert await other.get_member_language("telegram", "42") is None
 
 
 # -- community settings ------------------------------------------------------------------------
 
 
-async def test_community_round_trip_and_follow_members(repo: SqliteRepository):
+async def test_community_round_trip_and_follow_members(repo: SqlRepository):
     assert await repo.get_community("discord", "guild-1") is None
     before = datetime.now(UTC)
     await repo.set_community_language("discord", "guild-1", "nl")
@@ -97,7 +95,7 @@ async def test_community_round_trip_and_follow_members(repo: SqliteRepository):
 # -- questions ---------------------------------------------------------------------------------
 
 
-async def test_question_counts_group_filter_and_order(repo: SqliteRepository):
+async def test_question_counts_group_filter_and_order(repo: SqlRepository):
     for _ in range(3):
         await repo.record_question("telegram", "-100", "seller-cancel", "id", at=T0)
     await repo.record_question("telegram", "-100", "seller-cancel", "en", at=T0)
@@ -119,14 +117,14 @@ async def test_question_counts_group_filter_and_order(repo: SqliteRepository):
     assert everything[0] == ("seller-cancel", "id", 4)
 
 
-async def test_naive_datetimes_are_rejected(repo: SqliteRepository):
+async def test_naive_datetimes_are_rejected(repo: SqlRepository):
     with pytest.raises(ValueError, match="timezone-aware"):
         await repo.record_question("telegram", None, None, "en", at=datetime(2024, 1, 1))
     with pytest.raises(ValueError, match="timezone-aware"):
         await repo.question_counts(since=datetime(2024, 1, 1))
 
 
-async def test_other_time_zones_are_converted_to_utc(repo: SqliteRepository):
+async def test_other_time_zones_are_converted_to_utc(repo: SqlRepository):
     jakarta = timezone(timedelta(hours=7))
     await repo.record_unrouted(
         "telegram", None, "hi", "id", at=datetime(2024, 1, 1, 7, tzinfo=jakarta)
@@ -141,7 +139,7 @@ async def test_other_time_zones_are_converted_to_utc(repo: SqliteRepository):
 # -- unrouted ----------------------------------------------------------------------------------
 
 
-async def test_unrouted_report_groups_normalised_text_most_frequent_first(repo: SqliteRepository):
+async def test_unrouted_report_groups_normalised_text_most_frequent_first(repo: SqlRepository):
     await repo.record_unrouted("telegram", "-1", "How do I   get PAID?", "en", at=T0)
     await repo.record_unrouted(
         "telegram", "-1", "  how do i get paid?\n", "en", at=T0 + timedelta(hours=1)
@@ -178,7 +176,7 @@ async def test_unrouted_report_groups_normalised_text_most_frequent_first(repo: 
     assert await repo.unrouted_report(limit=0) == []
 
 
-async def test_unrouted_report_since_filter(repo: SqliteRepository):
+async def test_unrouted_report_since_filter(repo: SqlRepository):
     await repo.record_unrouted("telegram", None, "old question", "en", at=T0)
     await repo.record_unrouted("telegram", None, "old question", "en", at=T0)
     await repo.record_unrouted("telegram", None, "old question", "en", at=T0 + timedelta(days=3))
@@ -194,15 +192,14 @@ async def test_unrouted_report_since_filter(repo: SqliteRepository):
 
 
 async def test_unrouted_text_is_truncated_and_stored_without_member(
-    repo: SqliteRepository, db_path: Path
+    repo: SqlRepository, db: Database
 ):
     long_text = "  " + "a" * (MAX_UNROUTED_CHARS + 100)
     await repo.record_unrouted("telegram", None, long_text, "en")
     [row] = await repo.unrouted_report()
     assert row.text == "a" * MAX_UNROUTED_CHARS
-    with sqlite3.connect(db_path) as conn:
-        columns = {r[1] for r in conn.execute("PRAGMA table_info(unrouted)")}
-        (stored,) = conn.execute("SELECT text FROM unrouted").fetchone()
+    columns = await db.columns("unrouted")
+    [(stored,)] = await db.rows("SELECT text FROM unrouted")
     assert len(stored) == MAX_UNROUTED_CHARS
     assert not any("user" in c or "member" in c for c in columns)
 
@@ -210,7 +207,7 @@ async def test_unrouted_text_is_truncated_and_stored_without_member(
 # -- feedback ----------------------------------------------------------------------------------
 
 
-async def test_vote_changed_by_same_member_updates_one_row(repo: SqliteRepository, db_path: Path):
+async def test_vote_changed_by_same_member_updates_one_row(repo: SqlRepository, db: Database):
     await repo.record_feedback(
         "telegram", "42", "-100:7", "seller-cancel", "id", True, chat_id="-100", at=T0
     )
@@ -227,11 +224,11 @@ async def test_vote_changed_by_same_member_updates_one_row(repo: SqliteRepositor
         at=T0 + timedelta(minutes=1),
     )
     assert await repo.feedback_summary() == [FeedbackSummary("seller-cancel", "id", 0, 1)]
-    assert _count(db_path, "SELECT COUNT(*) FROM feedback") == 1
-    assert _count(db_path, "SELECT helpful FROM feedback") == 0
+    assert await db.count("SELECT COUNT(*) FROM feedback") == 1
+    assert await db.count("SELECT helpful FROM feedback") == 0
 
 
-async def test_separate_votes_by_two_members_and_answers(repo: SqliteRepository, db_path: Path):
+async def test_separate_votes_by_two_members_and_answers(repo: SqlRepository, db: Database):
     await repo.record_feedback(
         "telegram", "42", "-100:7", "seller-cancel", "id", True, chat_id="-100"
     )
@@ -243,13 +240,13 @@ async def test_separate_votes_by_two_members_and_answers(repo: SqliteRepository,
     )
     # Same member id on another platform is another member.
     await repo.record_feedback("discord", "42", "-100:7", "seller-cancel", "id", True)
-    assert _count(db_path, "SELECT COUNT(*) FROM feedback") == 4
+    assert await db.count("SELECT COUNT(*) FROM feedback") == 4
     summary = await repo.feedback_summary()
     assert summary == [FeedbackSummary("seller-cancel", "id", 3, 1)]
     assert summary[0].total == 4
 
 
-async def test_feedback_summary_filters_and_grouping(repo: SqliteRepository):
+async def test_feedback_summary_filters_and_grouping(repo: SqlRepository):
     await repo.record_feedback(
         "telegram", "1", "a:1", "seller-cancel", "id", True, chat_id="a", at=T0
     )
@@ -284,7 +281,7 @@ async def test_feedback_summary_filters_and_grouping(repo: SqliteRepository):
     assert await repo.feedback_summary("console") == []
 
 
-async def test_no_raw_user_id_anywhere_in_the_database(repo: SqliteRepository, db_path: Path):
+async def test_no_raw_user_id_anywhere_in_the_database(repo: SqlRepository, db: Database):
     user_ids = ["user-8675309", "user-1234567"]
     for n, user_id in enumerate(user_ids):
         await repo.set_member_language("telegram", user_id, "id")
@@ -294,29 +291,23 @@ async def test_no_raw_user_id_anywhere_in_the_database(repo: SqliteRepository, d
         await repo.record_feedback(
             "telegram", user_id, f"chat-1:{n}", "seller-cancel", "id", False, chat_id="chat-1"
         )
-    await repo.close()  # checkpoints the WAL into the main file
+    await repo.close()  # on SQLite, checkpoints the WAL into the main file
 
-    with sqlite3.connect(db_path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        values = [
-            str(value)
-            for table in tables
-            for row in conn.execute(f'SELECT * FROM "{table}"')
-            for value in row
-        ]
-    assert _count(db_path, "SELECT COUNT(*) FROM feedback") == 2
+    values = await db.every_value()
+    assert await db.count("SELECT COUNT(*) FROM feedback") == 2
     assert values, "expected stored rows"
     for user_id in user_ids:
         number = user_id.removeprefix("user-")
         assert not [v for v in values if number in v]
-        for file in db_path.parent.iterdir():
-            assert number.encode() not in file.read_bytes(), file
+        if db.path is not None:  # SQLite: not in the bytes of any of its files either
+            for file in db.path.parent.iterdir():
+                assert number.encode() not in file.read_bytes(), file
 
 
 # -- pins --------------------------------------------------------------------------------------
 
 
-async def test_pins_round_trip_upsert_update_and_forget(repo: SqliteRepository):
+async def test_pins_round_trip_upsert_update_and_forget(repo: SqlRepository):
     await repo.record_pin("telegram", "-100", "7", "seller-cancel", "id", "v1", at=T0)
     await repo.record_pin(
         "telegram", "-100", "9", "buyer-cancel-request", "id", "v1", at=T0 + timedelta(hours=1)
@@ -358,7 +349,7 @@ async def test_pins_round_trip_upsert_update_and_forget(repo: SqliteRepository):
 INJECTION = "x'); DROP TABLE questions;--"
 
 
-async def test_sql_injection_text_is_stored_verbatim(repo: SqliteRepository, db_path: Path):
+async def test_sql_injection_text_is_stored_verbatim(repo: SqlRepository, db: Database):
     await repo.record_question("telegram", INJECTION, INJECTION, INJECTION)
     assert await repo.question_counts("telegram", INJECTION) == [(INJECTION, INJECTION, 1)]
 
@@ -386,29 +377,28 @@ async def test_sql_injection_text_is_stored_verbatim(repo: SqliteRepository, db_
     )
     assert await repo.forget_pin("telegram", INJECTION, INJECTION) is True
 
-    with sqlite3.connect(db_path) as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = await db.tables()
     assert {"questions", "unrouted", "feedback", "member_prefs", "pins"} <= tables
-    assert _count(db_path, "SELECT COUNT(*) FROM questions") == 1
+    assert await db.count("SELECT COUNT(*) FROM questions") == 1
 
 
 # -- lifetime ----------------------------------------------------------------------------------
 
 
-async def test_async_with_closes_and_close_is_idempotent(db_path: Path):
-    async with await SqliteRepository.open(db_path) as repo:
+async def test_async_with_closes_and_close_is_idempotent(db: Database):
+    async with await db.open() as repo:
         await repo.record_question("console", None, None, "en")
     await repo.close()
     with pytest.raises(StorageError, match="closed"):
         await repo.question_counts()
-    async with await SqliteRepository.open(db_path) as again:
+    async with await db.open() as again:
         assert await again.question_counts() == [(None, "en", 1)]
 
 
-async def test_one_unwritable_statistics_row_loses_only_itself(tmp_path: Path) -> None:
+async def test_one_unwritable_statistics_row_loses_only_itself(db: Database) -> None:
     from bot.storage.cached import CachedPreferences
 
-    repo = await SqliteRepository.open(tmp_path / "s.db")
+    repo = await db.open()
     cached = CachedPreferences(repo, batch_delay=60)
     await cached.record_unrouted("telegram", "-1", "first question", "en")
     await cached.record_unrouted("telegram", "-1", "bad \ud800 text", "en")  # cannot be stored
@@ -430,9 +420,8 @@ def test_lone_surrogates_become_replacement_characters() -> None:
     clean("x\udfff\ud83d").encode("utf-8")  # encodable after cleaning
 
 
-async def test_votes_keep_no_raw_member_id_at_rest(tmp_path: Path) -> None:
-    path = tmp_path / "v.db"
-    repo = await SqliteRepository.open(path, salt="pepper")
+async def test_votes_keep_no_raw_member_id_at_rest(db: Database) -> None:
+    repo = await db.open(salt="pepper")
     # a private chat's answer: "<chat id>:<message id>", and the chat id is the member's id
     await repo.record_feedback("telegram", "555000111", "555000111:42", "seller-cancel", "en", True)
     await repo.record_feedback(
@@ -441,31 +430,29 @@ async def test_votes_keep_no_raw_member_id_at_rest(tmp_path: Path) -> None:
     [summary] = await repo.feedback_summary()
     assert (summary.helpful, summary.not_helpful) == (0, 1)
     await repo.close()
-    for name in ("v.db", "v.db-wal"):
-        if (tmp_path / name).exists():
-            assert b"555000111" not in (tmp_path / name).read_bytes()
+    assert not [v for v in await db.every_value() if "555000111" in v]
+    if db.path is not None:  # SQLite: not in the bytes of its files either
+        for file in db.path.parent.iterdir():
+            assert b"555000111" not in file.read_bytes(), file
 
 
-async def test_answer_refs_stored_raw_before_are_hashed_on_open(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    repo = await SqliteRepository.open(path, salt="pepper")
+async def test_answer_refs_stored_raw_before_are_hashed_on_open(db: Database) -> None:
+    repo = await db.open(salt="pepper")
     await repo.close()
-    with sqlite3.connect(path) as db:  # a vote as an earlier version stored it
-        db.execute(
-            "INSERT INTO feedback (platform, user_hash, answer_ref, situation, lang, "
-            "helpful, chat_id, created_at, updated_at) VALUES ('telegram', 'h', "
-            "'777000:9', 'seller-cancel', 'en', 1, NULL, '2024-01-01T00:00:00+00:00', "
-            "'2024-01-01T00:00:00+00:00')"
-        )
-    repo = await SqliteRepository.open(path, salt="pepper")
+    await db.execute(  # a vote as an earlier version stored it
+        "INSERT INTO feedback (platform, user_hash, answer_ref, situation, lang, "
+        "helpful, chat_id, created_at, updated_at) VALUES ('telegram', 'h', "
+        "'777000:9', 'seller-cancel', 'en', 1, NULL, '2024-01-01T00:00:00+00:00', "
+        "'2024-01-01T00:00:00+00:00')"
+    )
+    repo = await db.open(salt="pepper")
     await repo.close()
-    with sqlite3.connect(path) as db:
-        [(ref,)] = db.execute("SELECT answer_ref FROM feedback").fetchall()
+    [(ref,)] = await db.rows("SELECT answer_ref FROM feedback")
     assert len(ref) == 64 and "777000" not in ref
 
 
-async def test_moving_a_community_keeps_what_the_new_id_already_has(tmp_path: Path) -> None:
-    repo = await SqliteRepository.open(tmp_path / "m.db")
+async def test_moving_a_community_keeps_what_the_new_id_already_has(db: Database) -> None:
+    repo = await db.open()
     await repo.set_community_language("telegram", "-1", "nl")
     await repo.set_community_language("telegram", "-100", "id")  # set after the upgrade
     await repo.set_note("telegram", "-1", "seller-cancel", "old note", "7")

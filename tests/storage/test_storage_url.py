@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pg import PostgresServer
 
 from bot.storage import SqliteRepository, StorageError, open_repository
-from bot.storage.url import sqlite_path
+from bot.storage.postgres import PostgresRepository
+from bot.storage.url import is_postgres, postgres_url, sqlite_path
 
 
 @pytest.mark.parametrize(
@@ -34,17 +36,35 @@ def test_plain_path_expands_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "expected"),
     [
-        "postgresql://bot:secret@db.example/sellerbot",
-        "postgres://bot@localhost/sellerbot",
-        "postgresql+asyncpg://bot@localhost/sellerbot",
+        ("postgresql://bot:secret@db.example/sellerbot", "bot:secret@db.example/sellerbot"),
+        ("postgres://bot@localhost/sellerbot", "bot@localhost/sellerbot"),
+        ("postgresql+asyncpg://bot@localhost:5433/sellerbot", "bot@localhost:5433/sellerbot"),
+        ("  PostgreSQL://bot@localhost/sellerbot ", "bot@localhost/sellerbot"),
     ],
 )
-def test_postgres_is_not_available_yet(url: str):
-    with pytest.raises(StorageError, match="PostgreSQL storage is not available yet") as excinfo:
+def test_postgres_urls_name_the_asyncpg_driver(url: str, expected: str):
+    assert is_postgres(url)
+    assert postgres_url(url) == f"postgresql+asyncpg://{expected}"
+    with pytest.raises(StorageError, match="is a PostgreSQL URL") as excinfo:
         sqlite_path(url)
     assert "secret" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg2://bot:secret@localhost/db", "postgresql://", "postgres:///"]
+)
+def test_unusable_postgres_urls_say_the_form(url: str):
+    with pytest.raises(StorageError, match=r"postgresql://user:password@host:port/database") as e:
+        postgres_url(url)
+    assert "secret" not in str(e.value)
+
+
+def test_sqlite_urls_are_not_postgres():
+    assert not is_postgres("sqlite:///data/bot.db")
+    assert not is_postgres("data/postgresql.db")
+    assert not is_postgres("C:\\postgres\\bot.db")
 
 
 @pytest.mark.parametrize(
@@ -96,7 +116,32 @@ async def test_open_repository_in_memory():
 
 
 async def test_open_repository_errors():
-    with pytest.raises(StorageError, match="PostgreSQL storage is not available yet"):
-        await open_repository("postgresql://localhost/sellerbot")
     with pytest.raises(StorageError, match="unsupported storage URL"):
         await open_repository("redis://localhost")
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres", "postgresql+asyncpg"])
+async def test_open_repository_on_postgresql(postgres: PostgresServer, scheme: str):
+    url = postgres.create_database().replace("postgresql://", f"{scheme}://", 1)
+    async with await open_repository(url, salt="s") as repo:
+        assert isinstance(repo, PostgresRepository)
+        await repo.set_member_language("telegram", "42", "nl")
+    async with await open_repository(url, salt="s", read_only=True) as again:
+        assert await again.get_member_language("telegram", "42") == "nl"
+
+
+async def test_postgresql_that_cannot_be_reached_says_where_without_the_password(
+    postgres: PostgresServer,
+):
+    # a port nothing listens on (the server's own port, plus one, is free of PostgreSQL)
+    url = f"postgresql://bot:hunter2@127.0.0.1:{postgres.port + 1}/sellerbot"
+    with pytest.raises(StorageError, match=r"cannot use the database") as excinfo:
+        await open_repository(url, salt="s")
+    assert "hunter2" not in str(excinfo.value)
+    assert "bot:***@127.0.0.1" in str(excinfo.value)
+
+
+async def test_postgresql_database_that_does_not_exist(postgres: PostgresServer):
+    url = postgres.url("no_such_database")
+    with pytest.raises(StorageError, match="no_such_database"):
+        await open_repository(url, salt="s")
