@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,6 +40,8 @@ CHOICES_HOURS: tuple[int, ...] = (12, 24, 36, 46)
 LATE_AFTER = timedelta(minutes=5)
 #: Pending reminders one member may have.
 MAX_PENDING = 5
+#: How long one process holds a claim on due reminders it is sending.
+LEASE = timedelta(minutes=10)
 #: Failed deliveries before a reminder is given up.
 MAX_ATTEMPTS = 3
 #: Clock skew tolerated on a request time that lies in the future.
@@ -137,6 +141,8 @@ class ReminderService:
         max_pending: int = MAX_PENDING,
         max_attempts: int = MAX_ATTEMPTS,
         batch: int = 200,
+        owner: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         """Create the service; nothing runs until :meth:`start` or :meth:`run_due`.
 
@@ -151,6 +157,9 @@ class ReminderService:
             max_pending: Pending reminders allowed per member.
             max_attempts: Failed deliveries before giving a reminder up.
             batch: Most reminders handled per run (the rest wait for the next run).
+            owner: Names this process in its claims (host and process id by default).
+            lease: How long a claim on due reminders holds: longer than a batch takes to
+                send; a process that dies holding one frees its reminders after it.
         """
         if any(h * 3600 >= deadline.total_seconds() or h <= 0 for h in choices):
             raise ValueError("every reminder choice must fall inside the deadline")
@@ -164,6 +173,8 @@ class ReminderService:
         self.max_pending = max_pending
         self.max_attempts = max_attempts
         self.batch = batch
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
+        self.lease = lease
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -244,7 +255,11 @@ class ReminderService:
         """
         async with self._lock:
             now = self.clock.now()
-            due = await self.repo.due_reminders(now, self.platform, limit=self.batch)
+            # Claimed, not just read: with several processes on one database each reminder
+            # is sent by exactly one of them.
+            due = await self.repo.claim_due_reminders(
+                now, self.platform, self.owner, self.lease, limit=self.batch
+            )
             metrics.REMINDERS_DUE.set(len(due))
             sent = late_n = dropped = retrying = failed = 0
             for r in due:

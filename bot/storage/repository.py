@@ -558,7 +558,8 @@ class Repository(Protocol):
         ...
 
     async def count_reminder_attempt(self, reminder_id: int) -> int:
-        """Count one failed delivery attempt of a pending reminder and return the new total."""
+        """Count one failed delivery attempt of a pending reminder and return the new total;
+        its claim (:meth:`claim_due_reminders`) is given back, so the next run tries again."""
         ...
 
     async def cancel_reminder(self, platform: str, user_id: str, reminder_id: int) -> bool:

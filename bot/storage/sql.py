@@ -724,7 +724,8 @@ class SqlRepository(Repository):
         await self._write(
             update(reminders)
             .where(reminders.c.id == reminder_id, reminders.c.status == "pending")
-            .values(attempts=reminders.c.attempts + 1)
+            # the claim is given back: the next run (of any process) tries again
+            .values(attempts=reminders.c.attempts + 1, claimed_by=None, claimed_until=None)
         )
         rows = await self._rows(select(reminders.c.attempts).where(reminders.c.id == reminder_id))
         return int(rows[0][0]) if rows else 0

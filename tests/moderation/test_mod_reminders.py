@@ -209,3 +209,36 @@ def test_tokens_round_trip_and_reject_forgeries() -> None:
     for forged in ("sb1:en:r:12", "sb1:en:x:abc", "sb1:en:m:drop-table.x", "sb1:en:s:x",
                    "sb1:en:r:12." + "9" * 60, "", None):  # fmt: skip
         assert tokens.parse(forged) is None
+
+
+async def test_two_processes_send_each_due_reminder_exactly_once(db_path: Path) -> None:
+    """Two bot processes on one database (each its own connection and service): their runs
+    overlap, each reminder goes out once; one whose delivery failed is tried again next run."""
+    first = await SqliteRepository.open(db_path)
+    second = await SqliteRepository.open(db_path)
+    try:
+        clock = ManualClock(T0)
+        a = ReminderService(first, clock, owner="worker-1")
+        b = ReminderService(second, clock, owner="worker-2")
+        ids = {(await a.schedule("telegram", str(u), "12h", lang="en")).id for u in range(40)}
+        clock.advance(12 * H)
+
+        class Slow(Outbox):  # each delivery takes a moment: the two runs interleave
+            async def __call__(self, reminder: Reminder, late: bool) -> bool:
+                await asyncio.sleep(0.001)
+                return await super().__call__(reminder, late)
+
+        out_a, out_b = Slow(), Slow()
+        await asyncio.gather(a.run_due(out_a), b.run_due(out_b))
+        sent = [r.id for r, _ in out_a.sent + out_b.sent]
+        assert sorted(sent) == sorted(ids)  # every one, none twice
+
+        failing = await a.schedule("telegram", "99", "12h", lang="en")
+        clock.advance(12 * H)
+        assert await a.run_due(Outbox(ok=False)) == RunReport(retrying=1)
+        retry = Outbox()
+        assert await b.run_due(retry) == RunReport(sent=1)  # the claim was given back
+        assert [r.id for r, _ in retry.sent] == [failing.id]
+    finally:
+        await first.close()
+        await second.close()
