@@ -12,10 +12,15 @@ with the bare content version is refreshed once and then converges.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.storage import PinRecord, Repository
@@ -26,6 +31,11 @@ log = logging.getLogger(__name__)
 EditOutcome = Literal["edited", "gone", "failed"]
 #: Edits one pinned message to show the current answer (with the community's note).
 Edit = Callable[[PinRecord], Awaitable[EditOutcome]]
+#: This process, as it holds a community's pins while refreshing them (see :func:`refresh`;
+#: each refresh adds its own suffix, so two refreshes of one process exclude each other too).
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+#: How long one refresh may hold a community's pins (a process that dies frees them then).
+LEASE = timedelta(minutes=10)
 
 
 def pin_version(content_version: str, note: str | None) -> str:
@@ -90,12 +100,16 @@ async def refresh(
     current_version: str,
     edit: Edit,
     chat_id: str | None = None,
+    *,
+    wait: float = 0.0,
 ) -> RefreshReport:
     """Edit every outdated pin of the bot's in place, and record what each now shows.
 
     Call it at start-up (all chats) and for a moderator's refresh command (one chat). Pins
     whose edit ``failed`` keep their old version and are tried again next time; pins whose
-    message is ``gone`` are forgotten.
+    message is ``gone`` are forgotten. Each community's pins are refreshed by one process of
+    the deployment at a time (a lease in storage): a community another process is refreshing
+    is waited for up to ``wait`` seconds, then left to it, so no pin is edited twice.
 
     Args:
         repo: Storage.
@@ -103,9 +117,44 @@ async def refresh(
         current_version: The core's ``content_version``.
         edit: The adapter's in-place edit of one pinned message.
         chat_id: Only this chat, or None for all.
+        wait: Seconds to wait for a community another process is refreshing.
     """
+    report = RefreshReport()
+    owner = f"{OWNER}:{uuid.uuid4().hex[:8]}"
+    stale = await plan_refresh(repo, platform, current_version, chat_id)
+    for chat in sorted({p.chat_id for p in stale}):
+        lease = f"pins:{platform}:{chat}"
+        if not await _take(repo, lease, owner, wait):
+            log.info("pinned answers left to the process refreshing them", extra={"chat": chat})
+            continue
+        try:
+            # planned again under the lease: another process may have just refreshed some
+            still = await plan_refresh(repo, platform, current_version, chat)
+            done = await _refresh_pins(repo, current_version, edit, still)
+        finally:
+            await repo.release_lease(lease, owner)
+        report = RefreshReport(
+            report.edited + done.edited, report.forgotten + done.forgotten,
+            report.failed + done.failed,
+        )  # fmt: skip
+    return report
+
+
+async def _take(repo: Repository, lease: str, owner: str, wait: float) -> bool:
+    """Take ``lease`` for ``owner``, trying again for up to ``wait`` seconds."""
+    deadline = asyncio.get_running_loop().time() + wait
+    while not await repo.take_lease(lease, owner, datetime.now(UTC), LEASE):
+        if asyncio.get_running_loop().time() >= deadline:
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
+async def _refresh_pins(
+    repo: Repository, current_version: str, edit: Edit, stale: list[PinRecord]
+) -> RefreshReport:
     edited = forgotten = failed = 0
-    for pin in await plan_refresh(repo, platform, current_version, chat_id):
+    for pin in stale:
         version = await target_version(repo, pin, current_version)
         try:
             outcome = await edit(pin)

@@ -27,6 +27,9 @@ from bot.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 
+#: Seconds a community's refresh waits while another process refreshes its pins.
+WAIT = 5.0
+
 #: How pinning an answer went: ``pinned``; ``cannot_pin`` (the bot lacks the right here);
 #: ``refused`` (the platform would not pin it); ``failed`` (no answer from the platform, the
 #: pin taken back); ``not_saved`` (pinned, but the record could not be written: taken back).
@@ -199,7 +202,9 @@ class Moderation:
         """After a note changed: the community's pinned guides under it show the new note at
         once (an edit that fails is retried at the next refresh; nothing is raised)."""
         try:
-            await pins_mod.refresh(self.repo, platform, self.core.content_version, edit, chat_id)
+            await pins_mod.refresh(
+                self.repo, platform, self.core.content_version, edit, chat_id, wait=WAIT
+            )
         except Exception:
             log.exception("refreshing the pinned answers after a note change failed")
 
@@ -209,7 +214,7 @@ class Moderation:
     ) -> pins_mod.RefreshReport:
         """Refresh this chat's outdated pinned answers in place."""
         report = await pins_mod.refresh(
-            self.repo, actor.platform, self.core.content_version, edit, chat_id
+            self.repo, actor.platform, self.core.content_version, edit, chat_id, wait=WAIT
         )
         await record(
             self.repo, actor, chat_id, "pins.refresh",

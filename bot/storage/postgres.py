@@ -8,12 +8,13 @@ that start together apply each step once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Executable
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InvalidRequestError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage import migrations
@@ -108,9 +109,11 @@ class PostgresRepository(SqlRepository):
                 rows = list(result.fetchall()) if result.returns_rows else []
                 new_id = None
                 if result.is_insert and not params:
-                    key = result.inserted_primary_key
-                    if key is not None and len(key) == 1 and isinstance(key[0], int):
-                        new_id = key[0]
+                    # (None for a statement with its own RETURNING: its rows say what it did)
+                    with contextlib.suppress(InvalidRequestError):
+                        key = result.inserted_primary_key
+                        if key is not None and len(key) == 1 and isinstance(key[0], int):
+                            new_id = key[0]
                 count = result.rowcount if not result.returns_rows else len(rows)
                 return Outcome(rows, count, new_id)
         except (DBAPIError, OSError) as exc:

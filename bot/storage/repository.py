@@ -507,6 +507,23 @@ class Repository(Protocol):
         """
         ...
 
+    async def take_lease(self, name: str, owner: str, now: datetime, duration: timedelta) -> bool:
+        """Take the lease ``name`` for ``owner`` until ``now + duration``, if it is free, has
+        expired, or is already the owner's (renewed); True when the owner now holds it.
+
+        Background work that one process of a deployment must do at a time (the refresh of
+        pinned answers) runs only while its process holds the lease. A process that dies
+        holding one frees it when it expires.
+
+        Raises:
+            ValueError: For a duration that is not positive.
+        """
+        ...
+
+    async def release_lease(self, name: str, owner: str) -> bool:
+        """Give back a lease ``owner`` holds; False when it held none (expired and taken)."""
+        ...
+
     async def claim_due_reminders(
         self,
         now: datetime,

@@ -51,6 +51,7 @@ from bot.storage.tables import (
     community_notes,
     community_settings,
     feedback,
+    leases,
     member_prefs,
     moderator_actions,
     pins,
@@ -654,6 +655,29 @@ class SqlRepository(Repository):
             .limit(limit)
         )
         return [self._reminder(r) for r in rows]
+
+    async def take_lease(self, name: str, owner: str, now: datetime, duration: timedelta) -> bool:
+        """See :meth:`Repository.take_lease`: one upsert that only takes a free or expired
+        lease (or renews the owner's own), so two processes never both hold it."""
+        if duration <= timedelta(0):
+            raise ValueError("a lease must last a positive time")
+        moment = to_db_time(now)
+        stmt = (
+            self._insert(leases)
+            .values(name=name, owner=owner, until=to_db_time(now + duration))
+            .on_conflict_do_update(
+                index_elements=[leases.c.name],
+                set_={"owner": owner, "until": to_db_time(now + duration)},
+                where=or_(leases.c.until < moment, leases.c.owner == owner),
+            )
+            .returning(leases.c.name)
+        )
+        return bool(await self._rows(stmt))
+
+    async def release_lease(self, name: str, owner: str) -> bool:
+        """See :meth:`Repository.release_lease`."""
+        stmt = delete(leases).where(leases.c.name == name, leases.c.owner == owner)
+        return bool(await self._write(stmt))
 
     async def claim_due_reminders(
         self,

@@ -150,6 +150,16 @@ moderator_actions = Table(
     Index("moderator_actions_by_chat", "platform", "chat_id", "at"),
 )
 
+leases = Table(
+    "leases",
+    metadata,
+    # background work done by one process of a deployment at a time (schema 5): who holds
+    # it, and until when (a process that dies frees it then)
+    Column("name", Text, primary_key=True),
+    Column("owner", Text, nullable=False),
+    Column("until", Text, nullable=False),
+)
+
 #: Every table, in an order that copies cleanly (no foreign keys today).
 ALL_TABLES = tuple(metadata.sorted_tables)
 #: Every table keyed by a community, with the columns that make a row unique within one.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 from bot.moderation import pins
 from bot.storage import PinRecord, SqliteRepository
 
@@ -74,3 +78,53 @@ async def test_forget_deleted(repo: SqliteRepository) -> None:
     assert await pins.forget_deleted(repo, pin) is True
     assert await pins.forget_deleted(repo, pin) is False
     assert await pins.mark_refreshed(repo, pin, "v2") is False
+
+
+async def test_two_processes_refreshing_at_once_edit_each_pin_once(db_path: Path) -> None:
+    """Every process refreshes the pinned answers at start-up: one community's pins are
+    refreshed by one of them (a lease in storage), so each outdated pin is edited once."""
+    first = await SqliteRepository.open(db_path)
+    second = await SqliteRepository.open(db_path)
+    try:
+        for n in range(6):
+            await first.record_pin("discord", f"g{n % 3}", f"m{n}", SID, "en", "v1")
+        edited: list[str] = []
+
+        async def edit(pin: PinRecord) -> pins.EditOutcome:
+            edited.append(pin.message_id)
+            await asyncio.sleep(0.01)  # the two refreshes overlap
+            return "edited"
+
+        one, two = await asyncio.gather(
+            pins.refresh(first, "discord", "v2", edit), pins.refresh(second, "discord", "v2", edit)
+        )
+        assert sorted(edited) == [f"m{n}" for n in range(6)]  # each once
+        assert one.edited + two.edited == 6
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_community_being_refreshed_elsewhere_is_waited_for_or_left(
+    repo: SqliteRepository,
+) -> None:
+    await repo.record_pin("discord", "g1", "m1", SID, "en", "v1")
+    edits: list[str] = []
+
+    async def edit(pin: PinRecord) -> pins.EditOutcome:
+        edits.append(pin.message_id)
+        return "edited"
+
+    now = datetime.now(UTC)
+    assert await repo.take_lease("pins:discord:g1", "another-process", now, timedelta(minutes=1))
+    assert await pins.refresh(repo, "discord", "v2", edit) == pins.RefreshReport()  # left to it
+    assert edits == []
+
+    async def other_finishes() -> None:
+        await asyncio.sleep(0.3)
+        await repo.release_lease("pins:discord:g1", "another-process")
+
+    report, _ = await asyncio.gather(
+        pins.refresh(repo, "discord", "v2", edit, "g1", wait=5.0), other_finishes()
+    )
+    assert report == pins.RefreshReport(edited=1) and edits == ["m1"]

@@ -110,6 +110,7 @@ async def _a_busy_sqlite_deployment(tmp_path: Path) -> Database:
     repo = await source.open(salt=LEGACY_SALT)
     await repo.set_member_language("telegram", "43", "nl")
     await repo.set_community_language("discord", "g9", "en")
+    await repo.take_lease("pins:discord", "worker-1", T0, timedelta(minutes=5))
     for n in range(3):
         await repo.record_question("discord", "g9", "completion-rate", "en", at=T0)
         await repo.record_unrouted("discord", "g9", f"question {n}", "en", at=T0)
