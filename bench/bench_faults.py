@@ -26,7 +26,7 @@ for p in (ROOT, ROOT / "tests" / "telegram"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from tg_fixtures import damage, payload  # noqa: E402
+from tg_fixtures import FUZZ_SEEDS, damage, payload  # noqa: E402
 from tg_standin import TOKEN, BotApiStandIn  # noqa: E402
 
 from bot.adapters.telegram.app import build_application  # noqa: E402
@@ -37,21 +37,6 @@ from bot.config import load_settings  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
 from bot.storage import SqliteRepository  # noqa: E402
 
-SEEDS = [
-    "private_text",
-    "private_start",
-    "private_start_deeplink",
-    "group_mention",
-    "supergroup_reply_to_bot",
-    "supergroup_guide_reply",
-    "supergroup_help_at_bot",
-    "callback_query",
-    "inline_query",
-    "edited_message",
-    "private_photo_caption",
-    "supergroup_pin",
-    "private_language",
-]
 GOOD_EVERY = 100  # one well-formed question among this many updates
 
 
@@ -80,7 +65,7 @@ async def run(n: int) -> None:
         task = asyncio.create_task(serve(app, settings, stop, retry_delay=0.1))
         while not standin.calls_to("getUpdates"):
             await asyncio.sleep(0.01)
-        seeds = [payload(name) for name in SEEDS]
+        seeds = [payload(name) for name in FUZZ_SEEDS]
         good = 0
         started = time.perf_counter()
         for i in range(n):

@@ -51,7 +51,7 @@ for p in (ROOT, ROOT / "tests" / "telegram", ROOT / "tests" / "discord"):
 import dc_factory as factory  # noqa: E402
 from dc_gateway import GatewayStandIn  # noqa: E402
 from dc_harness import TOKEN as DISCORD_TOKEN  # noqa: E402
-from tg_fixtures import damage, payload  # noqa: E402
+from tg_fixtures import FUZZ_SEEDS, damage, payload  # noqa: E402
 from tg_standin import TOKEN, BotApiStandIn, Call  # noqa: E402
 
 from bot.core.engine import default_core  # noqa: E402
@@ -579,21 +579,6 @@ async def discord_malformed(folder: Path, events: int) -> None:
 
 
 # -- 4: Telegram, malformed updates --------------------------------------------------------
-TELEGRAM_SEEDS = [
-    "private_text",
-    "private_start",
-    "private_start_deeplink",
-    "group_mention",
-    "supergroup_reply_to_bot",
-    "supergroup_guide_reply",
-    "supergroup_help_at_bot",
-    "callback_query",
-    "inline_query",
-    "edited_message",
-    "private_photo_caption",
-    "supergroup_pin",
-    "private_language",
-]
 
 
 async def telegram_malformed(folder: Path, updates: int) -> None:
@@ -609,7 +594,7 @@ async def telegram_malformed(folder: Path, updates: int) -> None:
     await bot.start()
     await wait_for(lambda: ledger.get_updates > 0, 60)
     rng = random.Random(5)
-    seeds = [payload(name) for name in TELEGRAM_SEEDS]
+    seeds = [payload(name) for name in FUZZ_SEEDS]
     good = answered = stalls = 0
     started = time.perf_counter()
     uid = 1

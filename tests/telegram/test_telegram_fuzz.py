@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from telegram import Update
 from tg_fixtures import (
+    FUZZ_SEEDS,
     SUPERGROUP,
     USERS,
     Feeder,
@@ -25,22 +26,6 @@ from tg_standin import BotApiStandIn
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 from bot.assistant import Assistant
 from bot.moderation import ReminderService
-
-NAMES = [
-    "private_text",
-    "private_start",
-    "private_start_deeplink",
-    "group_mention",
-    "supergroup_reply_to_bot",
-    "supergroup_guide_reply",
-    "supergroup_help_at_bot",
-    "callback_query",
-    "inline_query",
-    "edited_message",
-    "private_photo_caption",
-    "supergroup_pin",
-    "private_language",
-]
 
 
 async def _process(feed: Feeder, data: dict[str, Any]) -> None:
@@ -67,7 +52,7 @@ async def unthrottled(
 async def test_damaged_updates_never_raise_out_of_the_handlers(unthrottled: Feeder) -> None:
     feed = unthrottled
     rng = random.Random(11)
-    seeds = [payload(n) for n in NAMES]
+    seeds = [payload(n) for n in FUZZ_SEEDS]
     for i in range(600):
         data = damage(rng, copy.deepcopy(rng.choice(seeds)))
         data["update_id"] = 500000 + i
