@@ -8,6 +8,7 @@ language for language detection.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -309,13 +310,26 @@ class Lexicon:
         concepts = (self.words.get(token) or frozenset()) | (
             self.stem_concepts(token) or frozenset()
         )
-        slots = tuple(
-            (k, side)
-            for k, (_, a, b) in enumerate(self.pairs)
-            for side, w in enumerate((a, b))
-            if (token.startswith(w[:-1]) if w.endswith("*") else token == w)
-        )
-        return concepts, slots
+        exact, starts = self._pair_slots
+        found = [*exact.get(token, ()), *(s for start, s in starts if token.startswith(start))]
+        return concepts, tuple(sorted(found))
+
+    @functools.cached_property
+    def _pair_slots(
+        self,
+    ) -> tuple[dict[str, list[tuple[int, int]]], tuple[tuple[str, tuple[int, int]], ...]]:
+        """The pairs' words as an index, built once: a word -> its (pair, side) slots, and the
+        stems (``word*``) with theirs. Every new word is looked up, and a scan of every pair's
+        words for each was a third of a new question's routing."""
+        exact: dict[str, list[tuple[int, int]]] = {}
+        starts: list[tuple[str, tuple[int, int]]] = []
+        for k, (_, a, b) in enumerate(self.pairs):
+            for side, w in enumerate((a, b)):
+                if w.endswith("*"):
+                    starts.append((w[:-1], (k, side)))
+                else:
+                    exact.setdefault(w, []).append((k, side))
+        return exact, tuple(starts)
 
     def known(self, token: str) -> bool:
         return token in self.vocabulary or self.stem_concepts(token) is not None
