@@ -11,6 +11,7 @@ processes cannot lose rows.
 from __future__ import annotations
 
 import logging
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -106,14 +107,15 @@ class SqlRepository(Repository):
 
     # -- what an engine supplies ---------------------------------------------------------------
 
+    @abstractmethod
     async def _execute(
         self, stmt: Executable, params: Sequence[dict[str, Any]] | None = None
     ) -> Outcome:
         """Run one statement in autocommit mode (raises :class:`StorageError` on failure)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def _dispose(self) -> None:
-        raise NotImplementedError
+        """Close the engine's connections."""
 
     # -- helpers -------------------------------------------------------------------------------
 
