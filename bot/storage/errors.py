@@ -13,3 +13,12 @@ class StorageError(Exception):
 
 class StorageBusy(StorageError):
     """Another process kept the database locked past every wait: nothing was written."""
+
+
+def no_downgrade() -> None:
+    """Every migration's ``downgrade``: schema changes are not undone (restore a backup).
+
+    Raises:
+        StorageError: Always.
+    """
+    raise StorageError("schema changes are not undone; restore a backup instead")

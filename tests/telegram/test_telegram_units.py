@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from telegram import Message
 from tg_fixtures import Feeder
@@ -112,27 +114,29 @@ async def test_unknown_command_in_a_group_is_ignored(feed: Feeder) -> None:
     assert feed.sent() == []
 
 
+def _private_update(uid: int, chat: int) -> Any:
+    """A private text message update (PTB's own object) in chat ``chat``."""
+    from telegram import Update
+
+    return Update.de_json(
+        {
+            "update_id": uid,
+            "message": {
+                "message_id": uid,
+                "date": 0,
+                "text": "x",
+                "chat": {"id": chat, "type": "private", "first_name": "M"},
+                "from": {"id": chat, "is_bot": False, "first_name": "M"},
+            },
+        },
+        None,
+    )
+
+
 async def test_updates_of_one_chat_stay_in_order_others_run_alongside() -> None:
     import asyncio
 
-    from telegram import Update
-
     from bot.adapters.telegram.processor import ChatOrderedProcessor
-
-    def update(uid: int, chat: int) -> Update:
-        return Update.de_json(
-            {
-                "update_id": uid,
-                "message": {
-                    "message_id": uid,
-                    "date": 0,
-                    "text": "x",
-                    "chat": {"id": chat, "type": "private", "first_name": "M"},
-                    "from": {"id": chat, "is_bot": False, "first_name": "M"},
-                },
-            },
-            None,
-        )
 
     done: list[int] = []
 
@@ -142,9 +146,9 @@ async def test_updates_of_one_chat_stay_in_order_others_run_alongside() -> None:
 
     proc = ChatOrderedProcessor(8)
     await asyncio.gather(
-        proc.process_update(update(1, 10), work(1, 0.05)),
-        proc.process_update(update(2, 10), work(2, 0.0)),
-        proc.process_update(update(3, 20), work(3, 0.01)),
+        proc.process_update(_private_update(1, 10), work(1, 0.05)),
+        proc.process_update(_private_update(2, 10), work(2, 0.0)),
+        proc.process_update(_private_update(3, 20), work(3, 0.01)),
     )
     assert done == [3, 1, 2]
     assert proc._locks == {}
@@ -154,24 +158,7 @@ async def test_a_flooded_chat_cannot_hold_every_slot() -> None:
     """A group's updates beyond ``per_chat`` are skipped; other chats are answered meanwhile."""
     import asyncio
 
-    from telegram import Update
-
     from bot.adapters.telegram.processor import ChatOrderedProcessor
-
-    def update(uid: int, chat: int) -> Update:
-        return Update.de_json(
-            {
-                "update_id": uid,
-                "message": {
-                    "message_id": uid,
-                    "date": 0,
-                    "text": "x",
-                    "chat": {"id": chat, "type": "private", "first_name": "M"},
-                    "from": {"id": chat, "is_bot": False, "first_name": "M"},
-                },
-            },
-            None,
-        )
 
     release = asyncio.Event()
     done: list[int] = []
@@ -184,9 +171,12 @@ async def test_a_flooded_chat_cannot_hold_every_slot() -> None:
         done.append(uid)
 
     proc = ChatOrderedProcessor(4, per_chat=2)
-    flood = [asyncio.create_task(proc.process_update(update(i, 10), slow(i))) for i in range(1, 7)]
+    flood = [
+        asyncio.create_task(proc.process_update(_private_update(i, 10), slow(i)))
+        for i in range(1, 7)
+    ]
     await asyncio.sleep(0.01)
-    await asyncio.wait_for(proc.process_update(update(99, 20), fast(99)), 1.0)
+    await asyncio.wait_for(proc.process_update(_private_update(99, 20), fast(99)), 1.0)
     assert done == [99]
     release.set()
     await asyncio.gather(*flood)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from bot.storage.errors import no_downgrade
+
 revision = "v2"
 down_revision: str | None = "v1"
 branch_labels = None
@@ -57,5 +59,4 @@ def upgrade() -> None:
         op.execute("PRAGMA user_version = 2")
 
 
-def downgrade() -> None:
-    raise NotImplementedError("schema changes are not undone; restore a backup instead")
+downgrade = no_downgrade

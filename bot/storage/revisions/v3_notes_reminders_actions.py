@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from bot.storage.errors import no_downgrade
+
 revision = "v3"
 down_revision: str | None = "v2"
 branch_labels = None
@@ -64,5 +66,4 @@ def upgrade() -> None:
         op.execute("PRAGMA user_version = 3")
 
 
-def downgrade() -> None:
-    raise NotImplementedError("schema changes are not undone; restore a backup instead")
+downgrade = no_downgrade

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from bot.storage.errors import no_downgrade
+
 revision = "v4"
 down_revision: str | None = "v3"
 branch_labels = None
@@ -22,5 +24,4 @@ def upgrade() -> None:
         op.execute("PRAGMA user_version = 4")
 
 
-def downgrade() -> None:
-    raise NotImplementedError("schema changes are not undone; restore a backup instead")
+downgrade = no_downgrade
