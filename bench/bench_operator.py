@@ -30,10 +30,8 @@ import asyncio
 import contextlib
 import copy
 import logging
-import os
 import random
 import shutil
-import signal
 import sqlite3
 import sys
 import tempfile
@@ -44,25 +42,22 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for p in (ROOT, ROOT / "tests" / "telegram", ROOT / "tests" / "discord"):
+for p in (ROOT, ROOT / "tests", ROOT / "tests" / "telegram", ROOT / "tests" / "discord"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
 import dc_factory as factory  # noqa: E402
 from dc_gateway import GatewayStandIn  # noqa: E402
 from dc_harness import TOKEN as DISCORD_TOKEN  # noqa: E402
+from processes import SELLERBOT, BotProcess, crash_lines, tracebacks, wait_for  # noqa: E402
 from tg_fixtures import FUZZ_SEEDS, damage, payload  # noqa: E402
 from tg_standin import TOKEN, BotApiStandIn, Call  # noqa: E402
 
 from bot.core.engine import default_core  # noqa: E402
 from bot.storage.values import hash_member_id  # noqa: E402
 
-SELLERBOT = Path(sys.executable).with_name("sellerbot")
 SALT = "operator-bench-salt"
 SUPERGROUP = -1009876543210
-#: Settings this bench sets itself; anything else of the operator's environment is dropped.
-_OURS = ("SELLERBOT_", "TELEGRAM_", "DISCORD_")
-_TRACEBACK = "Traceback (most recent call last):"
 
 
 @dataclass
@@ -80,92 +75,6 @@ logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
 def report(target: str, figure: str, passed: bool) -> None:
     RESULTS.append(Result(target, figure, passed))
     print(f"  {'PASS' if passed else 'FAIL'}  {target}: {figure}", flush=True)
-
-
-# -- the bot process -----------------------------------------------------------------------
-@dataclass
-class BotProcess:
-    """One ``sellerbot run``; its stdout and stderr go to ``log``."""
-
-    env: dict[str, str]
-    folder: Path
-    log: Path
-    proc: asyncio.subprocess.Process | None = None
-    exit_code: int | None = None
-
-    async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-        env.update(
-            {
-                "SELLERBOT_DATA_DIR": str(self.folder / "data"),
-                "SELLERBOT_HASH_SALT": SALT,
-                "SELLERBOT_LOG_LEVEL": "INFO",
-                "PTB_TIMEDELTA": "1",
-                **self.env,
-            }
-        )
-        with self.log.open("ab") as out:
-            self.proc = await asyncio.create_subprocess_exec(
-                str(SELLERBOT),
-                "run",
-                cwd=self.folder,
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=out,
-                stderr=out,
-            )
-
-    @property
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.returncode is None
-
-    async def kill(self) -> None:
-        assert self.proc is not None
-        if self.proc.returncode is None:
-            self.proc.kill()  # SIGKILL: no handler, no clean-up
-        self.exit_code = await self.proc.wait()
-
-    async def terminate(self, timeout: float = 30.0) -> float:
-        """SIGTERM; the seconds until the process has exited (``timeout`` if it did not)."""
-        assert self.proc is not None
-        started = time.perf_counter()
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.exit_code = await asyncio.wait_for(self.proc.wait(), timeout)
-        except TimeoutError:
-            await self.kill()
-            return timeout
-        return time.perf_counter() - started
-
-
-def tracebacks(log: Path) -> tuple[int, list[str]]:
-    """Tracebacks in a log: how many, and those with a frame in the bot's own code."""
-    text = log.read_text("utf-8", "replace")
-    blocks = text.split(_TRACEBACK)[1:]
-    ours = [b[:1500] for b in blocks if f'File "{ROOT / "bot"}' in b]
-    return len(blocks), ours
-
-
-def crash_lines(log: Path) -> int:
-    """Lines a dying process or an unhandled task leaves."""
-    marks = (
-        "Task exception was never retrieved",
-        "Fatal error",
-        "Unhandled exception",
-        "adapter stopped",
-    )
-    return sum(
-        any(m in line for m in marks) for line in log.read_text("utf-8", "replace").splitlines()
-    )
-
-
-async def wait_for(check: Callable[[], bool], timeout: float, step: float = 0.02) -> bool:
-    deadline = time.perf_counter() + timeout
-    while not check():
-        if time.perf_counter() > deadline:
-            return False
-        await asyncio.sleep(step)
-    return True
 
 
 class Feed:

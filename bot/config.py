@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,12 +30,17 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_listen: str = "0.0.0.0"
     telegram_webhook_port: int = 8443
+    #: This process's share of the bot's overall flood limit (Telegram allows a bot about 30
+    #: messages a second): with N processes on one token, about 30 / N each; 0: no limit.
+    telegram_max_messages_per_second: float = Field(default=30.0, ge=0)
 
     discord_token: SecretStr | None = None
     discord_api_base_url: str | None = None
     #: Sharding over several processes: the shards in all, and this process's ("0,1").
     discord_shard_count: int | None = None
     discord_shard_ids: str | None = None
+    #: The gateway websocket to connect to instead of Discord's (a gateway proxy; tests).
+    discord_gateway_url: str | None = None
 
     #: What this process is, in every log line (e.g. "telegram-worker-2"); empty: none, or
     #: the Discord shards it runs.
@@ -42,6 +48,11 @@ class Settings(BaseSettings):
     #: Health (/healthz) and Prometheus metrics (/metrics) over HTTP; empty: off.
     sellerbot_metrics_port: int | None = None
     sellerbot_metrics_listen: str = "127.0.0.1"
+    #: Seconds between checks for due deadline reminders.
+    sellerbot_reminder_interval: float = Field(default=30.0, gt=0)
+    #: Seconds one process's claim on due reminders holds: if it dies while sending, the
+    #: reminders it claimed go out from another process after this (late, never lost).
+    sellerbot_reminder_lease: float = Field(default=600.0, gt=0)
 
     def secrets(self) -> list[str]:
         """Every configured secret's value (kept out of the logs)."""
@@ -74,6 +85,28 @@ class Settings(BaseSettings):
                 "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT, and each id from 0 to the count - 1"
             )
         return ids
+
+    @property
+    def gateway_url(self) -> str | None:
+        """The Discord gateway address to connect to instead of Discord's, or None.
+
+        Raises:
+            ValueError: For an address that is not a ws:// or wss:// URL with a host.
+        """
+        url = self.discord_gateway_url
+        if not url:
+            return None
+        try:
+            parts = urlsplit(url)
+            ok = parts.scheme in ("ws", "wss") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed [IPv6 address
+            ok = False
+        if not ok:
+            raise ValueError(
+                f"DISCORD_GATEWAY_URL must be a ws:// or wss:// address like "
+                f"wss://gateway.example.com/; got {url!r}"
+            )
+        return url
 
     @property
     def role(self) -> str | None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 
 from bot.assistant import Assistant, Member, Place
 from bot.core import actions
@@ -15,8 +16,8 @@ from bot.storage import Repository, SqliteRepository
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[Repository]:
-    r = await SqliteRepository.open(tmp_path / "db" / "sellerbot.db")
+async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[Repository]:
+    r = await databases.open(tmp_path / "db" / "sellerbot.db")
     yield r
     await r.close()
 

@@ -268,6 +268,13 @@ class ReminderService:
                         dropped += 1
                         log.info("reminder dropped: deadline passed", extra={"reminder": r.id})
                     continue
+                # the claim may have run out while earlier ones were sent: hold it again now
+                renewed = await self.repo.renew_reminder_claim(
+                    r.id, self.owner, self.clock.now(), self.lease
+                )
+                if not renewed:
+                    log.info("reminder taken over by another process", extra={"reminder": r.id})
+                    continue
                 late = now - r.remind_at > self.late_after
                 try:
                     ok = await send(r, late)

@@ -8,7 +8,10 @@ repository object) is seen after at most ``ttl`` seconds.
 
 Question statistics (``record_question``, ``record_unrouted``) are written in the background, in
 batches, so the answer does not wait for a database commit; :meth:`CachedPreferences.flush`
-(called when the bot closes) waits for the writes still under way.
+(called when the bot closes) waits for the writes still under way. A batch gathers a second of
+questions, and the next one waits its own second after the write: under load the writes would
+otherwise follow each other back to back and keep the database busy for the statements a reply
+does wait for (a vote, a member's language read after the cache expired).
 """
 
 from __future__ import annotations
@@ -37,10 +40,11 @@ class CachedPreferences:
         repo: The real repository.
         ttl: Seconds a read stays valid.
         size: Most entries kept per kind (least recently used go first).
+        batch_delay: Seconds of statistics gathered into one write.
     """
 
     def __init__(
-        self, repo: Repository, ttl: float = 15.0, size: int = 50_000, batch_delay: float = 0.25
+        self, repo: Repository, ttl: float = 15.0, size: int = 50_000, batch_delay: float = 1.0
     ) -> None:
         self._repo = repo
         self._members: TTLCache[tuple[str, str], str | None] = TTLCache(size, ttl)
@@ -121,11 +125,13 @@ class CachedPreferences:
             self._drainer = asyncio.get_running_loop().create_task(self._drain())
 
     async def _drain(self) -> None:
-        # Gather a few hundred milliseconds of questions into one write (statistics are read
-        # in days, not seconds); a flush or close writes at once.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._flushing.wait(), self._batch_delay)
+        # Gather a second of questions into one write (statistics are read in days, not
+        # seconds), and wait again before the next one (see the module docstring); a flush or
+        # close writes at once.
         while self._pending:
+            if not self._flushing.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._flushing.wait(), self._batch_delay)
             batch, self._pending = self._pending, []
             questions = [row for kind, row in batch if kind == "question"]
             unrouted = [row for kind, row in batch if kind == "unrouted"]

@@ -551,6 +551,20 @@ class Repository(Protocol):
         """
         ...
 
+    async def renew_reminder_claim(
+        self, reminder_id: int, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend ``owner``'s claim on a pending reminder to ``now + lease``, just before sending.
+
+        A batch can take longer to send than its lease (a slow platform, a flood limit): the
+        claim is renewed for each reminder, so no other process claims it while it is sent.
+
+        Returns:
+            False when the reminder is no longer pending or another process has claimed it
+            (the caller must not send it).
+        """
+        ...
+
     async def mark_reminder_sent(self, reminder_id: int, at: datetime | None = None) -> bool:
         """Mark a pending reminder as sent.
 

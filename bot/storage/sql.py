@@ -71,6 +71,11 @@ from bot.storage.values import (
 
 logger = logging.getLogger(__name__)
 
+#: The statistics inserts, built once: each batch is one executemany of the same statement,
+#: which SQLAlchemy compiles once and then finds in its compiled cache.
+_INSERT_QUESTIONS = insert(questions)
+_INSERT_UNROUTED = insert(unrouted)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -218,15 +223,7 @@ class SqlRepository(Repository):
         at: datetime | None = None,
     ) -> None:
         """See :meth:`Repository.record_question`."""
-        await self._write(
-            insert(questions).values(
-                platform=platform,
-                chat_id=chat_id,
-                situation=situation,
-                lang=lang,
-                asked_at=to_db_time(utc_or_now(at)),
-            )
-        )
+        await self.record_questions([(platform, chat_id, situation, lang, at)])
 
     async def record_questions(
         self, rows: Sequence[tuple[str, str | None, str | None, str, datetime | None]]
@@ -235,7 +232,7 @@ class SqlRepository(Repository):
         if not rows:
             return
         await self._execute(
-            insert(questions),
+            _INSERT_QUESTIONS,
             [
                 {
                     "platform": p,
@@ -295,10 +292,7 @@ class SqlRepository(Repository):
                     "asked_at": to_db_time(utc_or_now(at)),
                 }
             )
-        if len(values) == 1:
-            await self._write(insert(unrouted).values(**values[0]))
-        else:
-            await self._execute(insert(unrouted), values)
+        await self._execute(_INSERT_UNROUTED, values)
 
     async def unrouted_report(
         self,
@@ -724,6 +718,22 @@ class SqlRepository(Repository):
         )
         claimed = [self._reminder(r) for r in rows]
         return sorted(claimed, key=lambda r: (r.remind_at, r.id))
+
+    async def renew_reminder_claim(
+        self, reminder_id: int, owner: str, now: datetime, lease: timedelta
+    ) -> bool:
+        """See :meth:`Repository.renew_reminder_claim`.
+
+        One conditional ``UPDATE``: on PostgreSQL a concurrent claim of the same row waits for
+        it and then re-checks its own condition, so only one of the two holds the row.
+        """
+        t = reminders
+        changed = await self._write(
+            update(t)
+            .where(t.c.id == reminder_id, t.c.status == "pending", t.c.claimed_by == owner)
+            .values(claimed_until=to_db_time(now + lease))
+        )
+        return changed > 0
 
     async def _close_reminder(self, reminder_id: int, status: str, at: datetime | None) -> bool:
         changed = await self._write(

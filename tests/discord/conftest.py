@@ -8,13 +8,14 @@ from typing import Any
 
 import discord
 import pytest
+from databases import TestDatabases
 from dc_harness import settle, start_bot
 from dc_standin import Call, StandIn
 
 from bot.adapters.discord.client import SellerBot
 from bot.assistant import Assistant
 from bot.core.engine import default_core
-from bot.storage import SqliteRepository
+from bot.storage.sql import SqlRepository
 
 
 @pytest.fixture
@@ -36,8 +37,8 @@ async def standin() -> AsyncIterator[StandIn]:
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
-    repository = await SqliteRepository.open(tmp_path / "sellerbot.db", salt="test")
+async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
+    repository = await databases.open(tmp_path / "sellerbot.db", salt="test")
     try:
         yield repository
     finally:
@@ -45,7 +46,7 @@ async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
 
 
 @pytest.fixture
-def assistant(repo: SqliteRepository) -> Assistant:
+def assistant(repo: SqlRepository) -> Assistant:
     return Assistant(default_core(), repo)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import random
@@ -238,15 +239,44 @@ async def test_a_gateway_frame_with_a_lone_surrogate_costs_that_frame_not_the_cl
         await server.stop()
 
 
-async def test_a_process_runs_only_its_own_shards(
-    assistant: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: this process identifies as shards 1 and 3
-    of 4 (another process runs 0 and 2), each with its own gateway session."""
-    import asyncio
+TOKEN = "x" * 24 + "." + "y" * 6 + "." + "z" * 27
 
+
+async def _until_shards(
+    server: Any, n: int, running: list[asyncio.Task[None]], timeout: float = 10
+) -> None:
+    """Wait until ``n`` shard sessions are identified; fail at once if a run task ends."""
+    waiting = asyncio.ensure_future(server.wait_shards(n, timeout))
+    try:
+        await asyncio.wait([waiting, *running], return_when=asyncio.FIRST_COMPLETED)
+        for task in running:
+            assert not task.done(), task.exception()
+        await waiting
+    finally:
+        waiting.cancel()
+
+
+async def test_a_gateway_url_that_is_not_a_websocket_address_stops_with_one_line(
+    assistant: Any,
+) -> None:
+    from bot.adapters.discord.run import run_discord
+    from bot.config import load_settings
+
+    settings = load_settings(discord_token=TOKEN, discord_gateway_url="https://gw.example")
+    with pytest.raises(SystemExit, match=r"^DISCORD_GATEWAY_URL must be a ws:// or wss://"):
+        await run_discord(assistant, settings)
+
+
+#: Servers on shard 0 and on shard 1 of 2: (guild_id >> 22) % 2.
+GUILD_OF_SHARD = {0: 2 << 22, 1: 3 << 22}
+
+
+async def test_a_process_runs_only_its_own_shards(assistant: Any) -> None:
+    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: this process identifies as shards 1 and 3
+    of 4 (another process runs 0 and 2), each with its own gateway session, on the gateway
+    DISCORD_GATEWAY_URL names (with a fixed shard count discord.py would otherwise connect
+    to Discord's own)."""
     import discord
-    import yarl
     from dc_gateway import GatewayStandIn
 
     from bot.adapters.discord.run import run_discord
@@ -255,25 +285,83 @@ async def test_a_process_runs_only_its_own_shards(
     server = GatewayStandIn()
     await server.start()
     old = discord.http.Route.BASE
-    # With a fixed shard count discord.py connects to Discord's own gateway address.
-    gateway = yarl.URL(f"ws{server.url.removeprefix('http')}/gateway")
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", gateway)
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     settings = load_settings(
-        discord_token="x" * 24 + "." + "y" * 6 + "." + "z" * 27,
+        discord_token=TOKEN,
         discord_api_base_url=server.url,
+        discord_gateway_url=f"ws{server.url.removeprefix('http')}/gateway",
         discord_shard_count=4,
         discord_shard_ids="3,1",
     )
     running = asyncio.create_task(run_discord(assistant, settings))
     try:
-        for _ in range(250):
-            if len(server.shards) >= 2 or running.done():
-                break
-            await asyncio.sleep(0.02)
-        assert not running.done(), running.exception()
+        # discord.py waits 5 s before a process's second IDENTIFY
+        await _until_shards(server, 2, [running], timeout=15)
         assert sorted(server.shards) == [[1, 4], [3, 4]]
+        assert sorted(server.sessions) == [1, 3]
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await server.stop()
         discord.http.Route.BASE = old
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway
+
+
+async def test_two_shard_processes_each_answer_their_own_servers(assistant: Any) -> None:
+    """Two `sellerbot run` shard processes (DISCORD_SHARD_IDS 0 and 1 of 2), here two
+    run_discord tasks: each identifies as its shard, and an interaction from a server is sent
+    on (and answered through) the session of that server's shard only."""
+    import discord
+    from dc_gateway import GatewayStandIn
+
+    from bot.adapters.discord.run import run_discord
+    from bot.config import load_settings
+
+    assert {s: (g >> 22) % 2 for s, g in GUILD_OF_SHARD.items()} == {0: 0, 1: 1}
+    server = GatewayStandIn()
+    await server.start()
+    old = discord.http.Route.BASE
+    old_gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    running = [
+        asyncio.create_task(
+            run_discord(
+                assistant,
+                load_settings(
+                    discord_token=TOKEN,
+                    discord_api_base_url=server.url,
+                    discord_gateway_url=f"ws{server.url.removeprefix('http')}/gateway",
+                    discord_shard_count=2,
+                    discord_shard_ids=ids,
+                ),
+            )
+        )
+        for ids in ("0", "1")
+    ]
+    try:
+        await _until_shards(server, 2, running)
+        assert sorted(server.shards) == [[0, 2], [1, 2]]
+        for shard in (1, 0):
+            p = factory.slash(
+                "guide", {"situation": "seller-cancel"}, guild_id=GUILD_OF_SHARD[shard]
+            )
+            server.expect(p)
+            await server.dispatch("INTERACTION_CREATE", p)
+            assert server.dispatched[-1] == (shard, "INTERACTION_CREATE")
+            for _ in range(250):
+                if server.callbacks(p["id"]) or any(t.done() for t in running):
+                    break
+                await asyncio.sleep(0.02)
+            for task in running:
+                assert not task.done(), task.exception()
+            _kind, data = reply(server.callbacks(p["id"]))
+            assert data["embeds"][0]["title"] == T("en", "seller-cancel.title")
+        # a direct message (no server) goes to shard 0
+        dm = factory.slash("guide", {"situation": "seller-cancel"}, where="dm")
+        assert server.shard_for("INTERACTION_CREATE", dm) == 0
+    finally:
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        await server.stop()
+        discord.http.Route.BASE = old
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_gateway

@@ -1,4 +1,5 @@
-"""Fixtures for the moderation tests: a temporary SQLite repository and a fixed time."""
+"""Fixtures for the moderation tests: a temporary repository (SQLite, or PostgreSQL: see
+``tests/databases.py``)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from databases import TestDatabases
 
-from bot.storage import SqliteRepository
+from bot.storage.sql import SqlRepository
 
 
 @pytest.fixture
@@ -16,8 +18,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def repo(db_path: Path) -> AsyncIterator[SqliteRepository]:
-    repository = await SqliteRepository.open(db_path, salt="mod-salt")
+async def repo(db_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
+    repository = await databases.open(db_path, salt="mod-salt")
     try:
         yield repository
     finally:

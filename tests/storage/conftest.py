@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +12,6 @@ from storage_db import DEFAULT_SALT, ENGINES, Database
 from bot.storage.sql import SqlRepository
 
 SALT = DEFAULT_SALT
-
-
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """One real PostgreSQL server for the whole session (fails, never skips, when missing)."""
-    with PostgresServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -137,3 +137,22 @@ async def test_claimer_processes_never_share_a_reminder(db: Database):
     claims = [json.loads(out) for out, _ in outputs]
     assert sorted(i for mine in claims for i in mine) == sorted(ids)  # none twice, none missed
     assert sum(1 for mine in claims if mine) >= 2, [len(mine) for mine in claims]
+
+
+async def test_a_claim_is_renewed_only_by_its_owner_while_pending(repo: SqlRepository):
+    rid = await _add(repo, 1)
+    now = T0 + timedelta(minutes=1)
+    [claimed] = await repo.claim_due_reminders(now, None, "a", LEASE)
+    assert claimed.id == rid
+    # past the first lease, but renewed by its owner first: nobody else can claim it
+    late = now + LEASE + timedelta(seconds=1)
+    assert await repo.renew_reminder_claim(rid, "a", late - timedelta(seconds=2), LEASE)
+    assert await repo.claim_due_reminders(late, None, "b", LEASE) == []
+    # once another process holds it, the old owner cannot take it back
+    taken = late + LEASE
+    [again] = await repo.claim_due_reminders(taken, None, "b", LEASE)
+    assert again.id == rid
+    assert not await repo.renew_reminder_claim(rid, "a", taken, LEASE)
+    assert await repo.renew_reminder_claim(rid, "b", taken, LEASE)
+    assert await repo.mark_reminder_sent(rid, taken)
+    assert not await repo.renew_reminder_claim(rid, "b", taken, LEASE)  # sent: not pending

@@ -354,3 +354,45 @@ async def test_the_start_up_pin_refresh_never_delays_answering(
     await until(lambda: standin.sent(), timeout=10)
     stop.set()
     await asyncio.wait_for(task, 5)
+
+
+async def test_the_flood_limit_share_and_reminder_timing_come_from_the_settings(
+    standin: BotApiStandIn, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several workers on one token share its flood limit; the reminder loop's interval and
+    claim lease are the operator's (TELEGRAM_MAX_MESSAGES_PER_SECOND, SELLERBOT_REMINDER_*)."""
+    import bot.adapters.telegram.run as run_module
+
+    built: dict[str, Any] = {}
+
+    def capture(*args: Any, **kwargs: Any) -> Any:
+        built.update(kwargs)
+        return build_application(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "build_application", capture)
+    settings = load_settings(
+        telegram_token=TOKEN,
+        telegram_api_base_url=standin.base_url,
+        telegram_webhook_url=None,
+        telegram_max_messages_per_second=7.5,
+        sellerbot_reminder_interval=4,
+        sellerbot_reminder_lease=90,
+    )
+    task = asyncio.create_task(run_telegram(assistant, settings, asyncio.Event()))
+    try:
+        await until(lambda: standin.calls_to("getUpdates"))
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    limiter = built["rate_limiter"]
+    assert isinstance(limiter, RetryingRateLimiter)
+    assert limiter._base_limiter is not None and limiter._base_limiter.max_rate == 7.5
+    service = built["reminders"]
+    assert service.interval == 4 and service.lease.total_seconds() == 90
+
+
+def test_a_negative_flood_limit_share_is_refused() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="telegram_max_messages_per_second"):
+        load_settings(telegram_max_messages_per_second=-1)

@@ -18,6 +18,7 @@ _HERE = Path(__file__).resolve().parent
 # Opt in to PTB 23's timedelta retry_after now (silences its deprecation warning).
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from databases import TestDatabases  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application  # noqa: E402
 from tg_standin import BOT_ID, TOKEN, BotApiStandIn  # noqa: E402
@@ -28,7 +29,7 @@ from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
 from bot.moderation import ManualClock, ReminderService  # noqa: E402
 from bot.moderation.refusals import Refused  # noqa: E402
-from bot.storage import SqliteRepository  # noqa: E402
+from bot.storage.sql import SqlRepository  # noqa: E402
 
 PAYLOADS = _HERE / "payloads"
 SUPERGROUP = -1001234567890
@@ -97,8 +98,8 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 
 @pytest.fixture
-async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
-    repository = await SqliteRepository.open(tmp_path / "telegram.db", salt="tg-tests")
+async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
+    repository = await databases.open(tmp_path / "telegram.db", salt="tg-tests")
     try:
         yield repository
     finally:
@@ -106,7 +107,7 @@ async def repo(tmp_path: Path) -> AsyncIterator[SqliteRepository]:
 
 
 @pytest.fixture
-def assistant(repo: SqliteRepository) -> Assistant:
+def assistant(repo: SqlRepository) -> Assistant:
     return Assistant(default_core(), repo, default_lang="en")
 
 
@@ -121,7 +122,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def reminders(repo: SqliteRepository, clock: ManualClock) -> ReminderService:
+def reminders(repo: SqlRepository, clock: ManualClock) -> ReminderService:
     return ReminderService(repo, clock, platform="telegram", interval=0.05)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any, TypeVar, cast
 
 import discord
@@ -29,7 +30,7 @@ from bot.core import tokens as core_tokens
 from bot.core.answer import Answer, AnswerKind, Choice, ChoiceKind
 from bot.moderation import tokens
 from bot.moderation.refusals import Refused
-from bot.moderation.reminders import Clock, ReminderService
+from bot.moderation.reminders import LEASE, Clock, ReminderService
 from bot.moderation.service import Moderation
 from bot.storage import Repository
 from bot.storage.cached import CachedPreferences
@@ -60,6 +61,7 @@ class SellerBot(discord.AutoShardedClient):
         preferences_ttl: Seconds a member's or server's language, or a server's note, is cached.
         clock: Time source of the deadline reminders (the real clock by default).
         reminder_interval: Seconds between checks for due reminders.
+        reminder_lease: Seconds a claim on due reminders holds (see :class:`ReminderService`).
         background: Run the reminder loop and the start-up pin refresh (not when only syncing).
         **options: Passed to :class:`discord.AutoShardedClient` (e.g. ``shard_count``).
     """
@@ -72,6 +74,7 @@ class SellerBot(discord.AutoShardedClient):
         preferences_ttl: float = 15.0,
         clock: Clock | None = None,
         reminder_interval: float = 30.0,
+        reminder_lease: float = LEASE.total_seconds(),
         background: bool = True,
         **options: Any,
     ) -> None:
@@ -103,6 +106,7 @@ class SellerBot(discord.AutoShardedClient):
             clock,
             platform=PLATFORM,
             interval=reminder_interval,
+            lease=timedelta(seconds=reminder_lease),
         )
         self.desk = Desk(self, self.reminders)
         self.tree: app_commands.CommandTree[SellerBot] = app_commands.CommandTree(self)

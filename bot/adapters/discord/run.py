@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+from typing import Any
 
 import discord
+import yarl
 from discord import app_commands
 
 from bot.adapters.discord.client import SellerBot
@@ -36,6 +38,21 @@ def use_api_base(url: str | None) -> None:
     log.info("Discord REST base URL set", extra={"base_url": url})
 
 
+def use_gateway(url: str | None) -> None:
+    """Connect the gateway websocket to ``url`` instead of Discord's.
+
+    With a fixed shard count (``DISCORD_SHARD_COUNT``) discord.py skips ``GET /gateway/bot``
+    and connects to ``DiscordWebSocket.DEFAULT_GATEWAY``, which it also falls back to after an
+    invalidated session; so a gateway proxy (or a test's stand-in) is reached only by
+    changing that address. Without a fixed count the first connection goes where
+    ``GET /gateway/bot`` says (through ``DISCORD_API_BASE_URL``).
+    """
+    if not url:
+        return
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+    log.info("Discord gateway URL set", extra={"gateway_url": url})
+
+
 def _token(settings: Settings) -> str:
     if not settings.discord_token:
         raise SystemExit("DISCORD_TOKEN is not set")
@@ -45,12 +62,21 @@ def _token(settings: Settings) -> str:
 async def run_discord(assistant: Assistant, settings: Settings) -> None:
     """Log in and serve interactions until the process is stopped."""
     use_api_base(settings.discord_api_base_url)
+    try:
+        use_gateway(settings.gateway_url)
+    except ValueError as exc:  # one clear line, as for DISCORD_TOKEN
+        raise SystemExit(str(exc)) from None
     shards = settings.shard_ids
+    sharding: dict[str, Any] = {}
     if shards:  # this process runs some of the shards; others run the rest
-        bot = SellerBot(assistant, shard_count=settings.discord_shard_count, shard_ids=shards)
+        sharding = {"shard_count": settings.discord_shard_count, "shard_ids": shards}
         log.info("discord: shards %s of %s", shards, settings.discord_shard_count)
-    else:
-        bot = SellerBot(assistant)
+    bot = SellerBot(
+        assistant,
+        reminder_interval=settings.sellerbot_reminder_interval,
+        reminder_lease=settings.sellerbot_reminder_lease,
+        **sharding,
+    )
     async with bot:
         await bot.start(_token(settings))
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -17,6 +18,7 @@ from bot.adapters.telegram import PLATFORM
 from bot.adapters.telegram.app import ALLOWED_UPDATES, build_application, handlers_of
 from bot.adapters.telegram.commands import sync_commands
 from bot.adapters.telegram.livepins import refresh_all
+from bot.adapters.telegram.ratelimit import RetryingRateLimiter
 from bot.adapters.telegram.reminding import reminder_sender
 from bot.assistant import Assistant
 from bot.config import Settings
@@ -148,8 +150,16 @@ async def run_telegram(
     app = build_application(
         assistant,
         settings.telegram_token.get_secret_value(),
-        reminders=ReminderService(assistant.repo, platform=PLATFORM),
+        reminders=ReminderService(
+            assistant.repo,
+            platform=PLATFORM,
+            interval=settings.sellerbot_reminder_interval,
+            lease=timedelta(seconds=settings.sellerbot_reminder_lease),
+        ),
         base_url=settings.telegram_api_base_url,
+        rate_limiter=RetryingRateLimiter(
+            overall_max_rate=settings.telegram_max_messages_per_second
+        ),
     )
     if stop is not None:
         await serve(app, settings, stop)
