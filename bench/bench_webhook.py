@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for p in (ROOT / "tests", ROOT / "tests" / "telegram"):
+for p in (ROOT / "tests", ROOT / "tests" / "telegram", ROOT / "tests" / "discord"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 

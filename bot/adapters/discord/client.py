@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Any, TypeVar, cast
@@ -41,6 +43,10 @@ PLATFORM = "discord"
 NO_MENTIONS = discord.AllowedMentions.none()
 #: Defer when the answer is not ready after this long (Discord allows 3 s for a first reply).
 DEFER_AFTER = 2.0
+#: Seconds Discord accepts an interaction's first response in.
+ANSWER_WINDOW = 3.0
+#: Seconds a stop waits for the interactions under way to get their first response.
+DRAIN_SECONDS = ANSWER_WINDOW
 
 T = TypeVar("T")
 
@@ -115,6 +121,9 @@ class SellerBot(discord.AutoShardedClient):
             self.tree.add_command(command)
         self.startup: asyncio.Task[Any] | None = None
         self.background = background
+        #: Interactions of the last 3 seconds, oldest first (when each came, the interaction):
+        #: :meth:`close` waits for those still unanswered.
+        self._recent: deque[tuple[float, discord.Interaction[Any]]] = deque()
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogTranslator(self.core))
@@ -138,13 +147,32 @@ class SellerBot(discord.AutoShardedClient):
         if self.startup is not None and not self.startup.done():
             self.startup.cancel()
             await asyncio.gather(self.startup, return_exceptions=True)
+        await self._drain()
         await super().close()
         await self.preferences.flush()
+
+    async def _drain(self) -> None:
+        """Let the interactions under way get their first response before the HTTP session
+        closes (at most :data:`DRAIN_SECONDS`); one older than Discord's 3-second window can
+        no longer get one."""
+        deadline = time.monotonic() + DRAIN_SECONDS
+        while time.monotonic() < deadline:
+            now = time.monotonic()
+            if not any(
+                now - came < ANSWER_WINDOW and not i.response.is_done() for came, i in self._recent
+            ):
+                return
+            await asyncio.sleep(0.05)
+        log.warning("discord: answers still under way at the stop; stopping anyway")
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Every interaction is counted; modal submits are answered here, from their custom_id,
         so no modal is kept in memory."""
         metrics.UPDATES.labels(PLATFORM).inc()
+        now = time.monotonic()
+        while self._recent and now - self._recent[0][0] > ANSWER_WINDOW:
+            self._recent.popleft()
+        self._recent.append((now, interaction))
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data = cast(dict[str, Any], interaction.data or {})
@@ -164,6 +192,10 @@ class SellerBot(discord.AutoShardedClient):
             if not views.expired(exc):
                 raise
             log.info("modal submit expired before the reply", extra={"custom_id": custom_id})
+        except RuntimeError:
+            if not self.is_closed():
+                raise
+            log.info("discord: a modal submit left unanswered by the stop")
 
     async def _refuse(self, interaction: discord.Interaction[Any], refusal: Refused) -> None:
         """Tell the member why not; an interaction that expired meanwhile is no error."""
@@ -470,6 +502,9 @@ class SellerBot(discord.AutoShardedClient):
         if views.expired(original):
             # The 3-second window had passed (a stalled event loop or network): nothing to do.
             log.warning("interaction expired before the reply", extra={"command": command})
+            return
+        if views.stopping(interaction, original):
+            log.info("discord: a command left unanswered by the stop", extra={"command": command})
             return
         if isinstance(error, app_commands.CommandNotFound):
             # A command registered once and since removed, or a name we never had.

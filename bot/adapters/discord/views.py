@@ -183,8 +183,19 @@ def router(on_component: OnComponent) -> type[ui.DynamicItem[ui.Item[Any]]]:
                 log.info(
                     "button press expired before the reply", extra={"custom_id": self.custom_id}
                 )
+            except RuntimeError as exc:
+                if not stopping(interaction, exc):
+                    raise
+                log.info("button press left unanswered by the stop")
 
     return Router
+
+
+def stopping(interaction: discord.Interaction[Any], exc: BaseException) -> bool:
+    """Whether ``exc`` is the bot stopping under an answer (aiohttp's "Session is closed"
+    once the client has begun to close); :meth:`SellerBot.close` first lets the answers
+    under way finish, so only one that came in during the stop meets it."""
+    return isinstance(exc, RuntimeError) and interaction.client.is_closed()
 
 
 def expired(exc: BaseException) -> bool:
