@@ -55,9 +55,8 @@ DC_PIN = {g: 740000000000000000 + i for i, g in enumerate(GUILDS)}
 REMINDED = {"telegram": range(7_000_000, 7_000_060), "discord": range(7_100_000, 7_100_030)}
 
 
-async def outdate_pins_and_remind(url: str) -> None:
-    """An outdated pinned answer in every group and server; reminders due over the stream."""
-    now = datetime.now(UTC)
+async def outdate_pins(url: str) -> None:
+    """An outdated pinned answer in every group and server (before the processes start)."""
     repo = await open_repository(url, SALT)
     try:
         for chat in GROUPS:
@@ -65,10 +64,18 @@ async def outdate_pins_and_remind(url: str) -> None:
         for g in GUILDS:
             ref = f"{CHANNEL[g]}-{DC_PIN[g]}"
             await repo.record_pin("discord", str(g), ref, "seller-cancel", "en", "old")
+    finally:
+        await repo.close()
+
+
+async def add_reminders(url: str) -> None:
+    """Reminders falling due from 1 s from now to 2 s before the stream ends."""
+    now = datetime.now(UTC)
+    repo = await open_repository(url, SALT)
+    try:
         for platform, users in REMINDED.items():
             for i, user in enumerate(users):
-                # from 8 s on: the processes are up by then (the first run would send them all)
-                at = now + timedelta(seconds=8 + i * (SECONDS - 2) / len(users))
+                at = now + timedelta(seconds=1 + i * (SECONDS - 3) / len(users))
                 await repo.add_reminder(
                     platform, str(user), None, "buyer-cancel-request", "en",
                     at, now + timedelta(hours=40), requested_at=now - timedelta(hours=8),
@@ -170,7 +177,7 @@ async def test_webhook_workers_and_shards_on_postgresql_one_killed_half_way(
 ) -> None:
     url = postgres.create_database("fleet")
     database = url.rsplit("/", 1)[1]
-    await outdate_pins_and_remind(url)
+    await outdate_pins(url)
     telegram = WebhookFleet(3, url, tmp_path, salt=SALT, env=ENV)
     discord = DiscordShards(2, url, tmp_path, salt=SALT, env=ENV)
     stream = Stream()
@@ -184,6 +191,7 @@ async def test_webhook_workers_and_shards_on_postgresql_one_killed_half_way(
         # with a reminder and holds claims on others: those must go out from other workers.
         killed.standin.answer_late("sendMessage", 0.4, times=10_000)
         me = telegram.standins[0].me
+        await add_reminders(url)
         started, n = time.monotonic(), 0
         while time.monotonic() - started < SECONDS:
             n += 1
