@@ -7,9 +7,12 @@ get back; the core itself stays pure and synchronous.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from bot import metrics
@@ -19,6 +22,7 @@ from bot.core.engine import Core
 from bot.core.language import LanguageContext, match_locale
 from bot.core.unicode import clean
 from bot.moderation.notes import with_community_note
+from bot.moderation.pins import Edit
 from bot.storage import Repository
 from bot.storage.errors import StorageError
 
@@ -26,6 +30,10 @@ log = logging.getLogger(__name__)
 
 #: Private conversations whose last question's language is remembered (least recent dropped).
 RECENT_CONVERSATIONS = 10_000
+#: Days a question whose answer offered choices is kept for the member's pick (then forgotten).
+KEEP_ASKED_DAYS = 14
+#: Seconds between two clean-ups of the questions kept longer than that.
+FORGET_EVERY = 3600.0
 
 
 class Member(NamedTuple):
@@ -56,6 +64,14 @@ class Assistant:
         # (platform, user id) -> language of their last question in a private chat; in memory
         # only: it carries a conversation, not a preference (that is stored)
         self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
+        #: The dashboard's public address (``SELLERBOT_WEB_URL``), where it is configured:
+        #: moderators' ``/dashboard`` links point there.
+        self.dashboard_url: str | None = None
+        #: Per platform, the adapter's in-place edit of one community's pinned answers
+        #: (``chat id -> edit``), registered by a running adapter: the dashboard refreshes
+        #: pins through it.
+        self.pin_editors: dict[str, Callable[[str], Edit]] = {}
+        self._forgotten_at = 0.0
 
     async def context(
         self, member: Member, place: Place, explicit: str | None = None
@@ -111,6 +127,8 @@ class Assistant:
             )
             if reply.route.situation is None:
                 await self.repo.record_unrouted(member.platform, place.chat_id, text, lang)
+            answer = await self._keep_question(reply.answer, text, member, place)
+            return _measured(await self._in_community(answer, place), place, started)
         return _measured(await self._in_community(reply.answer, place), place, started)
 
     async def press(
@@ -122,8 +140,10 @@ class Assistant:
         ctx = await self.context(member, place)
         answer = self.core.act(token, ctx)
         action = actions.parse(token)
+        if action is not None and action.verb == "c" and answer.kind == AnswerKind.SITUATION:
+            await self._suggest(action.arg)
         if action is not None and action.verb == "f" and answer.kind != AnswerKind.STALE:
-            sid, _, vote = action.arg.rpartition(".")
+            sid, vote, question = actions.vote_of(action.arg)
             try:
                 await self.repo.record_feedback(
                     member.platform,
@@ -138,6 +158,8 @@ class Assistant:
                 log.exception("vote not saved")
                 answer = self.core.notice(answer.lang, "ui.not_saved")
                 return _measured(answer, place, started)
+            if question is not None and vote == "0":
+                answer = await self._unhelpful(answer, question)
         return _measured(await self._in_community(answer, place), place, started)
 
     async def _chosen(self, member: Member, place: Place, lang: str | None) -> str:
@@ -206,6 +228,63 @@ class Assistant:
 
     def render(self, answer: Answer, fmt: str) -> list[str]:
         return self.core.render(answer, fmt)
+
+    # -- suggested examples ---------------------------------------------------------------
+
+    async def _keep_question(
+        self, answer: Answer, text: str, member: Member, place: Place
+    ) -> Answer:
+        """Keep a question whose answer offers a pick (the "not sure" choices, or a guide's
+        "not helpful" vote) under a random reference its buttons carry, so the member's pick,
+        in whichever process receives it, becomes a suggested example. No member identity is
+        kept. A question that cannot be kept gets its answer without the reference."""
+        if answer.kind not in (AnswerKind.UNSURE, AnswerKind.SITUATION):
+            return answer
+        ref = secrets.token_hex(6)
+        try:
+            await self.repo.keep_asked(
+                ref, member.platform, place.chat_id, text, answer.lang, answer.situation
+            )
+            await self._forget_old_questions()
+        except StorageError:
+            log.exception("question not kept for suggestions")
+            return answer
+        return self.core.for_question(answer, ref)
+
+    async def _forget_old_questions(self) -> None:
+        now = time.monotonic()
+        if now - self._forgotten_at < FORGET_EVERY and self._forgotten_at:
+            return
+        self._forgotten_at = now
+        before = datetime.now(UTC) - timedelta(days=KEEP_ASKED_DAYS)
+        forgotten = await self.repo.forget_asked(before)
+        if forgotten:
+            log.info("forgot %d questions kept for suggestions", forgotten)
+
+    async def _unhelpful(self, answer: Answer, question: str) -> Answer:
+        """After "not helpful" on the answer to a kept question: noted for the dashboard, and
+        the other answers offered as picks that carry the question."""
+        try:
+            if not await self.repo.mark_asked_unhelpful(question):
+                return answer  # forgotten meanwhile: plain choices
+        except StorageError:
+            log.exception("not-helpful vote not noted on its question")
+            return answer
+        return self.core.for_question(answer, question)
+
+    async def _suggest(self, pick: str) -> None:
+        """A member picked an answer for a kept question: keep it as a suggested example."""
+        sid, via, ref = actions.pick_of(pick)
+        try:
+            asked = await self.repo.get_asked(ref)
+            if asked is None:
+                return
+            source = "unsure-choice" if via == "u" else "not-helpful-choice"
+            await self.repo.add_example(
+                asked.platform, asked.chat_id, asked.text, asked.lang, sid, source
+            )
+        except StorageError:
+            log.exception("suggested example not kept")
 
 
 def _measured(answer: Answer, place: Place, started: float) -> Answer:

@@ -67,6 +67,23 @@ def _parser() -> argparse.ArgumentParser:
     dsub = dsc.add_subparsers(dest="discord_command", required=True)
     dsync = dsub.add_parser("sync", help="register the slash commands with Discord")
     dsync.add_argument("--guild", type=int, help="only in this server (instant; for testing)")
+    web = sub.add_parser("web", help="serve the moderators' dashboard (SELLERBOT_WEB_PORT)")
+    web.add_argument(
+        "--link",
+        nargs=2,
+        metavar=("PLATFORM", "CHAT_ID"),
+        help="print a one-time sign-in link for one community and exit",
+    )
+    exm = sub.add_parser("examples", help="examples suggested by members, confirmed by moderators")
+    exsub = exm.add_subparsers(dest="examples_command", required=True)
+    export = exsub.add_parser("export", help="write examples as corpus JSON Lines")
+    export.add_argument(
+        "--status",
+        choices=("confirmed", "suggested", "rejected"),
+        default="confirmed",
+        help="which examples (default: confirmed)",
+    )
+    export.add_argument("file", help="the .jsonl file to write ('-': standard output)")
     dbp = sub.add_parser("db", help="database tools: migrate, copy to another database")
     dbsub = dbp.add_subparsers(dest="db_command", required=True)
     dbup = dbsub.add_parser("upgrade", help="apply the schema migrations and say the revision")
@@ -97,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(args)
         if command == "db":
             return _db(args)
+        if command == "web":
+            return _web(args)
+        if command == "examples":
+            return _examples(args)
         if command == "graph":
             from bot.core import flow
 
@@ -310,6 +331,12 @@ def _run(verbose: int = 0) -> int:
     except ValueError as exc:  # a sharding setting that cannot work: one clear line
         print(f"sellerbot: {exc}", file=sys.stderr)
         return 2
+    if settings.sellerbot_web_port is not None:
+        try:
+            settings.web_secret()
+        except ValueError as exc:
+            print(f"sellerbot: {exc}", file=sys.stderr)
+            return 2
     setup(_log_level(settings, verbose), settings.sellerbot_log_format, settings.secrets(), role)
     from bot.runner import run
 
@@ -318,6 +345,138 @@ def _run(verbose: int = 0) -> int:
     except StorageError as exc:  # one line, no traceback: the setting needs changing
         print(f"sellerbot: {exc}", file=sys.stderr)
         return EXIT_STORAGE
+
+
+def _web(args: argparse.Namespace) -> int:
+    """``sellerbot web``: the dashboard alone (pins listed and forgotten, not refreshed: that
+    needs the adapters, in ``sellerbot run``); ``--link PLATFORM CHAT_ID``: a sign-in link."""
+    from bot.config import load_settings
+    from bot.logging_setup import setup
+    from bot.storage import StorageError, open_repository
+    from bot.storage import salt as hash_salt
+
+    settings = load_settings()
+    if args.link:
+        platform, chat_id = args.link
+        if platform not in ("telegram", "discord"):
+            print("sellerbot web --link: the platform is telegram or discord", file=sys.stderr)
+            return 2
+        if not settings.web_url:
+            print(
+                "sellerbot web --link: set SELLERBOT_WEB_PORT or SELLERBOT_WEB_URL", file=sys.stderr
+            )
+            return 2
+
+        async def link() -> str:
+            from bot.web.links import issue_link
+
+            salt = hash_salt.choose(settings)
+            repo = await open_repository(settings.database_url, salt=salt.value)
+            try:
+                return await issue_link(repo, settings.web_url or "", platform, chat_id)
+            finally:
+                await repo.close()
+
+        try:
+            print(asyncio.run(link()))
+        except StorageError as exc:
+            print(f"sellerbot web: {exc}", file=sys.stderr)
+            return EXIT_STORAGE
+        return 0
+    if settings.sellerbot_web_port is None:
+        print("sellerbot web: set SELLERBOT_WEB_PORT (and SELLERBOT_WEB_SECRET)", file=sys.stderr)
+        return 2
+    try:
+        secret = settings.web_secret()
+    except ValueError as exc:
+        print(f"sellerbot web: {exc}", file=sys.stderr)
+        return 2
+    setup(_log_level(settings, args.verbose) if args.verbose else "INFO",
+          settings.sellerbot_log_format, settings.secrets(), settings.sellerbot_role)  # fmt: skip
+
+    async def serve() -> None:
+        from bot.signals import stop_on_signals
+        from bot.web.app import create_app
+        from bot.web.server import serve as serve_app
+
+        salt = hash_salt.choose(settings)
+        repo = await open_repository(settings.database_url, salt=salt.value)
+        try:
+            app = create_app(
+                _core(), repo, secret, https_only=(settings.web_url or "").startswith("https://")
+            )
+            stop = asyncio.Event()
+            print(f"sellerbot web: serving the dashboard at {settings.web_url}", flush=True)
+            with stop_on_signals(stop):
+                assert settings.sellerbot_web_port is not None
+                await serve_app(
+                    app, settings.sellerbot_web_listen, settings.sellerbot_web_port, stop
+                )
+        finally:
+            await repo.close()
+
+    try:
+        asyncio.run(serve())
+    except StorageError as exc:
+        print(f"sellerbot web: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    except OSError as exc:
+        print(f"sellerbot web: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def example_rows(examples: Sequence[Any]) -> list[dict[str, Any]]:
+    """Examples as corpus lines (:mod:`bot.core.corpus`): provenance ``community``."""
+    return [
+        {
+            "id": f"community-{e.platform}-{e.id}",
+            "lang": e.lang,
+            "label": e.answer,
+            "accept": [e.answer],
+            "text": e.text,
+            "source": f"community:{e.platform}",
+            "provenance": "community",
+            "platform": e.platform,
+            "why": f"{e.source}, {e.status} by a moderator"
+            if e.status != "suggested"
+            else f"{e.source}, not yet confirmed",
+        }
+        for e in examples
+    ]
+
+
+def _examples(args: argparse.Namespace) -> int:
+    """``sellerbot examples export [--status S] FILE``: JSON Lines in the corpus format."""
+    from bot.config import load_settings
+    from bot.storage import MissingDatabase, StorageError, open_repository
+    from bot.storage import salt as hash_salt
+
+    settings = load_settings()
+
+    async def read() -> list[Any]:
+        salt = hash_salt.choose(settings, read_only=True)
+        repo = await open_repository(settings.database_url, salt=salt.value, read_only=True)
+        try:
+            return await repo.list_examples(status=args.status)
+        finally:
+            await repo.close()
+
+    try:
+        rows = example_rows(asyncio.run(read()))
+    except MissingDatabase:
+        rows = []
+    except StorageError as exc:
+        print(f"sellerbot examples: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if args.file == "-":
+        sys.stdout.write(lines)
+    else:
+        with open(args.file, "w", encoding="utf-8") as fh:
+            fh.write(lines)
+        print(f"sellerbot examples: wrote {len(rows)} {args.status} examples to {args.file}")
+    return 0
 
 
 if __name__ == "__main__":

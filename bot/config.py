@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     #: Seconds one process's claim on due reminders holds: if it dies while sending, the
     #: reminders it claimed go out from another process after this (late, never lost).
     sellerbot_reminder_lease: float = Field(default=600.0, gt=0)
+    #: The moderators' dashboard (``sellerbot web``; ``sellerbot run`` too when set); empty: off.
+    sellerbot_web_port: int | None = Field(default=None, ge=1, le=65535)
+    sellerbot_web_listen: str = "127.0.0.1"
+    #: The dashboard's public address, used in sign-in links; empty: http://LISTEN:PORT.
+    sellerbot_web_url: str | None = None
+    #: Signs the dashboard's sessions; required when the dashboard is on.
+    sellerbot_web_secret: SecretStr | None = None
 
     def secrets(self) -> list[str]:
         """Every configured secret's value (kept out of the logs)."""
@@ -61,6 +68,7 @@ class Settings(BaseSettings):
             self.telegram_token,
             self.telegram_webhook_secret,
             self.discord_token,
+            self.sellerbot_web_secret,
         )
         return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 
@@ -115,6 +123,32 @@ class Settings(BaseSettings):
             return self.sellerbot_role
         ids = self.shard_ids
         return f"discord-shards-{'-'.join(map(str, ids))}" if ids else None
+
+    @property
+    def web_url(self) -> str | None:
+        """The dashboard's public address for sign-in links (no trailing slash), or None when
+        the dashboard is not configured (no port nor address)."""
+        if self.sellerbot_web_url:
+            return self.sellerbot_web_url.rstrip("/")
+        if self.sellerbot_web_port is None:
+            return None
+        host = self.sellerbot_web_listen
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.sellerbot_web_port}"
+
+    def web_secret(self) -> str:
+        """The secret that signs dashboard sessions.
+
+        Raises:
+            ValueError: When it is not set (one line saying what to set).
+        """
+        secret = self.sellerbot_web_secret.get_secret_value() if self.sellerbot_web_secret else ""
+        if len(secret) < 16:
+            raise ValueError(
+                "the dashboard needs SELLERBOT_WEB_SECRET (at least 16 random characters, e.g. "
+                "from: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return secret
 
     @property
     def database_url(self) -> str:

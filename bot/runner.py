@@ -40,6 +40,7 @@ async def run(settings: Settings) -> int:
     assistant = Assistant(
         core, cast(Repository, repo), default_lang=settings.sellerbot_default_lang
     )
+    assistant.dashboard_url = settings.web_url
     try:
         if not (settings.telegram_token or settings.discord_token):
             from bot.adapters.console import ConsoleChannel
@@ -71,6 +72,8 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
         from bot.adapters.discord.run import run_discord
 
         jobs["discord"] = run_discord(assistant, settings)
+    if settings.sellerbot_web_port is not None:
+        jobs["web"] = serve_web(assistant, settings, stop)
     tasks: dict[asyncio.Task[Any], str] = {
         asyncio.create_task(job, name=name): name for name, job in jobs.items()
     }
@@ -106,3 +109,30 @@ async def _serve_until(stop: asyncio.Event, assistant: Assistant, settings: Sett
         if served is not None:
             await served.cleanup()
     return 1 if failed else 0
+
+
+async def serve_web(assistant: Assistant, settings: Settings, stop: asyncio.Event) -> None:
+    """Serve the moderators' dashboard until ``stop`` (in the bots' event loop: pinned answers
+    are refreshed through the running adapters).
+
+    Raises:
+        ValueError: Without ``SELLERBOT_WEB_SECRET``.
+        OSError: When the port cannot be used.
+    """
+    from bot.web.app import create_app
+    from bot.web.server import serve
+
+    assert settings.sellerbot_web_port is not None
+    app = create_app(
+        assistant.core,
+        assistant.repo,
+        settings.web_secret(),
+        https_only=(settings.web_url or "").startswith("https://"),
+        pin_editors=assistant.pin_editors,
+    )
+    log.info(
+        "dashboard at %s",
+        settings.web_url,
+        extra={"listen": settings.sellerbot_web_listen, "port": settings.sellerbot_web_port},
+    )
+    await serve(app, settings.sellerbot_web_listen, settings.sellerbot_web_port, stop)

@@ -20,6 +20,7 @@ _FAMILIES = {
     "s": (tokens.SHOW, "situation"),
     "f": (tokens.FEEDBACK, "vote"),
     "h": (tokens.HELP, "rest"),
+    "c": (tokens.CHOSEN, "pick"),
 }
 _VERBS = {family.name: (verb, field) for verb, (family, field) in _FAMILIES.items()}
 
@@ -46,8 +47,32 @@ def situation(lang: str, situation_id: str) -> str:
     return Action(lang, "s", situation_id).token
 
 
-def feedback(lang: str, situation_id: str, helpful: bool) -> str:
-    return Action(lang, "f", f"{situation_id}.{int(helpful)}").token
+def feedback(lang: str, situation_id: str, helpful: bool, question: str | None = None) -> str:
+    """A vote; ``question`` is the kept question's reference (see :func:`chosen`), when the
+    answer was to one: "not helpful" then offers choices that carry it."""
+    vote = f"{situation_id}.{int(helpful)}"
+    return Action(lang, "f", f"{vote}.{question}" if question else vote).token
+
+
+def chosen(lang: str, situation_id: str, via: str, question: str) -> str:
+    """A pick of ``situation_id`` for the kept question ``question`` (12 hex digits), offered
+    ``via`` the "not sure" choices (``u``) or after "not helpful" (``n``)."""
+    return Action(lang, "c", f"{situation_id}.{via}.{question}").token
+
+
+def vote_of(arg: str) -> tuple[str, str, str | None]:
+    """A feedback argument's situation, vote (``1``/``0``) and kept question, if any."""
+    parts = arg.split(".")
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    sid, _, vote = arg.rpartition(".")
+    return sid, vote, None
+
+
+def pick_of(arg: str) -> tuple[str, str, str]:
+    """A pick's situation, how it was offered (``u``/``n``) and the kept question."""
+    sid, via, question = arg.split(".")
+    return sid, via, question
 
 
 def help_menu(lang: str) -> str:

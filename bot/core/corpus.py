@@ -5,7 +5,8 @@ One JSON object per line (the labelling rules are ``ROUTING_SPEC`` in the README
     {"id": "dev-0001", "lang": "en", "label": "buyer-cancel-request" | null,
      "accept": ["buyer-cancel-request", "completion-rate"] | [null],
      "text": "...", "source": "https://..." | "written" | "written:<file>",
-     "provenance": "real" | "written", "platform": "fiverr" | ..., "why": "..."}
+     "provenance": "real" | "written" | "community", "platform": "fiverr" | ...,
+     "why": "..."}
 
 ``label`` is the best answer, ``accept`` every answer that helps (label first); ``null`` is
 off-topic. ``provenance`` tells real member posts (with their address) from questions the team
@@ -29,7 +30,7 @@ class Item:
     accept: tuple[str | None, ...]
     text: str
     source: str
-    provenance: str  # "real" or "written"
+    provenance: str  # "real", "written" or "community"
     platform: str = "unknown"
 
     @property
@@ -40,6 +41,11 @@ class Item:
     def group(self) -> str:
         """Items from one page share a group, so cross-validation never splits a thread."""
         return self.source if self.real else self.id
+
+
+#: Real member posts (with their address), questions the team wrote, and examples a
+#: deployment's moderators confirmed (``sellerbot examples export``).
+PROVENANCES = ("real", "written", "community")
 
 
 class CorpusError(Exception):
@@ -76,8 +82,8 @@ def parse(line: str, where: str) -> Item:
     known = {s.id for s in situations.SITUATIONS} | {None}
     if not accept or accept[0] != label or any(a not in known for a in accept):
         raise CorpusError(f"{where}: label must be accept[0] and every answer known: {accept}")
-    if item.provenance not in ("real", "written"):
-        raise CorpusError(f"{where}: provenance is 'real' or 'written'")
+    if item.provenance not in PROVENANCES:
+        raise CorpusError(f"{where}: provenance is 'real', 'written' or 'community'")
     return item
 
 

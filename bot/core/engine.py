@@ -311,8 +311,11 @@ class Core:
             return self.situation(action.arg, lang)
         if action.verb == "h":
             return self.situation_menu(lang, "help")
+        if action.verb == "c":
+            sid = actions.pick_of(action.arg)[0]
+            return self.situation(sid, lang) if situations.get(sid) else self.stale(lang)
         if action.verb == "f":
-            sid, _, vote = action.arg.rpartition(".")
+            sid, vote, _question = actions.vote_of(action.arg)
             if situations.get(sid) and vote == "1":
                 return self.notice(lang, "ui.helpful.thanks")
             if situations.get(sid) and vote == "0":
@@ -333,6 +336,29 @@ class Core:
                 choices=self._situation_choices(lang, others),
                 labels=self._labels(lang),
             )
+        return answer
+
+    def for_question(self, answer: Answer, question: str) -> Answer:
+        """``answer`` to a kept question (its reference, 12 hex digits): the "not sure"
+        choices and, after "not helpful", the other answers become picks that carry it, and a
+        guide's "not helpful" vote carries it (so the choices it then offers do)."""
+        via = {AnswerKind.UNSURE: "u", AnswerKind.UNHELPFUL: "n"}.get(answer.kind)
+        if via is not None:
+            picks = []
+            for c in answer.choices:
+                action = actions.parse(c.token)
+                if action is not None and action.verb == "s" and situations.get(action.arg):
+                    c = c._replace(token=actions.chosen(action.lang, action.arg, via, question))
+                picks.append(c)
+            return replace(answer, choices=tuple(picks))
+        if answer.kind == AnswerKind.SITUATION and answer.situation and answer.feedback:
+            no = actions.feedback(answer.lang, answer.situation, False)
+            votes = tuple(
+                c._replace(token=actions.feedback(answer.lang, answer.situation, False, question))
+                if c.token == no else c
+                for c in answer.feedback
+            )  # fmt: skip
+            return replace(answer, feedback=votes)
         return answer
 
     def stale(self, lang: str) -> Answer:

@@ -106,6 +106,11 @@ WALK = register("walk", "sb1:{lang}:w:{path}", lang=LANG, path=r"[a-z0-9.\-]{0,4
 SHOW = register("situation", "sb1:{lang}:s:{situation}", lang=LANG, situation=r"[a-z0-9.\-]{0,48}")
 FEEDBACK = register("feedback", "sb1:{lang}:f:{vote}", lang=LANG, vote=r"[a-z0-9.\-]{0,48}")
 HELP = register("help", "sb1:{lang}:h:{rest}", lang=LANG, rest=r"[a-z0-9.\-]{0,48}")
+#: A member's pick of an answer that a kept question offered ("not sure" choices: ``u``; after
+#: "not helpful": ``n``), with the question's random reference: it becomes a suggested example.
+CHOSEN = register(
+    "chosen", "sb1:{lang}:c:{pick}", lang=LANG, pick=r"[a-z0-9\-]{1,40}\.[un]\.[0-9a-f]{12}"
+)
 # ... and reminders and moderators' actions (bot.moderation.tokens).
 REMIND = register(
     "remind", "sb1:{lang}:r:{hours}.{at}", lang=LANG, hours=r"\d{1,3}", at=r"\d{1,12}"

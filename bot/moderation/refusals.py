@@ -64,3 +64,9 @@ class ReminderRefused(Refused):
     ``bad_request_time`` or ``too_many``."""
 
     catalog = "reminder"
+
+
+class DashboardRefused(Refused):
+    """No dashboard link can be given: ``off`` (the dashboard is not configured)."""
+
+    catalog = "dashboard"

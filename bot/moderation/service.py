@@ -19,7 +19,7 @@ from bot.core.language import match_locale
 from bot.moderation import pins as pins_mod
 from bot.moderation.notes import check_situation, situation_answer, validate_note
 from bot.moderation.permissions import Actor, Need, record, require, requires
-from bot.moderation.refusals import NoteRefused
+from bot.moderation.refusals import DashboardRefused, NoteRefused
 from bot.moderation.stats import Stats, community_stats
 from bot.moderation.surface import PinSurface
 from bot.storage import CommunityNote, ModeratorAction, PinRecord, Repository
@@ -221,3 +221,21 @@ class Moderation:
             f"edited {report.edited}, forgotten {report.forgotten}, failed {report.failed}",
         )  # fmt: skip
         return report
+
+    # -- the web dashboard -----------------------------------------------------------------------
+
+    @requires("manage")
+    async def dashboard_link(self, actor: Actor, chat_id: str, base_url: str | None) -> str:
+        """A one-time sign-in link to this community's dashboard, valid for 10 minutes (see
+        :mod:`bot.web.links`); the adapter sends it to the moderator in private.
+
+        Raises:
+            DashboardRefused: ``off`` when the dashboard has no address configured.
+        """
+        from bot.web.links import issue_link
+
+        if not base_url:
+            raise DashboardRefused("off")
+        url = await issue_link(self.repo, base_url, actor.platform, chat_id)
+        await record(self.repo, actor, chat_id, "dashboard.link")
+        return url

@@ -10,25 +10,36 @@ from __future__ import annotations
 
 from bot.storage.errors import StorageError
 from bot.storage.repository import (
+    EXAMPLE_SOURCES,
+    EXAMPLE_STATUSES,
     REMINDER_STATUSES,
+    AskedQuestion,
     CommunityNote,
     CommunitySettings,
+    Example,
     FeedbackSummary,
+    LinkRedemption,
     ModeratorAction,
     PinRecord,
     QuestionCount,
     Reminder,
     Repository,
     UnroutedCount,
+    UnroutedQuestion,
 )
 from bot.storage.sqlite import MissingDatabase, SqliteRepository
 from bot.storage.url import is_postgres, sqlite_path
 
 __all__ = [
+    "EXAMPLE_SOURCES",
+    "EXAMPLE_STATUSES",
     "REMINDER_STATUSES",
+    "AskedQuestion",
     "CommunityNote",
     "CommunitySettings",
+    "Example",
     "FeedbackSummary",
+    "LinkRedemption",
     "MissingDatabase",
     "ModeratorAction",
     "PinRecord",
@@ -38,6 +49,7 @@ __all__ = [
     "SqliteRepository",
     "StorageError",
     "UnroutedCount",
+    "UnroutedQuestion",
     "open_repository",
 ]
 

@@ -189,6 +189,94 @@ class ModeratorAction:
 
 #: One row of :meth:`Repository.question_counts`: (situation or None, lang, count).
 QuestionCount = tuple[str | None, str, int]
+#: ``(day "YYYY-MM-DD" in UTC, situation or None, lang, count)`` of answered questions.
+QuestionDay = tuple[str, str | None, str, int]
+
+#: Where a suggested example came from: a member's pick among the "not sure" choices, their
+#: pick after voting "not helpful", or a moderator's own labelling on the dashboard.
+EXAMPLE_SOURCES = ("unsure-choice", "not-helpful-choice", "moderator")
+#: An example's state: waiting for a moderator, confirmed (used for training), rejected.
+EXAMPLE_STATUSES = ("suggested", "confirmed", "rejected")
+
+
+@dataclass(frozen=True)
+class LinkRedemption:
+    """What redeeming a dashboard sign-in link found.
+
+    Attributes:
+        status: ``ok`` (now used: the session may open), ``used`` (redeemed before),
+            ``expired`` or ``unknown``.
+        platform: The link's community's platform (``ok`` only).
+        chat_id: The link's community (``ok`` only).
+    """
+
+    status: str
+    platform: str | None = None
+    chat_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AskedQuestion:
+    """A question whose answer offered choices, kept a few days for the member's pick.
+
+    Attributes:
+        ref: Its random reference, carried in the choice buttons' tokens.
+        platform: Platform name.
+        chat_id: The community, or None for a private conversation.
+        text: The question as asked (cut to 500 characters).
+        lang: The answer's language.
+        situation: The guide it got, or None (the "not sure" choices).
+        created_at: When it was asked (UTC).
+        unhelpful_at: When a member voted its answer "not helpful", if they did.
+    """
+
+    ref: str
+    platform: str
+    chat_id: str | None
+    text: str
+    lang: str
+    situation: str | None
+    created_at: datetime
+    unhelpful_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled question from a community (no member identity).
+
+    Attributes:
+        id: Storage id.
+        platform: Platform name.
+        chat_id: The community, or None for a private conversation.
+        text: The question.
+        lang: Its language.
+        answer: The situation id it needs, or None for off-topic (no guide).
+        source: One of :data:`EXAMPLE_SOURCES`.
+        status: One of :data:`EXAMPLE_STATUSES`.
+        created_at: When it was suggested (UTC).
+        decided_at: When a moderator confirmed or rejected it.
+    """
+
+    id: int
+    platform: str
+    chat_id: str | None
+    text: str
+    lang: str
+    answer: str | None
+    source: str
+    status: str
+    created_at: datetime
+    decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class UnroutedQuestion:
+    """One question the bot could not place, as asked (newest first on the dashboard)."""
+
+    id: int
+    text: str
+    lang: str
+    asked_at: datetime
 
 
 class Repository(Protocol):
@@ -654,4 +742,116 @@ class Repository(Protocol):
         tb: TracebackType | None,
     ) -> None:
         """Close the repository."""
+        ...
+
+    # -- the dashboard and suggested examples (schema version 6) -------------------------------
+
+    async def question_days(
+        self, platform: str, chat_id: str, since: datetime
+    ) -> list[QuestionDay]:
+        """Answered questions of one community per UTC day, situation and language, oldest
+        day first (the dashboard's charts)."""
+        ...
+
+    async def recent_unrouted(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[UnroutedQuestion]:
+        """A community's questions the bot could not place, newest first, leaving out those
+        a moderator has already labelled (an example with the same text in the community)."""
+        ...
+
+    async def add_dashboard_link(
+        self,
+        platform: str,
+        chat_id: str,
+        token_hash: str,
+        expires_at: datetime,
+        at: datetime | None = None,
+    ) -> None:
+        """Keep a new sign-in link for one community: the hash of its token, never the token."""
+        ...
+
+    async def redeem_dashboard_link(self, token_hash: str, now: datetime) -> LinkRedemption:
+        """Mark a sign-in link used, atomically (a link opens one session, once, even when
+        two processes receive it at the same time); what was found otherwise."""
+        ...
+
+    async def keep_asked(
+        self,
+        ref: str,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        situation: str | None,
+        at: datetime | None = None,
+    ) -> None:
+        """Keep a question whose answer offers choices, under its random ``ref``."""
+        ...
+
+    async def get_asked(self, ref: str) -> AskedQuestion | None:
+        """The kept question ``ref``, or None (never kept, or forgotten)."""
+        ...
+
+    async def mark_asked_unhelpful(self, ref: str, at: datetime | None = None) -> bool:
+        """Note that a member voted the answer to question ``ref`` "not helpful"."""
+        ...
+
+    async def unhelpful_questions(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[AskedQuestion]:
+        """A community's questions whose answer was voted "not helpful", newest vote first,
+        leaving out those a moderator has already labelled."""
+        ...
+
+    async def mark_asked_answered(self, platform: str, chat_id: str, ref: str) -> bool:
+        """Take question ``ref`` of this community off the "not helpful" list."""
+        ...
+
+    async def forget_asked(self, before: datetime) -> int:
+        """Forget kept questions asked before ``before``; how many."""
+        ...
+
+    async def add_example(
+        self,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        answer: str | None,
+        source: str,
+        status: str = "suggested",
+        at: datetime | None = None,
+    ) -> int:
+        """Store a labelled question and return its id (a confirmed one is decided now).
+
+        Raises:
+            ValueError: For a source or status not in :data:`EXAMPLE_SOURCES` /
+                :data:`EXAMPLE_STATUSES`.
+        """
+        ...
+
+    async def list_examples(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[Example]:
+        """Examples, newest first; filters left None mean all."""
+        ...
+
+    async def decide_example(
+        self,
+        platform: str,
+        chat_id: str,
+        example_id: int,
+        status: str,
+        answer: str | None = None,
+        *,
+        relabel: bool = False,
+        at: datetime | None = None,
+    ) -> bool:
+        """Confirm or reject one of a community's examples (with ``relabel``, its answer
+        becomes ``answer``: a correction); False when the community has no such example."""
         ...

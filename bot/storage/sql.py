@@ -37,20 +37,30 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.storage.errors import StorageError
 from bot.storage.repository import (
+    EXAMPLE_SOURCES,
+    EXAMPLE_STATUSES,
+    AskedQuestion,
     CommunityNote,
     CommunitySettings,
+    Example,
     FeedbackSummary,
+    LinkRedemption,
     ModeratorAction,
     PinRecord,
     QuestionCount,
+    QuestionDay,
     Reminder,
     Repository,
     UnroutedCount,
+    UnroutedQuestion,
 )
 from bot.storage.tables import (
     COMMUNITY_TABLES,
+    asked,
     community_notes,
     community_settings,
+    dashboard_links,
+    examples,
     feedback,
     leases,
     member_prefs,
@@ -861,3 +871,243 @@ class SqlRepository(Repository):
     ) -> None:
         """Close the repository."""
         await self.close()
+
+    # -- the dashboard and suggested examples --------------------------------------------------
+
+    async def question_days(
+        self, platform: str, chat_id: str, since: datetime
+    ) -> list[QuestionDay]:
+        """See :meth:`Repository.question_days`."""
+        t = questions
+        day = func.substr(t.c.asked_at, 1, 10).label("day")
+        rows = await self._rows(
+            select(day, t.c.situation, t.c.lang, func.count())
+            .where(*_filters(t, platform, chat_id, since, "asked_at"))
+            .group_by(day, t.c.situation, t.c.lang)
+            .order_by(day, t.c.situation, t.c.lang)
+        )
+        return [(str(d), s, lang, int(n)) for d, s, lang, n in rows]
+
+    async def recent_unrouted(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[UnroutedQuestion]:
+        """See :meth:`Repository.recent_unrouted`."""
+        t, e = unrouted, examples
+        labelled = exists().where(
+            e.c.platform == t.c.platform, e.c.chat_id == t.c.chat_id, e.c.text == t.c.text
+        )
+        rows = await self._rows(
+            select(t.c.id, t.c.text, t.c.lang, t.c.asked_at)
+            .where(t.c.platform == platform, t.c.chat_id == chat_id, ~labelled)
+            .order_by(desc(t.c.asked_at), desc(t.c.id))
+            .limit(max(limit, 0))
+        )
+        return [
+            UnroutedQuestion(int(i), text, lang, from_db_time(at)) for i, text, lang, at in rows
+        ]
+
+    async def add_dashboard_link(
+        self,
+        platform: str,
+        chat_id: str,
+        token_hash: str,
+        expires_at: datetime,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.add_dashboard_link`."""
+        await self._write(
+            insert(dashboard_links).values(
+                token_hash=token_hash,
+                platform=platform,
+                chat_id=chat_id,
+                created_at=to_db_time(utc_or_now(at)),
+                expires_at=to_db_time(expires_at),
+            )
+        )
+
+    async def redeem_dashboard_link(self, token_hash: str, now: datetime) -> LinkRedemption:
+        """See :meth:`Repository.redeem_dashboard_link`: one conditional ``UPDATE ...
+        RETURNING``, so of two redemptions at once only one finds the link unused."""
+        t = dashboard_links
+        moment = to_db_time(now)
+        rows = await self._rows(
+            update(t)
+            .where(t.c.token_hash == token_hash, t.c.used_at.is_(None), t.c.expires_at > moment)
+            .values(used_at=moment)
+            .returning(t.c.platform, t.c.chat_id)
+        )
+        if rows:
+            return LinkRedemption("ok", rows[0][0], rows[0][1])
+        found = await self._rows(select(t.c.used_at).where(t.c.token_hash == token_hash))
+        if not found:
+            return LinkRedemption("unknown")
+        return LinkRedemption("used" if found[0][0] is not None else "expired")
+
+    _ASKED_COLUMNS = (
+        asked.c.ref,
+        asked.c.platform,
+        asked.c.chat_id,
+        asked.c.text,
+        asked.c.lang,
+        asked.c.situation,
+        asked.c.created_at,
+        asked.c.unhelpful_at,
+    )
+
+    @staticmethod
+    def _asked(row: Any) -> AskedQuestion:
+        ref, platform, chat_id, text, lang, sid, created, unhelpful = row
+        return AskedQuestion(
+            ref, platform, chat_id, text, lang, sid, from_db_time(created),
+            from_db_time(unhelpful) if unhelpful is not None else None,
+        )  # fmt: skip
+
+    async def keep_asked(
+        self,
+        ref: str,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        situation: str | None,
+        at: datetime | None = None,
+    ) -> None:
+        """See :meth:`Repository.keep_asked`."""
+        stmt = self._insert(asked).values(
+            ref=ref,
+            platform=platform,
+            chat_id=chat_id,
+            text=clip_unrouted(text),
+            lang=lang,
+            situation=situation,
+            created_at=to_db_time(utc_or_now(at)),
+        )
+        await self._write(stmt.on_conflict_do_nothing(index_elements=["ref"]))
+
+    async def get_asked(self, ref: str) -> AskedQuestion | None:
+        """See :meth:`Repository.get_asked`."""
+        rows = await self._rows(select(*self._ASKED_COLUMNS).where(asked.c.ref == ref))
+        return self._asked(rows[0]) if rows else None
+
+    async def mark_asked_unhelpful(self, ref: str, at: datetime | None = None) -> bool:
+        """See :meth:`Repository.mark_asked_unhelpful`."""
+        changed = await self._write(
+            update(asked).where(asked.c.ref == ref).values(unhelpful_at=to_db_time(utc_or_now(at)))
+        )
+        return changed > 0
+
+    async def unhelpful_questions(
+        self, platform: str, chat_id: str, limit: int = 50
+    ) -> list[AskedQuestion]:
+        """See :meth:`Repository.unhelpful_questions`."""
+        t = asked
+        rows = await self._rows(
+            select(*self._ASKED_COLUMNS)
+            .where(
+                t.c.platform == platform,
+                t.c.chat_id == chat_id,
+                t.c.unhelpful_at.is_not(None),
+                t.c.answered == 0,
+            )
+            .order_by(desc(t.c.unhelpful_at), t.c.ref)
+            .limit(max(limit, 0))
+        )
+        return [self._asked(r) for r in rows]
+
+    async def mark_asked_answered(self, platform: str, chat_id: str, ref: str) -> bool:
+        """See :meth:`Repository.mark_asked_answered`."""
+        t = asked
+        changed = await self._write(
+            update(t)
+            .where(t.c.ref == ref, t.c.platform == platform, t.c.chat_id == chat_id)
+            .values(answered=1)
+        )
+        return changed > 0
+
+    async def forget_asked(self, before: datetime) -> int:
+        """See :meth:`Repository.forget_asked`."""
+        return await self._write(delete(asked).where(asked.c.created_at < to_db_time(before)))
+
+    async def add_example(
+        self,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        answer: str | None,
+        source: str,
+        status: str = "suggested",
+        at: datetime | None = None,
+    ) -> int:
+        """See :meth:`Repository.add_example`."""
+        if source not in EXAMPLE_SOURCES or status not in EXAMPLE_STATUSES:
+            raise ValueError(f"not an example source and status: {source!r}, {status!r}")
+        when = to_db_time(utc_or_now(at))
+        outcome = await self._execute(
+            insert(examples).values(
+                platform=platform,
+                chat_id=chat_id,
+                text=clip_unrouted(text),
+                lang=lang,
+                answer=answer,
+                source=source,
+                status=status,
+                created_at=when,
+                decided_at=None if status == "suggested" else when,
+            )
+        )
+        if outcome.new_id is None:  # pragma: no cover - both engines report the new id
+            raise StorageError("the database did not report the new example's id")
+        return outcome.new_id
+
+    async def list_examples(
+        self,
+        platform: str | None = None,
+        chat_id: str | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[Example]:
+        """See :meth:`Repository.list_examples`."""
+        t = examples
+        clauses = _filters(t, platform, chat_id, None, "created_at")
+        if status is not None:
+            clauses.append(t.c.status == status)
+        stmt = (
+            select(t.c.id, t.c.platform, t.c.chat_id, t.c.text, t.c.lang, t.c.answer,
+                   t.c.source, t.c.status, t.c.created_at, t.c.decided_at)
+            .where(*clauses)
+            .order_by(desc(t.c.created_at), desc(t.c.id))
+        )  # fmt: skip
+        if limit is not None:
+            stmt = stmt.limit(max(limit, 0))
+        return [
+            Example(int(i), p, c, text, lang, answer, source, status, from_db_time(created),
+                    from_db_time(decided) if decided is not None else None)
+            for i, p, c, text, lang, answer, source, status, created, decided
+            in await self._rows(stmt)
+        ]  # fmt: skip
+
+    async def decide_example(
+        self,
+        platform: str,
+        chat_id: str,
+        example_id: int,
+        status: str,
+        answer: str | None = None,
+        *,
+        relabel: bool = False,
+        at: datetime | None = None,
+    ) -> bool:
+        """See :meth:`Repository.decide_example`."""
+        if status not in EXAMPLE_STATUSES:
+            raise ValueError(f"not an example status: {status!r}")
+        t = examples
+        values: dict[str, Any] = {"status": status, "decided_at": to_db_time(utc_or_now(at))}
+        if relabel:
+            values["answer"] = answer
+        changed = await self._write(
+            update(t)
+            .where(t.c.id == example_id, t.c.platform == platform, t.c.chat_id == chat_id)
+            .values(**values)
+        )
+        return changed > 0

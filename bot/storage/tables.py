@@ -160,6 +160,67 @@ leases = Table(
     Column("until", Text, nullable=False),
 )
 
+dashboard_links = Table(
+    "dashboard_links",
+    metadata,
+    # one-time sign-in links to the moderators' dashboard (schema 6): only the token's hash
+    # is kept; a link opens one community's session once, before it expires
+    Column("token_hash", Text, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+    Column("used_at", Text),
+)
+
+asked = Table(
+    "asked",
+    metadata,
+    # questions whose answer offered choices (schema 6), kept a few days so the member's
+    # choice can become a suggested example; ``ref`` travels in the choice buttons' tokens.
+    # No member identity.
+    Column("ref", Text, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text),
+    Column("text", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("situation", Text),
+    Column("created_at", Text, nullable=False),
+    Column("unhelpful_at", Text),
+    # 1 once a moderator said which answer it needed (it leaves the dashboard's list)
+    Column("answered", Integer, nullable=False, server_default="0"),
+    Index("asked_by_time", "created_at"),
+    Index("asked_unhelpful", "platform", "chat_id", "unhelpful_at"),
+)
+
+examples = Table(
+    "examples",
+    metadata,
+    # labelled questions from the community (schema 6): suggested by a member's choice,
+    # confirmed, corrected or rejected by moderators; ``answer`` NULL: off-topic
+    Column("id", Integer, primary_key=True),
+    Column("platform", Text, nullable=False),
+    Column("chat_id", Text),
+    Column("text", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("answer", Text),
+    Column(
+        "source",
+        Text,
+        CheckConstraint("source IN ('unsure-choice', 'not-helpful-choice', 'moderator')"),
+        nullable=False,
+    ),
+    Column(
+        "status",
+        Text,
+        CheckConstraint("status IN ('suggested', 'confirmed', 'rejected')"),
+        nullable=False,
+    ),
+    Column("created_at", Text, nullable=False),
+    Column("decided_at", Text),
+    Index("examples_by_chat", "platform", "chat_id", "status", "created_at"),
+)
+
 #: Every table, in an order that copies cleanly (no foreign keys today).
 ALL_TABLES = tuple(metadata.sorted_tables)
 #: Every table keyed by a community, with the columns that make a row unique within one.
@@ -172,4 +233,7 @@ COMMUNITY_TABLES: tuple[tuple[Table, tuple[str, ...] | None], ...] = (
     (feedback, None),
     (reminders, None),
     (moderator_actions, None),
+    (dashboard_links, None),
+    (asked, None),
+    (examples, None),
 )

@@ -11,6 +11,7 @@ EXAMPLES = {
     "situation": {"lang": "nl", "situation": "seller-cancel"},
     "feedback": {"lang": "id", "vote": "seller-cancel.1"},
     "help": {"lang": "en", "rest": ""},
+    "chosen": {"lang": "id", "pick": "seller-cancel.u.0123456789ab"},
     "remind": {"lang": "en", "hours": "12", "at": "1700000000"},
     "cancel": {"lang": "en", "reminder": "42"},
     "moderator": {"lang": "nl", "op": "pin-rm", "arg": ".5001"},

@@ -41,8 +41,8 @@ def test_cli_sync_to_one_server(
     monkeypatch.setenv("DISCORD_API_BASE_URL", threaded_standin.url)
     assert cli.main(["discord", "sync", "--guild", GUILD]) == 0
     out = capsys.readouterr().out
-    assert f"synced 9 commands to server {GUILD}" in out
-    assert len(threaded_standin.commands[GUILD]) == 9
+    assert f"synced 10 commands to server {GUILD}" in out
+    assert len(threaded_standin.commands[GUILD]) == 10
     assert "global" not in threaded_standin.commands
     assert [c.path for c in threaded_standin.calls][-1].endswith(f"/guilds/{GUILD}/commands")
 

@@ -235,3 +235,47 @@ async def test_stats_embed_names_languages_in_the_readers_language(
     assert "• Engels: 1" in week and "• Indonesisch: 1" in week and "• Nederlands: 1" in week
     week = embed(bot.core, stats_view(stats, "en")).fields[0].value or ""
     assert "• English: 1" in week and "• Indonesian: 1" in week and "• Dutch: 1" in week
+
+
+async def test_dashboard_link_in_private_for_moderators_only(
+    standin: StandIn, inject: Any, assistant: Any, repo: SqliteRepository
+) -> None:
+    """/dashboard: a one-time sign-in link for this server, in an ephemeral reply, after the
+    moderators' permission check; none when the dashboard has no address."""
+    from bot.core.escaping import discord_markdown
+    from bot.web.links import token_hash
+
+    assistant.dashboard_url = "https://dash.example.org/"
+    bot = await start_bot(assistant)
+    try:
+        _, data = reply(await inject(bot, factory.slash("dashboard", moderator=True)))
+        assert ephemeral(data)
+        sentence, link = text_of(data).split("\n")
+        assert sentence == discord_markdown(mod_text("en", "dashboard.link", url="").strip())
+        assert link.startswith("<") and link.endswith(">")
+        url = link[1:-1]
+        assert url.startswith("https://dash.example.org/login?token=")
+        token = url.split("token=", 1)[1]
+        redeemed = await repo.redeem_dashboard_link(token_hash(token), datetime.now(UTC))
+        assert (redeemed.status, redeemed.platform, redeemed.chat_id) == (
+            "ok",
+            "discord",
+            str(GUILD),
+        )
+        actions = await repo.list_actions("discord", str(GUILD))
+        assert [a.action for a in actions] == ["dashboard.link"]
+
+        # a member without Manage Server gets the refusal, and no link is made
+        _, data = reply(await inject(bot, factory.slash("dashboard", moderator=False)))
+        assert ephemeral(data) and "https://" not in text_of(data)
+        assert len(await repo.list_actions("discord", str(GUILD))) == 1
+    finally:
+        await bot.close()
+
+    assistant.dashboard_url = None
+    bot = await start_bot(assistant)
+    try:
+        _, data = reply(await inject(bot, factory.slash("dashboard", moderator=True)))
+        assert text_of(data) == discord_markdown(mod_text("en", "dashboard.off"))
+    finally:
+        await bot.close()

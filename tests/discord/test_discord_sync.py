@@ -35,6 +35,7 @@ async def test_global_sync_payload_valid_and_localised(bot: SellerBot, standin: 
         "mod",
         "pins",
         "reminders",
+        "dashboard",
         "Answer with the guide",
     }
     assert standin.find("PUT", r"/applications/\d+/commands$")
@@ -59,11 +60,16 @@ async def test_global_sync_payload_valid_and_localised(bot: SellerBot, standin: 
     pin = by_name["pin"]
     assert int(pin["default_member_permissions"]) == discord.Permissions(pin_messages=True).value
     assert pin["contexts"] == [0]  # servers only
+    dashboard = by_name["dashboard"]
+    assert (
+        int(dashboard["default_member_permissions"]) == discord.Permissions(manage_guild=True).value
+    )
+    assert dashboard["contexts"] == [0]
 
 
 async def test_guild_sync_copies_global_commands(bot: SellerBot, standin: StandIn) -> None:
     synced = await sync_commands(bot, GUILD)
-    assert len(synced) == 9
+    assert len(synced) == 10
     assert standin.find("PUT", rf"/guilds/{GUILD}/commands$")[-1].status == 200
     assert not standin.find("PUT", r"/applications/\d+/commands$")
 
@@ -73,7 +79,7 @@ async def test_sync_entry_point_uses_api_base_url(standin: StandIn) -> None:
     discord.http.Route.BASE = "https://discord.invalid/api/v10"
     settings = Settings(discord_token="t0ken", discord_api_base_url=standin.url)  # type: ignore[arg-type]
     synced = await sync(settings, GUILD)
-    assert len(synced) == 9
+    assert len(synced) == 10
     assert standin.base == discord.http.Route.BASE
     paths = [c.path for c in standin.calls]
     assert paths[:2] == ["/api/v10/users/@me", "/api/v10/oauth2/applications/@me"]

@@ -123,6 +123,9 @@ async def _a_busy_sqlite_deployment(tmp_path: Path) -> Database:
         "discord", "7", "g9", "buyer-cancel-request", "en", T0, T0 + timedelta(days=2), T0
     )
     await repo.log_action("discord", "g9", "7", "note.set", "completion-rate", at=T0)
+    await repo.add_dashboard_link("discord", "g9", "hash", T0 + timedelta(minutes=10), at=T0)
+    await repo.keep_asked("0123456789ab", "discord", "g9", "my buyer", "en", None, at=T0)
+    await repo.add_example("discord", "g9", "my buyer", "en", None, "unsure-choice", at=T0)
     await repo.close()
     rows = await _every_row(source)
     assert all(rows.values()), [t for t, r in rows.items() if not r]

@@ -108,8 +108,9 @@ async def test_start_up_refreshes_the_pins(
     settings = load_settings(telegram_token=TOKEN, telegram_api_base_url=standin.base_url)
     stop = asyncio.Event()
     task = asyncio.create_task(serve(app, settings, stop))
-    for _ in range(500):
-        if standin.calls_to("editMessageText"):
+    for _ in range(500):  # edited, and recorded as current (a stop before that edits again)
+        records = await repo.list_pins("telegram")
+        if standin.calls_to("editMessageText") and records[0].content_version != OLD:
             break
         await asyncio.sleep(0.01)
     stop.set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -72,10 +73,10 @@ async def test_free_text_gets_the_answer_with_feedback_buttons(
     question = assistant.core.t(lang, "ui.helpful.question")
     assert msg["text"].endswith(f"<i>{question}</i>")
     rows = msg["reply_markup"]["inline_keyboard"]
-    assert [b["callback_data"] for b in rows[-1]] == [
-        f"sb1:{lang}:f:buyer-cancel-request.1",
-        f"sb1:{lang}:f:buyer-cancel-request.0",
-    ]
+    yes, no = (b["callback_data"] for b in rows[-1])
+    assert yes == f"sb1:{lang}:f:buyer-cancel-request.1"
+    # "not helpful" carries the kept question's reference (its pick becomes a suggestion)
+    assert re.fullmatch(rf"sb1:{lang}:f:buyer-cancel-request\.0\.[0-9a-f]{{12}}", no)
     assert "reply_parameters" not in msg  # private chats: no quoting
     counts = await repo.question_counts()
     assert counts == [("buyer-cancel-request", lang, 1)]

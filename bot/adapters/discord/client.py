@@ -100,6 +100,7 @@ class SellerBot(discord.AutoShardedClient):
         self.assistant = Assistant(
             assistant.core, cast(Repository, self.preferences), assistant.default_lang
         )
+        self.assistant.dashboard_url = assistant.dashboard_url
         self.core = assistant.core
         self.late = LateWatch(defer_after)
         self.embeds = embeds.Embeds(self.core)

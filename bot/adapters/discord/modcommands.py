@@ -159,6 +159,23 @@ def reminders_command(desk: Desk) -> app_commands.Command[Any, ..., None]:
     )
 
 
+def dashboard_command(desk: Desk) -> app_commands.Command[Any, ..., None]:
+    """``/dashboard``: a private, one-time link to the moderators' web dashboard."""
+
+    async def dashboard(interaction: Interaction) -> None:
+        await desk.dashboard(interaction)
+
+    command: app_commands.Command[Any, ..., None] = app_commands.Command(
+        name=L("discord.cmd.dashboard.name"),
+        description=L("discord.cmd.dashboard.description"),
+        callback=dashboard,
+        allowed_contexts=SERVERS_ONLY,
+    )
+    command.default_permissions = MANAGE_SERVER
+    return command
+
+
 def build(desk: Desk) -> list[app_commands.Group | app_commands.Command[Any, ..., Any]]:
-    """Fresh ``/mod``, ``/pins`` and ``/reminders`` for one tree, calling ``desk``."""
-    return [ModGroup(desk), PinsGroup(desk), reminders_command(desk)]
+    """Fresh ``/mod``, ``/pins``, ``/reminders`` and ``/dashboard`` for one tree, calling
+    ``desk``."""
+    return [ModGroup(desk), PinsGroup(desk), reminders_command(desk), dashboard_command(desk)]

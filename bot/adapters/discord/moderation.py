@@ -120,9 +120,13 @@ class Desk:
         *,
         embed: discord.Embed | None = None,
         view: discord.ui.View | None = None,
+        link: str | None = None,
     ) -> None:
-        """A private reply: ``text`` is plain and escaped here."""
+        """A private reply: ``text`` is plain and escaped here; ``link``, an address of ours,
+        goes on its own line unescaped (an escaped one is no longer a working link)."""
         content = clip(discord_markdown(text), CONTENT) if text else None
+        if link is not None:
+            content = f"{content or ''}\n<{link}>"
         kwargs: dict[str, Any] = {"content": content, "allowed_mentions": NO_MENTIONS}
         if embed is not None:
             kwargs["embed"] = embed
@@ -230,6 +234,17 @@ class Desk:
             self.core, notes[:12], lang, edit=lambda sid: core_tokens.NOTE_EDIT.build(situation=sid)
         )
         await self.show(interaction, view)
+
+    # -- the web dashboard ---------------------------------------------------------------
+    async def dashboard(self, interaction: Interaction) -> None:
+        """A one-time sign-in link to this server's dashboard, in an ephemeral reply (only the
+        moderator who asked sees it)."""
+        lang = await self.bot.lang(interaction)
+        url = await self.moderation.dashboard_link(
+            actor(interaction), community(interaction), self.bot.assistant.dashboard_url
+        )
+        # the sentence before the address, escaped; the address itself as a link
+        await self.reply(interaction, mod_text(lang, "dashboard.link", url="").strip(), link=url)
 
     # -- stats and log ------------------------------------------------------------------
     async def stats(self, interaction: Interaction) -> None:

@@ -77,6 +77,8 @@ async def run_discord(assistant: Assistant, settings: Settings) -> None:
         reminder_lease=settings.sellerbot_reminder_lease,
         **sharding,
     )
+    # The dashboard, served in this process, refreshes a server's pinned answers through this.
+    assistant.pin_editors["discord"] = lambda _server: bot.desk.edit_pin
     async with bot:
         await bot.start(_token(settings))
 

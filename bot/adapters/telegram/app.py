@@ -64,6 +64,7 @@ def add_handlers(
         ("pins", c.pins), ("unpin", c.unpin), ("refreshpins", c.refresh),
         ("grouplang", c.group_language), ("note", c.note), ("notes", c.notes),
         ("delnote", c.delete_note), ("stats", c.stats), ("modlog", c.action_log),
+        ("dashboard", c.dashboard),
     ):  # fmt: skip
         app.add_handler(CommandHandler(name, callback, filters=new_messages))
     # Any other command in a private chat gets the help; in groups it may be another bot's.

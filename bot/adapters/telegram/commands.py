@@ -32,6 +32,7 @@ MODERATOR_COMMANDS = (
     "grouplang",
     "stats",
     "modlog",
+    "dashboard",
 )
 #: The command list for each scope; descriptions come from :mod:`.texts` (``cmd.<name>``).
 SCOPES: tuple[tuple[BotCommandScope, tuple[str, ...]], ...] = (

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 
 from telegram import Bot, CallbackQuery, Chat, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import PLATFORM
@@ -24,14 +25,14 @@ from bot.adapters.telegram.keyboards import AdapterAction, keyboard
 from bot.adapters.telegram.livepins import TelegramPins
 from bot.adapters.telegram.messages import MAX_TEXT, OutMessage, Renderer, plain
 from bot.adapters.telegram.moderation import actor_for
-from bot.adapters.telegram.sender import edit, reply
+from bot.adapters.telegram.sender import edit, reply, send
 from bot.adapters.telegram.texts import text
 from bot.assistant import Assistant, Member, Place
 from bot.core import matching, situations
 from bot.core.answer import Choice, ChoiceKind
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
-from bot.moderation.pins import plan_refresh
+from bot.moderation.pins import Edit, plan_refresh
 from bot.moderation.service import UnpinOutcome
 from bot.moderation.texts import text as mod_text
 from bot.moderation.views import View
@@ -119,6 +120,10 @@ class Community:
     async def _refresh_pins_quietly(self, bot: Bot, chat_id: str) -> None:
         """After a note changed, the pinned answers it shows under follow at once."""
         await self.moderation.refresh_after_note(PLATFORM, chat_id, self._pins(bot, chat_id).edit)
+
+    def pin_editor(self, bot: Bot, chat_id: str) -> Edit:
+        """The in-place edit of one group's pinned answers (for the dashboard)."""
+        return self._pins(bot, chat_id).edit
 
     async def _say(self, bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
         await reply(bot, message, outs)
@@ -351,6 +356,25 @@ class Community:
         message, _, place, lang, actor = begun
         result = await self.moderation.action_log(actor, place.chat_id, LOG_ENTRIES)
         await self._say(bot, message, self.show(views.log_view(result, lang)))
+
+    async def dashboard(self, update: Update, ctx: Context) -> None:
+        """/dashboard: a one-time link to the web dashboard, by direct message (administrators);
+        in the group only a short "sent you a link in private"."""
+        bot = ctx.bot
+        begun = await self._begin(update, bot)
+        if begun is None:
+            return
+        message, member, place, lang, actor = begun
+        url = await self.moderation.dashboard_link(
+            actor, place.chat_id, self.assistant.dashboard_url
+        )
+        try:
+            await send(bot, int(member.user_id), [plain(mod_text(lang, "dashboard.link", url=url))])
+        except TelegramError as exc:  # the member never started a private chat with the bot
+            log.info("dashboard link not delivered: %s", exc)
+            await self._say(bot, message, [plain(mod_text(lang, "dashboard.no_private"))])
+            return
+        await self._say(bot, message, [plain(mod_text(lang, "dashboard.sent"))])
 
     # -- buttons ---------------------------------------------------------------------------
     async def button(self, update: Update, ctx: Context, token: tokens.ModToken) -> str | None:

@@ -383,7 +383,7 @@ class Handlers:
             thanks = self.assistant.core.t(answer.lang, "ui.helpful.thanks")
             action = actions.parse(token)
             if message is None and action is not None:  # inline: offered in the private chat
-                sid = action.arg.rpartition(".")[0]
+                sid = actions.vote_of(action.arg)[0]
                 return thanks, f"https://t.me/{ctx.bot.username}?start={MORE}{sid}_{answer.lang}"
         if answer.kind == AnswerKind.STALE:
             try:
