@@ -51,26 +51,36 @@ class Worker:
         return self.process.alive
 
 
-class WebhookFleet:
-    """``n`` webhook workers on ``database_url``; ``await post(update)`` delivers an update."""
+@dataclass
+class Processes:
+    """``n`` bot processes on ``database_url``, run in ``folder``, logging to ``log``; each
+    gets ``salt`` and the settings in ``env`` besides its own."""
 
-    def __init__(
-        self,
-        n: int,
-        database_url: str,
-        folder: Path,
-        *,
-        salt: str,
-        env: dict[str, str] | None = None,
-        log: Path | None = None,
-    ) -> None:
-        self.database_url = database_url
-        self.folder = folder
-        self.log = log or folder / "telegram-workers.log"
-        self.salt = salt
-        self.extra_env = env or {}
+    n: int
+    database_url: str
+    folder: Path
+    salt: str
+    env: dict[str, str] = field(default_factory=dict)
+    log_name: str = "bots.log"
+
+    @property
+    def log(self) -> Path:
+        return self.folder / self.log_name
+
+    def process(self, own: dict[str, str]) -> BotProcess:
+        """One process (not started) with its ``own`` settings."""
+        env = {"SELLERBOT_DATABASE_URL": self.database_url, **own, **self.env}
+        return BotProcess(env, self.folder, self.log, salt=self.salt)
+
+
+class WebhookFleet:
+    """``n`` webhook workers; ``await post(update)`` delivers an update."""
+
+    def __init__(self, n: int, database_url: str, folder: Path, *, salt: str,
+                 env: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.setup = Processes(n, database_url, folder, salt, env or {}, "telegram-workers.log")
+        self.log = self.setup.log
         self.workers: list[Worker] = []
-        self.n = n
         self._next = itertools.count()
         self._session: aiohttp.ClientSession | None = None
         self.refused = 0  # deliveries a worker did not take (retried on another)
@@ -85,7 +95,7 @@ class WebhookFleet:
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=256), timeout=aiohttp.ClientTimeout(total=10)
         )
-        for i in range(self.n):
+        for i in range(self.setup.n):
             standin = BotApiStandIn()
             await standin.start()
             if prepare is not None:
@@ -98,11 +108,9 @@ class WebhookFleet:
                 "TELEGRAM_WEBHOOK_SECRET": SECRET,
                 "TELEGRAM_WEBHOOK_LISTEN": "127.0.0.1",
                 "TELEGRAM_WEBHOOK_PORT": str(port),
-                "SELLERBOT_DATABASE_URL": self.database_url,
                 "SELLERBOT_ROLE": f"telegram-worker-{i}",
-                **self.extra_env,
             }
-            process = BotProcess(env, self.folder, self.log, salt=self.salt)
+            process = self.setup.process(env)
             self.workers.append(Worker(i, port, standin, process))
         for w in self.workers:
             await w.process.start()
@@ -170,22 +178,10 @@ class DiscordShards:
     """``count`` Discord shard processes (one shard each) on ``database_url``, all connected to
     one gateway stand-in (:attr:`server`), which dispatches each event to its guild's shard."""
 
-    def __init__(
-        self,
-        count: int,
-        database_url: str,
-        folder: Path,
-        *,
-        salt: str,
-        env: dict[str, str] | None = None,
-        log: Path | None = None,
-    ) -> None:
-        self.count = count
-        self.database_url = database_url
-        self.folder = folder
-        self.log = log or folder / "discord-shards.log"
-        self.salt = salt
-        self.extra_env = env or {}
+    def __init__(self, count: int, database_url: str, folder: Path, *, salt: str,
+                 env: dict[str, str] | None = None) -> None:  # fmt: skip
+        self.setup = Processes(count, database_url, folder, salt, env or {}, "discord-shards.log")
+        self.log = self.setup.log
         self.server = GatewayStandIn()
         self.processes: list[BotProcess] = []
 
@@ -197,20 +193,19 @@ class DiscordShards:
         if prepare is not None:
             prepare(self.server)
         gateway = f"ws{self.server.url.removeprefix('http')}/gateway"
-        for shard in range(self.count):
+        count = self.setup.n
+        for shard in range(count):
             env = {
                 "DISCORD_TOKEN": DISCORD_TOKEN,
                 "DISCORD_API_BASE_URL": self.server.url,
                 "DISCORD_GATEWAY_URL": gateway,
-                "DISCORD_SHARD_COUNT": str(self.count),
+                "DISCORD_SHARD_COUNT": str(count),
                 "DISCORD_SHARD_IDS": str(shard),
-                "SELLERBOT_DATABASE_URL": self.database_url,
-                **self.extra_env,
             }
-            process = BotProcess(env, self.folder, self.log, salt=self.salt)
+            process = self.setup.process(env)
             self.processes.append(process)
             await process.start()
-        await self.server.wait_shards(self.count, timeout)
+        await self.server.wait_shards(count, timeout)
 
     async def stop(self) -> None:
         """SIGTERM every live process, then stop the stand-in."""
