@@ -84,6 +84,22 @@ def _parser() -> argparse.ArgumentParser:
         help="which examples (default: confirmed)",
     )
     export.add_argument("file", help="the .jsonl file to write ('-': standard output)")
+    train = sub.add_parser(
+        "train",
+        help="retrain the question router with this deployment's confirmed examples",
+        description="Retrain the question router from the shipped corpus plus the confirmed "
+        "examples in the configured database; adopt it only when cross-validation on the "
+        "shipped real posts says it is not worse (right and wrong guide). Needs the train "
+        "extra: pip install -e '.[train]'.",
+    )
+    train.add_argument("--folds", type=int, default=None, help="cross-validation folds (5)")
+    train.add_argument(
+        "--corpus", nargs="+", metavar="FILE", help="corpus files (default: corpus/*.jsonl)"
+    )
+    train.add_argument("--dry-run", action="store_true", help="evaluate only; store nothing")
+    train.add_argument(
+        "--revert", action="store_true", help="go back to the shipped model (nothing is trained)"
+    )
     dbp = sub.add_parser("db", help="database tools: migrate, copy to another database")
     dbsub = dbp.add_subparsers(dest="db_command", required=True)
     dbup = dbsub.add_parser("upgrade", help="apply the schema migrations and say the revision")
@@ -118,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _web(args)
         if command == "examples":
             return _examples(args)
+        if command == "train":
+            return _train(args)
         if command == "graph":
             from bot.core import flow
 
@@ -151,8 +169,18 @@ def _language(core: Any, value: str | None, command: str) -> str | None:
     return lang
 
 
+def _ask_core() -> Any:
+    """The core, answering with the deployment's retrained router model when one is active
+    (read quickly: a cold ``sellerbot ask`` answers within a second)."""
+    from bot.active_model import configured_database_url, model_for_ask
+    from bot.core.engine import build
+
+    stored = model_for_ask(configured_database_url())
+    return _core() if stored is None else build(router=stored)
+
+
 def _ask(args: argparse.Namespace) -> int:
-    core = _core()
+    core = _ask_core()
     lang = _language(core, args.lang, "ask") if args.lang else None
     if args.lang and lang is None:
         return 2
@@ -246,6 +274,7 @@ def _situations(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
+    from bot.active_model import describe, in_use
     from bot.config import load_settings
     from bot.moderation.stats import community_stats, render_stats
     from bot.storage import MissingDatabase, StorageError, open_repository
@@ -264,9 +293,14 @@ def _stats(args: argparse.Namespace) -> int:
         repo = await open_repository(settings.database_url, salt=salt.value, read_only=True)
         try:
             stats = await community_stats(repo, args.platform, args.chat, datetime.now(UTC))
+            model = await in_use(repo, core.model)
         finally:
             await repo.close()
-        return render_stats(core, stats, lang, "text")
+        return (
+            render_stats(core, stats, lang, "text")
+            + "\n\n"
+            + describe(core, model, lang, "mod.stats.router")
+        )
 
     try:
         print(asyncio.run(report()))
@@ -277,6 +311,113 @@ def _stats(args: argparse.Namespace) -> int:
         print(f"sellerbot stats: {exc}", file=sys.stderr)
         return EXIT_STORAGE
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    """``sellerbot train [--folds K] [--corpus FILE...] [--dry-run] [--revert]``."""
+    from bot import learning
+    from bot.config import load_settings
+    from bot.storage import StorageError, open_repository
+    from bot.storage import salt as hash_salt
+
+    settings = load_settings()
+    if not args.revert:
+        try:
+            learning.check_dependencies()
+        except learning.MissingTrainingDependencies as exc:
+            print(f"sellerbot train: {exc}", file=sys.stderr)
+            return 2
+    if args.folds is not None and args.folds < 2:
+        print("sellerbot train: --folds is 2 or more", file=sys.stderr)
+        return 2
+    shipped = None
+    if args.corpus:
+        from pathlib import Path
+
+        from bot.core.corpus import CorpusError, load
+
+        try:
+            shipped = load([Path(f) for f in args.corpus])
+        except (OSError, CorpusError) as exc:
+            print(f"sellerbot train: {exc}", file=sys.stderr)
+            return 2
+
+    def progress(line: str) -> None:
+        print(f"  ... {line}", flush=True)
+
+    async def work() -> int:
+        salt = hash_salt.choose(settings)
+        repo = await open_repository(settings.database_url, salt=salt.value)
+        try:
+            if args.revert:
+                n = await repo.deactivate_router_models()
+                print(
+                    "sellerbot train: back to the shipped model (restart the bot's processes "
+                    "to use it)"
+                    if n
+                    else "sellerbot train: the shipped model is already in use"
+                )
+                return 0
+            outcome = await learning.retrain(
+                _core(), repo, shipped, folds=args.folds, dry_run=args.dry_run, report=progress
+            )
+        finally:
+            await repo.close()
+        print(_train_report(outcome, args.dry_run))
+        return 0
+
+    try:
+        return asyncio.run(work())
+    except StorageError as exc:
+        print(f"sellerbot train: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+
+
+def _train_report(outcome: Any, dry_run: bool) -> str:
+    """What ``sellerbot train`` did, for the terminal."""
+    head = f"sellerbot train: {outcome.examples} confirmed examples, {outcome.items} corpus items"
+    if not outcome.examples:
+        return f"{head}: nothing to learn; the model in use stays ({outcome.before_name})"
+    if outcome.nothing_new:
+        return f"{head}: the model in use ({outcome.before_name}) learnt from these already"
+    b, a = outcome.before, outcome.after
+    lines = [
+        head,
+        f"cross-validated on the {b.n} shipped real posts ({outcome.folds} folds; the examples "
+        "in every fold's training, never judged):",
+        f"  {'':28} {'right':>7} {'useful':>7} {'wrong guide':>12}",
+    ]
+    for name, f in ((f"in use: {outcome.before_name}", b), ("retrained", a)):
+        lines.append(
+            f"  {name[:28]:28} {f.pct('right'):6.1f}% {f.pct('useful'):6.1f}% "
+            f"{f.pct('wrong'):11.1f}%"
+        )
+    if outcome.adopted:
+        if dry_run:
+            lines.append("it would be adopted (--dry-run: nothing stored)")
+        else:
+            lines.append(
+                f"adopted: model #{outcome.stored_id} is now this deployment's question router "
+                "(the bot's processes use it from their next start)"
+            )
+    else:
+        worse = []
+        if a.right < b.right:
+            worse.append(f"right {b.right} -> {a.right} of {b.n}")
+        if a.wrong > b.wrong:
+            worse.append(f"wrong guide {b.wrong} -> {a.wrong} of {b.n}")
+        lines.append(
+            f"refused: worse on the real posts ({', '.join(worse)}); the model in use stays"
+        )
+    if outcome.changed:
+        lines.append("confirmed examples whose question gets another answer:")
+        for c in outcome.changed:
+            text = " ".join(c.text.split())
+            text = text if len(text) <= 70 else text[:69] + "…"
+            lines.append(f"  {c.before} -> {c.after} (confirmed: {c.label or 'off-topic'}): {text}")
+    else:
+        lines.append("no confirmed example's question gets another answer")
+    return "\n".join(lines)
 
 
 def _db(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Coroutine
 from typing import Any, cast
 
 from bot import metrics
+from bot.active_model import core_for
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.core.engine import default_core
@@ -32,6 +33,11 @@ async def run(settings: Settings) -> int:
     store = await open_repository(settings.database_url, salt=salt.value)
     try:
         hash_salt.settle(settings, salt)  # a new deployment's own salt, once the folder works
+    except StorageError:
+        await store.close()
+        raise
+    try:  # the deployment's retrained router, when `sellerbot train` adopted one
+        core = await core_for(core, store)
     except StorageError:
         await store.close()
         raise

@@ -96,8 +96,13 @@ def fit(data: Featurized, idx: Sequence[int], params: Params) -> classifier.Mode
             w.append(weight)
             r += 1
     x = csr_matrix((vals, (rows, cols)), shape=(r, len(vocab)))
+    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
+
     model = LogisticRegression(C=params.c, max_iter=3000)
-    model.fit(x, y, sample_weight=w)
+    # One BLAS thread: the problem is small, and on a busy 2-core machine the threads waiting
+    # for each other made a fit several times slower.
+    with threadpool_limits(1):
+        model.fit(x, y, sample_weight=w)
     order = [list(model.classes_).index(c) if c in model.classes_ else None for c in CLASSES]
     coef = model.coef_
     bias = tuple(float(model.intercept_[k]) if k is not None else -30.0 for k in order)

@@ -7,6 +7,7 @@ everything a decision needs, such as the member's saved language, and get back
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 from dataclasses import dataclass, replace
@@ -73,6 +74,13 @@ class Core:
         self.content_version = _content_version(cats)
         self._answers: dict[tuple[str, str], Answer] = {}
         self._choices: dict[tuple[str, tuple[str, ...]], tuple[Choice, ...]] = {}
+
+    def with_model(self, model: classifier.Model) -> Core:
+        """This core answering with another router model (a deployment's retrained one);
+        catalogs, lexicons, templates and composed answers are shared."""
+        other = copy.copy(self)
+        other.model = model
+        return other
 
     # -- language -----------------------------------------------------------------------
     def choose_language(self, text: str | list[str] | None, ctx: LanguageContext) -> LanguageChoice:
@@ -382,12 +390,19 @@ def _content_version(cats: catalogs.Catalogs) -> str:
 
 
 def build(
-    locales: Path | None = None, templates: Path | None = None, model: Path | None = None
+    locales: Path | None = None,
+    templates: Path | None = None,
+    model: Path | None = None,
+    router: classifier.Model | None = None,
 ) -> Core:
-    """Load catalogs, lexicons, the router model and templates and return a ready core."""
+    """Load catalogs, lexicons, the router model and templates and return a ready core.
+
+    ``router``: a model already loaded (a deployment's retrained one, from its database)
+    instead of the file ``model`` (default ``model/router.json``).
+    """
     cats = catalogs.load(locales)
     lex = lexicon.load(cats.directory, cats.languages)
-    return Core(cats, lex, Renderer(templates), classifier.load(model))
+    return Core(cats, lex, Renderer(templates), router or classifier.load(model))
 
 
 @lru_cache(maxsize=1)

@@ -8,6 +8,8 @@ Open storage with :func:`open_repository` and depend only on :class:`Repository`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from bot.storage.errors import StorageError
 from bot.storage.repository import (
     EXAMPLE_SOURCES,
@@ -24,11 +26,26 @@ from bot.storage.repository import (
     QuestionCount,
     Reminder,
     Repository,
+    RouterModel,
     UnroutedCount,
     UnroutedQuestion,
 )
-from bot.storage.sqlite import MissingDatabase, SqliteRepository
 from bot.storage.url import is_postgres, sqlite_path
+
+if TYPE_CHECKING:
+    from bot.storage.sqlite import MissingDatabase, SqliteRepository
+
+
+def __getattr__(name: str) -> Any:
+    # The SQLite backend (SQLAlchemy, aiosqlite) is imported when first used, so that what
+    # needs only the records or the URL parsing (``sellerbot ask`` reading the deployment's
+    # router model) starts quickly.
+    if name in ("MissingDatabase", "SqliteRepository"):
+        from bot.storage import sqlite
+
+        return getattr(sqlite, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "EXAMPLE_SOURCES",
@@ -46,6 +63,7 @@ __all__ = [
     "QuestionCount",
     "Reminder",
     "Repository",
+    "RouterModel",
     "SqliteRepository",
     "StorageError",
     "UnroutedCount",
@@ -77,4 +95,6 @@ async def open_repository(url: str, salt: str = "", *, read_only: bool = False) 
         from bot.storage.postgres import PostgresRepository
 
         return await PostgresRepository.open(url, salt=salt, read_only=read_only)
+    from bot.storage.sqlite import SqliteRepository
+
     return await SqliteRepository.open(sqlite_path(url), salt=salt, read_only=read_only)

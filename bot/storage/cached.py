@@ -6,8 +6,9 @@ seconds, and writes made through this object clear their entry at once, so a mem
 ``/language`` takes effect immediately. A change made by another process (or through another
 repository object) is seen after at most ``ttl`` seconds.
 
-Question statistics (``record_question``, ``record_unrouted``) are written in the background, in
-batches, so the answer does not wait for a database commit; :meth:`CachedPreferences.flush`
+Question statistics (``record_question``, ``record_unrouted``) and the questions kept for
+members' picks (``keep_asked``) are written in the background, in batches, so the answer does
+not wait for a database commit; :meth:`CachedPreferences.flush`
 (called when the bot closes) waits for the writes still under way. A batch gathers a second of
 questions, and the next one waits its own second after the write: under load the writes would
 otherwise follow each other back to back and keep the database busy for the statements a reply
@@ -34,7 +35,8 @@ _MISSING = object()
 
 
 class CachedPreferences:
-    """Wraps a :class:`~bot.storage.Repository`; everything but four methods passes through.
+    """Wraps a :class:`~bot.storage.Repository`: cached reads, batched writes (statistics, kept
+    questions); everything else passes through.
 
     Args:
         repo: The real repository.
@@ -51,6 +53,7 @@ class CachedPreferences:
         self._communities: TTLCache[tuple[str, str], CommunitySettings | None] = TTLCache(size, ttl)
         self._notes: TTLCache[tuple[str, str, str], str | None] = TTLCache(size, ttl)
         self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._kept: set[str] = set()  # refs of questions queued or being written
         self._drainer: asyncio.Task[None] | None = None
         self._batch_delay = batch_delay
         self._flushing = asyncio.Event()
@@ -135,8 +138,11 @@ class CachedPreferences:
             batch, self._pending = self._pending, []
             questions = [row for kind, row in batch if kind == "question"]
             unrouted = [row for kind, row in batch if kind == "unrouted"]
+            kept = [row for kind, row in batch if kind == "asked"]
             await self._write(self._repo.record_questions, questions)
             await self._write(self._repo.record_unrouted_many, unrouted)
+            await self._write(self._repo.keep_asked_many, kept)
+            self._kept.difference_update(row[0] for row in kept)
 
     async def _write(self, write: Any, rows: list[tuple[Any, ...]]) -> None:
         """Write a batch; if it fails, each row alone, so one bad row loses only itself."""
@@ -171,6 +177,37 @@ class CachedPreferences:
         at: datetime | None = None,
     ) -> None:
         self._queue("unrouted", (platform, chat_id, text, lang, utc_or_now(at)))
+
+    async def keep_asked(
+        self,
+        ref: str,
+        platform: str,
+        chat_id: str | None,
+        text: str,
+        lang: str,
+        situation: str | None,
+        at: datetime | None = None,
+    ) -> None:
+        # Kept with the statistics: most answers are never voted on or picked from, and a
+        # pick that comes before the batch is written waits for it (_written).
+        self._kept.add(ref)
+        self._queue("asked", (ref, platform, chat_id, text, lang, situation, utc_or_now(at)))
+
+    async def _written(self, ref: str) -> None:
+        if ref in self._kept:
+            await self.flush()
+
+    async def get_asked(self, ref: str) -> Any:
+        await self._written(ref)
+        return await self._repo.get_asked(ref)
+
+    async def mark_asked_unhelpful(self, ref: str, at: datetime | None = None) -> bool:
+        await self._written(ref)
+        return await self._repo.mark_asked_unhelpful(ref, at)
+
+    async def mark_asked_answered(self, platform: str, chat_id: str, ref: str) -> bool:
+        await self._written(ref)
+        return await self._repo.mark_asked_answered(platform, chat_id, ref)
 
     async def flush(self) -> None:
         """Wait for the statistics writes still under way."""

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 #: The folder of the migration scripts.
 REVISIONS = Path(__file__).with_name("revisions")
 #: The schema version this code writes.
-LATEST_VERSION: int = 6
+LATEST_VERSION: int = 7
 #: pg_advisory_xact_lock key taken while migrating ("sellerbt" in ASCII).
 _PG_LOCK = 0x73656C6C65726274
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 
 @dataclass(frozen=True)
@@ -267,6 +267,30 @@ class Example:
     status: str
     created_at: datetime
     decided_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RouterModel:
+    """A question router model retrained by ``sellerbot train`` (schema 7).
+
+    Attributes:
+        id: Storage id.
+        trained_at: When it was trained (UTC).
+        examples: How many confirmed examples it learnt from.
+        items: How many corpus items it learnt from.
+        figures: Its cross-validated figures on the real posts, and those of the model it
+            replaced (JSON object).
+        model: The model as JSON text (:mod:`bot.core.classifier`); empty when not read.
+        active: Whether the deployment answers with it.
+    """
+
+    id: int
+    trained_at: datetime
+    examples: int
+    items: int
+    figures: dict[str, Any]
+    model: str
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -789,6 +813,14 @@ class Repository(Protocol):
         """Keep a question whose answer offers choices, under its random ``ref``."""
         ...
 
+    async def keep_asked_many(
+        self, rows: Sequence[tuple[str, str, str | None, str, str, str | None, datetime | None]]
+    ) -> None:
+        """Keep many questions at once: ``(ref, platform, chat_id, text, lang, situation,
+        at)``, as :meth:`keep_asked` per row, in one round trip (the adapters keep them in
+        batches off the reply path)."""
+        ...
+
     async def get_asked(self, ref: str) -> AskedQuestion | None:
         """The kept question ``ref``, or None (never kept, or forgotten)."""
         ...
@@ -805,7 +837,8 @@ class Repository(Protocol):
         ...
 
     async def mark_asked_answered(self, platform: str, chat_id: str, ref: str) -> bool:
-        """Take question ``ref`` of this community off the "not helpful" list."""
+        """Take question ``ref`` of this community off the "not helpful" list; False when it
+        is not this community's or was taken off already (of two callers at once, one wins)."""
         ...
 
     async def forget_asked(self, before: datetime) -> int:
@@ -854,4 +887,27 @@ class Repository(Protocol):
     ) -> bool:
         """Confirm or reject one of a community's examples (with ``relabel``, its answer
         becomes ``answer``: a correction); False when the community has no such example."""
+        ...
+
+    # -- the deployment's retrained question router (schema version 7) -------------------------
+
+    async def add_router_model(
+        self,
+        model: str,
+        figures: dict[str, Any],
+        examples: int,
+        items: int,
+        at: datetime | None = None,
+    ) -> int:
+        """Store a retrained router model (``model``: its JSON) and make it the one active
+        model of the deployment, in one statement each (the others stop being active)."""
+        ...
+
+    async def active_router_model(self, *, with_model: bool = True) -> RouterModel | None:
+        """The deployment's active router model, or None (the shipped one is used); without
+        ``with_model``, its description only (``model`` is empty)."""
+        ...
+
+    async def deactivate_router_models(self) -> int:
+        """Go back to the shipped model: no stored model is active any more; how many were."""
         ...

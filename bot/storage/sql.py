@@ -10,6 +10,7 @@ processes cannot lose rows.
 
 from __future__ import annotations
 
+import json
 import logging
 from abc import abstractmethod
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Executable,
     Table,
     and_,
+    case,
     delete,
     desc,
     exists,
@@ -51,6 +53,7 @@ from bot.storage.repository import (
     QuestionDay,
     Reminder,
     Repository,
+    RouterModel,
     UnroutedCount,
     UnroutedQuestion,
 )
@@ -68,6 +71,7 @@ from bot.storage.tables import (
     pins,
     questions,
     reminders,
+    router_models,
     unrouted,
 )
 from bot.storage.values import (
@@ -984,6 +988,28 @@ class SqlRepository(Repository):
         )
         await self._write(stmt.on_conflict_do_nothing(index_elements=["ref"]))
 
+    async def keep_asked_many(
+        self, rows: Sequence[tuple[str, str, str | None, str, str, str | None, datetime | None]]
+    ) -> None:
+        """See :meth:`Repository.keep_asked_many`."""
+        if not rows:
+            return
+        await self._execute(
+            self._insert(asked).on_conflict_do_nothing(index_elements=["ref"]),
+            [
+                {
+                    "ref": ref,
+                    "platform": platform,
+                    "chat_id": chat_id,
+                    "text": clip_unrouted(text),
+                    "lang": lang,
+                    "situation": situation,
+                    "created_at": to_db_time(utc_or_now(at)),
+                }
+                for ref, platform, chat_id, text, lang, situation, at in rows
+            ],
+        )
+
     async def get_asked(self, ref: str) -> AskedQuestion | None:
         """See :meth:`Repository.get_asked`."""
         rows = await self._rows(select(*self._ASKED_COLUMNS).where(asked.c.ref == ref))
@@ -1019,7 +1045,12 @@ class SqlRepository(Repository):
         t = asked
         changed = await self._write(
             update(t)
-            .where(t.c.ref == ref, t.c.platform == platform, t.c.chat_id == chat_id)
+            .where(
+                t.c.ref == ref,
+                t.c.platform == platform,
+                t.c.chat_id == chat_id,
+                t.c.answered == 0,
+            )
             .values(answered=1)
         )
         return changed > 0
@@ -1111,3 +1142,59 @@ class SqlRepository(Repository):
             .values(**values)
         )
         return changed > 0
+
+    # -- the deployment's retrained question router ------------------------------------------
+
+    async def add_router_model(
+        self,
+        model: str,
+        figures: dict[str, Any],
+        examples: int,
+        items: int,
+        at: datetime | None = None,
+    ) -> int:
+        """See :meth:`Repository.add_router_model`."""
+        t = router_models
+        outcome = await self._execute(
+            insert(t).values(
+                trained_at=to_db_time(utc_or_now(at)),
+                examples=examples,
+                items=items,
+                figures=json.dumps(figures, ensure_ascii=False, sort_keys=True),
+                model=model,
+                active=0,
+            )
+        )
+        if outcome.new_id is None:  # pragma: no cover - both engines report the new id
+            raise StorageError("the database did not report the new model's id")
+        # One statement: at every moment exactly one row (or none) is active.
+        await self._write(update(t).values(active=case((t.c.id == outcome.new_id, 1), else_=0)))
+        return outcome.new_id
+
+    async def active_router_model(self, *, with_model: bool = True) -> RouterModel | None:
+        """See :meth:`Repository.active_router_model`."""
+        t = router_models
+        cols: list[Any] = [t.c.id, t.c.trained_at, t.c.examples, t.c["items"], t.c.figures]
+        if with_model:
+            cols.append(t.c.model)
+        rows = await self._rows(
+            select(*cols).where(t.c.active == 1).order_by(desc(t.c.id)).limit(1)
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return RouterModel(
+            int(row[0]),
+            from_db_time(row[1]),
+            int(row[2]),
+            int(row[3]),
+            json.loads(row[4]),
+            str(row[5]) if with_model else "",
+            True,
+        )
+
+    async def deactivate_router_models(self) -> int:
+        """See :meth:`Repository.deactivate_router_models`."""
+        return await self._write(
+            update(router_models).where(router_models.c.active == 1).values(active=0)
+        )

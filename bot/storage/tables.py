@@ -221,6 +221,22 @@ examples = Table(
     Index("examples_by_chat", "platform", "chat_id", "status", "created_at"),
 )
 
+router_models = Table(
+    "router_models",
+    metadata,
+    # question router models retrained by ``sellerbot train`` (schema 7): the shipped corpus
+    # plus the deployment's confirmed examples; the one ``active`` row is what every process
+    # of the deployment answers with (none active: the shipped model/router.json)
+    Column("id", Integer, primary_key=True),
+    Column("trained_at", Text, nullable=False),
+    Column("examples", Integer, nullable=False),  # confirmed examples it learnt from
+    Column("items", Integer, nullable=False),  # corpus items it learnt from
+    Column("figures", Text, nullable=False),  # JSON: cross-validated figures, before and after
+    Column("model", Text, nullable=False),  # JSON: the model (bot.core.classifier)
+    Column("active", Integer, CheckConstraint("active IN (0, 1)"), nullable=False),
+    Index("router_models_active", "active"),
+)
+
 #: Every table, in an order that copies cleanly (no foreign keys today).
 ALL_TABLES = tuple(metadata.sorted_tables)
 #: Every table keyed by a community, with the columns that make a row unique within one.

@@ -31,12 +31,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.active_model import describe, in_use
 from bot.core import situations
 from bot.core.engine import Core
 from bot.moderation import Actor, Moderation, Refused
 from bot.moderation.pins import Edit, plan_refresh
 from bot.storage import Repository
-from bot.web import charts
+from bot.web import charts, guards
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,9 @@ class Dashboard:
     async def login(self, request: Request) -> Response:
         from bot.web.links import token_hash
 
-        client = request.client.host if request.client else "?"
+        if request.method != "GET":  # a link checker's HEAD must not spend the link
+            return Response(status_code=405, headers={"Allow": "GET", **_HEADERS})
+        client = guards.client_key(request.client.host if request.client else None)
         if not self.limiter.allow(client):
             return self.message(request, "error.rate_limited", 429)
         token = request.query_params.get("token", "")
@@ -233,6 +236,8 @@ class Dashboard:
                 "helpful", helpful_rows, title=self.t(lang, "chart.helpful", days=days)
             ),
             has_votes=bool(helpful_rows),
+            router=describe(self.core, await in_use(self.repo, self.core.model), lang,
+                            "web.router"),
         )  # fmt: skip
 
     async def questions(self, request: Request, platform: str, chat_id: str, lang: str) -> Response:
@@ -304,12 +309,13 @@ class Dashboard:
                 "pins-refresh": "/pins", "language": "/language"}.get(do, "/questions")  # fmt: skip
         try:
             if do in ("confirm", "reject", "correct"):
-                example = int(value.get("example", "0"))
+                example = guards.row_id(value.get("example"))
                 answer = _answer(value.get("answer")) if do == "correct" else None
                 status = "rejected" if do == "reject" else "confirmed"
-                await self.repo.decide_example(
+                if not await self.repo.decide_example(
                     platform, chat_id, example, status, answer, relabel=do == "correct"
-                )
+                ):
+                    raise ValueError("no such example here")
                 await self._log(chat_id, actor, f"example.{do}", str(example))
             elif do == "label-unplaced":
                 await self._label(platform, chat_id, actor, value, None)
@@ -358,11 +364,12 @@ class Dashboard:
                 raise ValueError("no such question here")
             text, qlang = found[0].text, found[0].lang
         answer = _answer(value.get("answer"))
+        # claim the question first: of two submits (a double click) only one labels it
+        if ref is not None and not await self.repo.mark_asked_answered(platform, chat_id, ref):
+            raise ValueError("answered already")
         example = await self.repo.add_example(
             platform, chat_id, text, qlang, answer, "moderator", "confirmed"
         )
-        if ref is not None:
-            await self.repo.mark_asked_answered(platform, chat_id, ref)
         await self._log(chat_id, actor, "example.label", f"{example}: {answer or 'off-topic'}")
 
     async def _log(self, chat_id: str, actor: Actor, action: str, detail: str) -> None:
@@ -394,7 +401,10 @@ class Dashboard:
                 return self.message(request, "error.signed_out", 401)
             lang = await self.lang_of(platform, chat_id)
             if post:
-                form = await request.form()
+                try:
+                    form = await guards.read_form(request)
+                except guards.BadForm as bad:
+                    return self.message(request, "error.bad_request", bad.status, lang)
                 sent = form.get("csrf")
                 expected = session.get("csrf")
                 if not (isinstance(sent, str) and isinstance(expected, str) and
@@ -436,6 +446,7 @@ def create_app(
         Route("/act", d.signed_in(d.act, post=True), methods=["POST"]),
     ]
     middleware = [
+        Middleware(guards.SecurityHeaders, headers=_HEADERS),
         Middleware(
             SessionMiddleware,
             secret_key=secret,
@@ -443,7 +454,7 @@ def create_app(
             max_age=SESSION_SECONDS,
             same_site="lax",
             https_only=https_only,
-        )
+        ),
     ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.dashboard = d
@@ -475,6 +486,7 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
 }
 
 

@@ -126,6 +126,7 @@ async def _a_busy_sqlite_deployment(tmp_path: Path) -> Database:
     await repo.add_dashboard_link("discord", "g9", "hash", T0 + timedelta(minutes=10), at=T0)
     await repo.keep_asked("0123456789ab", "discord", "g9", "my buyer", "en", None, at=T0)
     await repo.add_example("discord", "g9", "my buyer", "en", None, "unsure-choice", at=T0)
+    await repo.add_router_model('{"classes": []}', {"after": {"right": 1}}, 1, 2, at=T0)
     await repo.close()
     rows = await _every_row(source)
     assert all(rows.values()), [t for t, r in rows.items() if not r]
