@@ -9,14 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from databases import TestDatabases
+from web_client import BASE, SECRET
 
 from bot.core.engine import default_core
 from bot.storage.sql import SqlRepository
 from bot.web.app import create_app
-from bot.web.links import issue_link
-
-SECRET = "test-secret-of-the-dashboard-0123456789"
-BASE = "http://dashboard.test"
 
 
 @pytest.fixture
@@ -32,22 +29,6 @@ async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRep
 def web(repo: SqlRepository) -> httpx.AsyncClient:
     app = create_app(default_core(), repo, SECRET)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE)
-
-
-async def sign_in(client: httpx.AsyncClient, repo: SqlRepository, platform: str, chat: str) -> str:
-    """Sign ``client`` in to one community through a fresh link; the page's CSRF token."""
-    link = await issue_link(repo, BASE, platform, chat)
-    found = await client.get(link.removeprefix(BASE))
-    assert found.status_code == 303, found.text
-    page = await client.get("/questions")
-    assert page.status_code == 200
-    return csrf_of(page.text)
-
-
-def csrf_of(html: str) -> str:
-    marker = 'name="csrf" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
 
 
 # -- a real browser -----------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import SECRET
 from tg_fixtures import (
     SUPERGROUP,
     USERS,
@@ -27,6 +26,7 @@ from tg_fixtures import (
     standin,
 )
 from tg_standin import BotApiStandIn
+from web_client import SECRET
 
 from bot.assistant import Assistant
 from bot.storage.sql import SqlRepository

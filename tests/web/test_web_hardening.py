@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from conftest import BASE, SECRET, sign_in
 from itsdangerous import TimestampSigner
+from web_client import BASE, SECRET, sign_in
 
 from bot.core.engine import default_core
 from bot.storage.sql import SqlRepository

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from conftest import BASE, SECRET, csrf_of, sign_in
 from itsdangerous import TimestampSigner
+from web_client import BASE, SECRET, csrf_of, sign_in
 
 from bot.storage.sql import SqlRepository
 from bot.web.app import COOKIE, PERIODS
