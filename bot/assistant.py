@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bot import metrics
 from bot.core import actions
@@ -22,9 +22,11 @@ from bot.core.engine import Core
 from bot.core.language import LanguageContext, match_locale
 from bot.core.unicode import clean
 from bot.moderation.notes import with_community_note
-from bot.moderation.pins import Edit
 from bot.storage import Repository
 from bot.storage.errors import StorageError
+
+if TYPE_CHECKING:
+    from bot.moderation.surface import PinSurface
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ class Assistant:
         #: Per platform, the adapter's in-place edit of one community's pinned answers
         #: (``chat id -> edit``), registered by a running adapter: the dashboard refreshes
         #: pins through it.
-        self.pin_editors: dict[str, Callable[[str], Edit]] = {}
+        self.pin_surfaces: dict[str, Callable[[str], PinSurface]] = {}
         self._forgotten_at = 0.0
 
     async def context(

@@ -134,7 +134,7 @@ async def serve_web(assistant: Assistant, settings: Settings, stop: asyncio.Even
         assistant.repo,
         settings.web_secret(),
         https_only=(settings.web_url or "").startswith("https://"),
-        pin_editors=assistant.pin_editors,
+        pin_surfaces=assistant.pin_surfaces,
     )
     log.info(
         "dashboard at %s",

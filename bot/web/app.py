@@ -35,7 +35,8 @@ from bot.active_model import describe, in_use
 from bot.core import situations
 from bot.core.engine import Core
 from bot.moderation import Actor, Moderation, Refused
-from bot.moderation.pins import Edit, plan_refresh
+from bot.moderation.pins import plan_refresh
+from bot.moderation.surface import PinSurface
 from bot.storage import Repository
 from bot.web import charts, guards
 
@@ -87,20 +88,21 @@ class Dashboard:
     Args:
         core: For texts, situations and the content version.
         repo: Storage.
-        pin_editors: Per platform, the running adapter's in-place edit of a community's
-            pinned answers (``chat id -> edit``); empty when the web runs alone.
+        pin_surfaces: Per platform, the running adapter's pinned answers of one community
+            (``chat id -> PinSurface``: edit and unpin on the platform); empty when the web
+            runs alone (then pins can only be listed and forgotten).
     """
 
     def __init__(
         self,
         core: Core,
         repo: Repository,
-        pin_editors: dict[str, Callable[[str], Edit]] | None = None,
+        pin_surfaces: dict[str, Callable[[str], PinSurface]] | None = None,
     ) -> None:
         self.core = core
         self.repo = repo
         self.moderation = Moderation(core, repo)
-        self.pin_editors = pin_editors if pin_editors is not None else {}
+        self.pin_surfaces = pin_surfaces if pin_surfaces is not None else {}
         self.limiter = SlidingWindow(RATE_LIMIT, RATE_WINDOW)
         self.env = _environment(core.renderer.directory)
 
@@ -278,8 +280,9 @@ class Dashboard:
             lang,
             pins=pins,
             stale=stale,
-            can_refresh=platform in self.pin_editors,
+            can_refresh=platform in self.pin_surfaces,
             done=request.query_params.get("done"),
+            unpinned=request.query_params.get("unpinned"),
         )
 
     async def action_log(
@@ -306,7 +309,8 @@ class Dashboard:
         do = value.get("do", "")
         actor = _actor(platform)
         back = {"note": "/notes", "note-remove": "/notes", "pin-forget": "/pins",
-                "pins-refresh": "/pins", "language": "/language"}.get(do, "/questions")  # fmt: skip
+                "pins-refresh": "/pins", "pin-unpin": "/pins",
+                "language": "/language"}.get(do, "/questions")  # fmt: skip
         try:
             if do in ("confirm", "reject", "correct"):
                 example = guards.row_id(value.get("example"))
@@ -331,10 +335,20 @@ class Dashboard:
             elif do == "pin-forget":
                 await self.moderation.forget_pin(actor, chat_id, value.get("message", ""))
             elif do == "pins-refresh":
-                editor = self.pin_editors.get(platform)
-                if editor is not None:
-                    report = await self.moderation.refresh_pins(actor, chat_id, editor(chat_id))
+                surface = self.pin_surfaces.get(platform)
+                if surface is not None:
+                    edit = surface(chat_id).edit
+                    report = await self.moderation.refresh_pins(actor, chat_id, edit)
                     back += f"?done={report.edited}"
+            elif do == "pin-unpin":
+                surface = self.pin_surfaces.get(platform)
+                message = value.get("message", "")
+                if surface is None:
+                    raise ValueError("unpinning needs the bot running")
+                outcome, _pin = await self.moderation.unpin(
+                    actor, chat_id, lambda p: p.message_id == message, surface(chat_id)
+                )
+                back += f"?unpinned={outcome}"
             elif do == "language":
                 await self.moderation.set_language(actor, chat_id, value.get("lang") or None)
             else:
@@ -376,9 +390,9 @@ class Dashboard:
         await self.repo.log_action(actor.platform, chat_id, actor.user_id, action, detail)
 
     async def _refresh_quietly(self, platform: str, chat_id: str) -> None:
-        editor = self.pin_editors.get(platform)
-        if editor is not None:
-            await self.moderation.refresh_after_note(platform, chat_id, editor(chat_id))
+        surface = self.pin_surfaces.get(platform)
+        if surface is not None:
+            await self.moderation.refresh_after_note(platform, chat_id, surface(chat_id).edit)
 
     # -- the application -----------------------------------------------------------------------
     def signed_in(
@@ -421,7 +435,7 @@ def create_app(
     secret: str,
     *,
     https_only: bool = False,
-    pin_editors: dict[str, Callable[[str], Edit]] | None = None,
+    pin_surfaces: dict[str, Callable[[str], PinSurface]] | None = None,
 ) -> Starlette:
     """The dashboard application.
 
@@ -430,9 +444,9 @@ def create_app(
         repo: Storage.
         secret: Signs the session cookie (``SELLERBOT_WEB_SECRET``).
         https_only: Send the session cookie over HTTPS only (a public ``https://`` address).
-        pin_editors: See :class:`Dashboard`.
+        pin_surfaces: See :class:`Dashboard`.
     """
-    d = Dashboard(core, repo, pin_editors)
+    d = Dashboard(core, repo, pin_surfaces)
     routes = [
         Route("/login", d.login),
         Route("/logout", d.signed_in(lambda r, *_: d.logout(r), post=True), methods=["POST"]),

@@ -1,4 +1,5 @@
-"""The pins page refreshes a group's pinned answers through the running Telegram adapter."""
+"""The pins page refreshes and unpins a group's pinned answers through the running Telegram
+adapter; alone, the web can only list and forget them."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ async def test_refresh_edits_the_outdated_pin_in_place_when_the_bot_runs(
     )  # fmt: skip
     await app.initialize()
     community = handlers_of(app).community
-    editors = {"telegram": lambda chat_id: community.pin_editor(app.bot, chat_id)}
+    surfaces = {"telegram": lambda chat_id: community.pin_surface(app.bot, chat_id)}
     try:
         # without the bot running, the page says refreshing needs it
         alone = httpx.AsyncClient(
@@ -43,9 +44,12 @@ async def test_refresh_edits_the_outdated_pin_in_place_when_the_bot_runs(
         await sign_in(alone, repo, "telegram", str(GROUP))
         page = (await alone.get("/pins")).text
         assert 'id="needs-bot"' in page and 'value="pins-refresh"' not in page
+        assert 'value="pin-unpin"' not in page
 
         web = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(core, repo, SECRET, pin_editors=editors)),
+            transport=httpx.ASGITransport(
+                app=create_app(core, repo, SECRET, pin_surfaces=surfaces)
+            ),
             base_url=BASE,
         )
         csrf = await sign_in(web, repo, "telegram", str(GROUP))
@@ -59,6 +63,16 @@ async def test_refresh_edits_the_outdated_pin_in_place_when_the_bot_runs(
         assert record.content_version == core.content_version
         actions = await repo.list_actions("telegram", str(GROUP))
         assert "pins.refresh" in [a.action for a in actions]
+
+        # unpin: the message is unpinned in the group and the pin forgotten
+        standin.make_admin(GROUP, standin.me["id"], can_pin_messages=True)
+        assert 'value="pin-unpin"' in (await web.get("/pins")).text
+        done = await web.post("/act", data={"do": "pin-unpin", "message": "77", "csrf": csrf})
+        assert done.status_code == 303 and done.headers["location"] == "/pins?unpinned=removed"
+        assert (GROUP, 77) not in standin.pinned
+        assert await repo.list_pins("telegram") == []
+        page = (await web.get("/pins?unpinned=removed")).text
+        assert core.t("en", "web.pins.unpinned.removed") in page
     finally:
         await app.shutdown()
         await standin.stop()

@@ -16,6 +16,7 @@ import yarl
 from discord import app_commands
 
 from bot.adapters.discord.client import SellerBot
+from bot.adapters.discord.moderation import DiscordPins
 from bot.assistant import Assistant
 from bot.config import Settings
 
@@ -77,8 +78,8 @@ async def run_discord(assistant: Assistant, settings: Settings) -> None:
         reminder_lease=settings.sellerbot_reminder_lease,
         **sharding,
     )
-    # The dashboard, served in this process, refreshes a server's pinned answers through this.
-    assistant.pin_editors["discord"] = lambda _server: bot.desk.edit_pin
+    # The dashboard, served in this process, edits and unpins a server's pinned answers so.
+    assistant.pin_surfaces["discord"] = lambda _server: DiscordPins(bot.desk)
     async with bot:
         await bot.start(_token(settings))
 

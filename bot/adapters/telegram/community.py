@@ -32,7 +32,7 @@ from bot.core import matching, situations
 from bot.core.answer import Choice, ChoiceKind
 from bot.moderation import Actor, Moderation, NotAllowed, Refused, tokens, views
 from bot.moderation.permissions import Need
-from bot.moderation.pins import Edit, plan_refresh
+from bot.moderation.pins import plan_refresh
 from bot.moderation.service import UnpinOutcome
 from bot.moderation.texts import text as mod_text
 from bot.moderation.views import View
@@ -121,9 +121,9 @@ class Community:
         """After a note changed, the pinned answers it shows under follow at once."""
         await self.moderation.refresh_after_note(PLATFORM, chat_id, self._pins(bot, chat_id).edit)
 
-    def pin_editor(self, bot: Bot, chat_id: str) -> Edit:
-        """The in-place edit of one group's pinned answers (for the dashboard)."""
-        return self._pins(bot, chat_id).edit
+    def pin_surface(self, bot: Bot, chat_id: str) -> TelegramPins:
+        """One group's pinned answers (for the dashboard: edit, unpin)."""
+        return self._pins(bot, chat_id)
 
     async def _say(self, bot: Bot, message: Message, outs: Sequence[OutMessage]) -> None:
         await reply(bot, message, outs)

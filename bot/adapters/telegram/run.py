@@ -161,9 +161,9 @@ async def run_telegram(
             overall_max_rate=settings.telegram_max_messages_per_second
         ),
     )
-    # The dashboard, served in this process, refreshes a group's pinned answers through this.
+    # The dashboard, served in this process, edits and unpins a group's pinned answers so.
     community = handlers_of(app).community
-    assistant.pin_editors[PLATFORM] = lambda chat_id: community.pin_editor(app.bot, chat_id)
+    assistant.pin_surfaces[PLATFORM] = lambda chat_id: community.pin_surface(app.bot, chat_id)
     if stop is not None:
         await serve(app, settings, stop)
         return
