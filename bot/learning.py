@@ -198,25 +198,9 @@ def plan(
         current: The model in use (the shipped one, or a stored one).
         current_name: How to name it in the report.
         params: Training parameters (``folds`` among them).
-        report: Called with a line of progress now and then.
+        report: Called with a line of progress now and then (training limits its own BLAS
+            threads, :func:`bot.training.fit`).
     """
-    from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
-
-    # One BLAS thread: these problems are small, and on a busy machine the threads' waiting
-    # for each other made each fit several times slower (10 s instead of 2 s on the corpus).
-    with threadpool_limits(1):
-        return _plan(core, shipped, examples, current, current_name, params, report)
-
-
-def _plan(
-    core: Core,
-    shipped: Sequence[Item],
-    examples: Sequence[Example],
-    current: classifier.Model,
-    current_name: str,
-    params: training.Params,
-    report: Callable[[str], None],
-) -> Outcome:
     community = community_items(examples)
     earlier = _from_record(current) if current.trained.get("community") else []
     n = len(shipped)

@@ -38,11 +38,8 @@ async def standin() -> AsyncIterator[StandIn]:
 
 @pytest.fixture
 async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
-    repository = await databases.open(tmp_path / "sellerbot.db", salt="test")
-    try:
+    async with await databases.open(tmp_path / "sellerbot.db", salt="test") as repository:
         yield repository
-    finally:
-        await repository.close()
 
 
 @pytest.fixture

@@ -19,8 +19,5 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def repo(db_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
-    repository = await databases.open(db_path, salt="mod-salt")
-    try:
+    async with await databases.open(db_path, salt="mod-salt") as repository:
         yield repository
-    finally:
-        await repository.close()

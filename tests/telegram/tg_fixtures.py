@@ -99,11 +99,8 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 @pytest.fixture
 async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
-    repository = await databases.open(tmp_path / "telegram.db", salt="tg-tests")
-    try:
+    async with await databases.open(tmp_path / "telegram.db", salt="tg-tests") as repository:
         yield repository
-    finally:
-        await repository.close()
 
 
 @pytest.fixture

@@ -18,11 +18,8 @@ from bot.web.app import create_app
 
 @pytest.fixture
 async def repo(tmp_path: Path, databases: TestDatabases) -> AsyncIterator[SqlRepository]:
-    repository = await databases.open(tmp_path / "web.db", salt="web-tests")
-    try:
+    async with await databases.open(tmp_path / "web.db", salt="web-tests") as repository:
         yield repository
-    finally:
-        await repository.close()
 
 
 @pytest.fixture
