@@ -147,10 +147,11 @@ def _from_record(model: classifier.Model) -> list[Item]:
 
 def cross_validate_real(
     data: training.Featurized, shipped: int, extra: Sequence[int], params: training.Params
-) -> tuple[Figures, dict[str, float]]:
+) -> tuple[Figures, training.Calibration]:
     """Figures on the real posts among the first ``shipped`` items of ``data``, k-fold
     cross-validated; the items at ``extra`` are in every fold's training, never judged.
-    Also the thresholds chosen on every cross-validated real post (for the final model)."""
+    Also the confidence model and thresholds fitted and chosen on every cross-validated real
+    post (for the final model)."""
     fold = training.folds_of(data.items[:shipped], params.folds, params.seed)
     preds: list[classifier.Prediction] = [classifier.Prediction(())] * shipped
     for k in range(params.folds):
@@ -163,12 +164,12 @@ def cross_validate_real(
     real = [i for i in range(shipped) if data.items[i].real]
     for k in range(params.folds):
         others = [i for i in real if fold[i] != k]
-        thresholds = training.choose_thresholds(data, preds, others)
+        cal, scored = training.calibrate(data, preds, others)
         mine = [i for i in real if fold[i] == k]
-        for i, route in training.routes(data, preds, thresholds, mine).items():
+        for i, route in training.routes(data, scored, cal.thresholds, mine).items():
             total.add(training.judge(data.items[i], route, data.langs[i]))
     figures = Figures(total.n, int(total.right), int(total.useful), int(total.wrong))
-    return figures, training.choose_thresholds(data, preds, real)
+    return figures, training.calibrate(data, preds, real)[0]
 
 
 def _answer(model: classifier.Model, data: training.Featurized, i: int) -> str:
@@ -219,10 +220,11 @@ def plan(
     report(f"cross-validating the model in use ({current_name}), {params.folds} folds")
     before, _ = cross_validate_real(data, n, theirs, params)
     report(f"cross-validating the retrained model, {params.folds} folds")
-    after, thresholds = cross_validate_real(data, n, mine, params)
+    after, calibration = cross_validate_real(data, n, mine, params)
     report("training the retrained model on every question")
     model = training.fit(data, [*range(n), *mine], params)
-    model.thresholds = thresholds
+    model.thresholds = calibration.thresholds
+    model.confidence = calibration.confidence
     model.trained = {
         "date": dt.date.today().isoformat(),
         "items": n,

@@ -5,8 +5,9 @@
 
 - every item is scored by a model that never saw it (k-fold cross-validation; the posts of
   one page stay in one fold);
-- the thresholds for "unsure", "off-topic" and "Also about" are chosen on real posts only, and
-  the figures quoted for a fold use thresholds chosen on the other folds;
+- the confidence model (how likely the top guide is acceptable) is fitted, and the thresholds
+  for "unsure", "off-topic" and "Also about" are chosen, on cross-validated real posts only;
+  the figures quoted for a fold use those fitted and chosen on the other folds;
 - figures follow ROUTING_SPEC: *right* (the answer is in ``accept``; for off-topic posts, no
   guide given), *useful* (right, or unsure with an acceptable first choice), *wrong guide* (a
   guide given that is not in ``accept``).
@@ -19,7 +20,7 @@ import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.core import classifier, lexicon, situations
@@ -203,7 +204,7 @@ def routes(
     return {i: classifier.decide(preds[i], data.feats[i], thresholds, data.words[i]) for i in idx}
 
 
-GRID_UNSURE = (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+GRID_UNSURE = (0.0, *(round(0.2 + 0.05 * k, 2) for k in range(16)))  # 0.2 ... 0.95
 GRID_OFFTOPIC = (0.0, 0.3, 0.4, 0.5, 0.6)
 GRID_ALSO = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 #: How much worse a wrong guide is than an unsure answer when choosing thresholds.
@@ -240,6 +241,65 @@ def choose_thresholds(
     return {"unsure": u, "offtopic": o, "also": also}
 
 
+#: Fewer cross-validated real posts than this fit no confidence model (the top guide's
+#: probability decides alone): a few dozen posts cannot tell which pairs of guides go together.
+MIN_CONFIDENCE_POSTS = 100
+#: A pair of leading guides weighs in the confidence model only when it leads this many posts.
+MIN_PAIR_POSTS = 5
+
+
+def fit_confidence(
+    data: Featurized, preds: Sequence[classifier.Prediction], idx: Sequence[int]
+) -> classifier.Confidence | None:
+    """The :class:`~bot.core.classifier.Confidence` model, fitted on the items at ``idx``
+    (cross-validated real posts): does the top guide of each prediction stand in the item's
+    ``accept``? ``None`` with fewer than :data:`MIN_CONFIDENCE_POSTS` items or when they are
+    all one way (nothing to fit)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [classifier.Confidence.inputs(preds[i].ranked) for i in idx]
+    y = [preds[i].situations()[0][0] in data.items[i].accept for i in idx]
+    if len(idx) < MIN_CONFIDENCE_POSTS or len(set(y)) < 2:
+        return None
+    seen = Counter(k for row in rows for k in row if "|" in k)
+    rows = [
+        {k: v for k, v in row.items() if "|" not in k or seen[k] >= MIN_PAIR_POSTS} for row in rows
+    ]
+    vec = DictVectorizer()
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(vec.fit_transform(rows), y)
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+    }
+    return classifier.Confidence(round(float(model.intercept_[0]), 4), weights)
+
+
+def with_confidence(
+    preds: Sequence[classifier.Prediction], confidence: classifier.Confidence | None
+) -> list[classifier.Prediction]:
+    """The predictions with ``sure`` worked out by ``confidence``."""
+    return [replace(p, sure=confidence.of(p.ranked) if confidence else None) for p in preds]
+
+
+@dataclass
+class Calibration:
+    """What is fitted and chosen on cross-validated real posts, beside the model's weights."""
+
+    confidence: classifier.Confidence | None
+    thresholds: dict[str, float]
+
+
+def calibrate(
+    data: Featurized, preds: Sequence[classifier.Prediction], idx: Sequence[int]
+) -> tuple[Calibration, list[classifier.Prediction]]:
+    """Fit the confidence model and choose the thresholds on the items at ``idx`` (real posts,
+    scored out of fold); also every prediction rescored with that confidence model."""
+    confidence = fit_confidence(data, preds, idx)
+    scored = with_confidence(preds, confidence)
+    return Calibration(confidence, choose_thresholds(data, scored, idx)), scored
+
+
 @dataclass
 class Report:
     by_set: dict[str, Tally] = field(default_factory=dict)
@@ -247,19 +307,20 @@ class Report:
     by_answer: dict[str, Tally] = field(default_factory=dict)  # real posts only
     real: Tally = field(default_factory=Tally)
     misses: list[tuple[Item, Any]] = field(default_factory=list)
-    thresholds: dict[str, float] = field(default_factory=dict)
+    calibration: Calibration = field(default_factory=lambda: Calibration(None, {}))
 
 
 def evaluate(data: Featurized, params: Params) -> Report:
-    """Cross-validated figures. For the items of each fold, the thresholds are chosen on the
-    real posts of the other folds, so no figure rests on a choice made with its own items."""
+    """Cross-validated figures. For the items of each fold, the confidence model is fitted and
+    the thresholds chosen on the real posts of the other folds, so no figure rests on a choice
+    made with its own items."""
     preds, fold = cross_validate(data, params)
     report = Report()
     for k in range(params.folds):
         others = [i for i, f in enumerate(fold) if f != k and data.items[i].real]
-        th = choose_thresholds(data, preds, others)
+        cal, scored = calibrate(data, preds, others)
         mine = [i for i, f in enumerate(fold) if f == k]
-        for i, r in routes(data, preds, th, mine).items():
+        for i, r in routes(data, scored, cal.thresholds, mine).items():
             it = data.items[i]
             t = judge(it, r, data.langs[i])
             report.by_set.setdefault(_set_name(it), Tally()).add(t)
@@ -270,7 +331,7 @@ def evaluate(data: Featurized, params: Params) -> Report:
             if not t.right:
                 report.misses.append((it, r))
     real = [i for i, it in enumerate(data.items) if it.real]
-    report.thresholds = choose_thresholds(data, preds, real)
+    report.calibration = calibrate(data, preds, real)[0]
     return report
 
 
@@ -281,9 +342,11 @@ def _set_name(it: Item) -> str:
 
 
 def train(data: Featurized, params: Params, report: Report) -> classifier.Model:
-    """The model to ship: trained on every item, with the cross-validated thresholds."""
+    """The model to ship: trained on every item, with the confidence model and thresholds
+    fitted and chosen on the cross-validated real posts."""
     model = fit(data, range(len(data.items)), params)
-    model.thresholds = report.thresholds
+    model.thresholds = report.calibration.thresholds
+    model.confidence = report.calibration.confidence
     per_lang = {
         lang: {
             "n": t.n,
@@ -314,7 +377,7 @@ def print_report(report: Report, verbose: bool = False) -> None:
     print("Every labelled set (cross-validated):")
     for name, t in sorted(report.by_set.items()):
         print(f"  {name:28} {t.line()}")
-    print(f"Thresholds chosen on all real posts: {report.thresholds}")
+    print(f"Thresholds chosen on all real posts: {report.calibration.thresholds}")
     if verbose:
         by = defaultdict(list)
         for it, r in report.misses:
