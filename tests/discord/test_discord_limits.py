@@ -215,3 +215,22 @@ async def test_an_oversized_answer_is_split_within_limits(
     bodies = standin.sent_bodies()
     assert sum(len(e.get("description", "")) for b in bodies for e in b["embeds"]) > 24_000
     assert bodies[-1]["components"]  # the buttons come after the text
+
+
+def test_embeds_are_shared_only_by_answers_that_show_the_same() -> None:
+    core = default_core()
+    guide = core.situation("seller-cancel", "en")
+    asked = core.for_question(guide, "0123456789ab")  # another "not helpful" token
+    silent = replace(guide, feedback=())  # no "Was this helpful?" line
+    cached = embeds.Embeds(core)
+
+    def shown(answer: Answer) -> list[list[dict[str, Any]]]:
+        return [[e.to_dict() for e in group] for group in cached.get(answer)]
+
+    def built(answer: Answer) -> list[list[dict[str, Any]]]:
+        return [[e.to_dict() for e in group] for group in embeds.build(core, answer)]
+
+    assert asked.feedback != guide.feedback
+    for answer in (guide, asked, silent):
+        assert shown(answer) == built(answer)
+    assert built(silent) != built(guide)

@@ -6,6 +6,8 @@ is escaped here, the footer names the sources (footers show no Markdown, so it s
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import discord
 from cachetools import LRUCache
 
@@ -86,16 +88,20 @@ def _group(embeds: list[discord.Embed]) -> list[list[discord.Embed]]:
 
 
 class Embeds:
-    """:func:`build` bound to a core, by answer (guides are static): the Discord bench's
-    walk-step and guide throughput need it. Embeds are only read when sent, so one built
-    list serves many messages."""
+    """:func:`build` bound to a core, by what the embeds show (guides are static): the Discord
+    bench's walk-step, guide and ask throughput need it. Embeds are only read when sent, so
+    one built list serves many messages."""
 
     def __init__(self, core: Core, size: int = 512) -> None:
         self.core = core
         self._built: LRUCache[Answer, list[list[discord.Embed]]] = LRUCache(size)
 
     def get(self, answer: Answer) -> list[list[discord.Embed]]:
-        found = self._built.get(answer)
+        # The buttons are not in the embeds (only whether there is a "Was this helpful?"),
+        # and an asked question's buttons carry its own reference: keyed without them, the
+        # answers to /ask share the embeds of their guide.
+        key = replace(answer, choices=(), feedback=answer.feedback[:1])
+        found = self._built.get(key)
         if found is None:
-            found = self._built[answer] = build(self.core, answer)
+            found = self._built[key] = build(self.core, answer)
         return found
