@@ -108,28 +108,22 @@ class Confidence:
     regression over the top two guides' probabilities, the off-topic probability and which pair
     of guides leads (``"<first>|<second>"``), fitted by :func:`bot.training.fit_confidence` on
     cross-validated real posts; cross-validated, it gave fewer wrong guides and more useful
-    answers than the top probability alone (README, "How the router is judged").
+    answers than the top probability alone (README, "How well it routes").
     """
 
     bias: float
     weights: dict[str, float]
 
     def of(self, ranked: tuple[tuple[str, float], ...]) -> float:
-        sits = [r for r in ranked if r[0] != OFFTOPIC]
-        (first, p1), (second, p2) = sits[0], sits[1]
+        """The confidence for a prediction's ``ranked`` probabilities (at least two guides)."""
         get = self.weights.get
-        z = (
-            self.bias
-            + get("p1", 0.0) * p1
-            + get("p2", 0.0) * p2
-            + get("none", 0.0) * dict(ranked).get(OFFTOPIC, 0.0)
-            + get(f"{first}|{second}", 0.0)
-        )
+        z = self.bias + sum(get(k, 0.0) * v for k, v in self.inputs(ranked).items())
         return 1.0 / (1.0 + math.exp(-z))
 
     @staticmethod
     def inputs(ranked: tuple[tuple[str, float], ...]) -> dict[str, float]:
-        """The named inputs :meth:`of` weighs (for fitting)."""
+        """The named inputs the model weighs: ``p1``, ``p2`` (the top two guides'
+        probabilities), ``none`` (the off-topic probability) and ``"<first>|<second>"`` (1)."""
         sits = [r for r in ranked if r[0] != OFFTOPIC]
         (first, p1), (second, p2) = sits[0], sits[1]
         return {
