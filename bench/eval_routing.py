@@ -1,5 +1,6 @@
 """Routing figures under ROUTING_SPEC, by k-fold cross-validation (no item is scored by a
-model that was trained on it, and no threshold is chosen with the items it is judged on).
+model that was trained on it; the confidence model and thresholds a fold is judged with are
+fitted and chosen on the other folds' real posts, see ``bot.training.evaluate``).
 
     python bench/eval_routing.py [corpus/*.jsonl ...] [-v] [--seeds 13,1,2,3]
 

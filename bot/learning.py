@@ -6,9 +6,9 @@ How the two models are compared (:func:`plan`):
 
 - Both are judged by k-fold cross-validation on the **shipped corpus**, with the same folds
   (:func:`bot.training.folds_of`, the posts of one page in one fold): each fold is scored by a
-  model trained on the other folds, the thresholds for a fold are chosen on the real posts of
-  the other folds, and only the **real posts** are judged, under ROUTING_SPEC (right, useful,
-  wrong guide), as ``bench/eval_routing.py`` does.
+  model trained on the other folds, the confidence model and thresholds for a fold are fitted
+  and chosen on the real posts of the other folds, and only the **real posts** are judged,
+  under ROUTING_SPEC (right, useful, wrong guide), as ``bench/eval_routing.py`` does.
 - The *retrained* model's folds are trained with every confirmed example added; the examples
   are never judged (they are the deployment's word, not the spec's).
 - The *model in use* is evaluated the same way: the shipped model by training on the shipped
@@ -20,7 +20,8 @@ guide to at most as many (``after.wrong <= before.wrong``). Otherwise it is refu
 model in use stays. "Useful" is reported, not ruled on.
 
 The adopted model is trained on the whole shipped corpus plus every confirmed example, with the
-thresholds chosen on the cross-validated real posts (as ``tools/train_router.py`` does), and
+confidence model and thresholds fitted and chosen on the cross-validated real posts (as
+``tools/train_router.py`` does), and
 stored in the deployment's database as its one active model (:mod:`bot.active_model`).
 Needs scikit-learn (``pip install -e '.[train]'``).
 """

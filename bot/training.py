@@ -252,9 +252,10 @@ def fit_confidence(
     data: Featurized, preds: Sequence[classifier.Prediction], idx: Sequence[int]
 ) -> classifier.Confidence | None:
     """The :class:`~bot.core.classifier.Confidence` model, fitted on the items at ``idx``
-    (cross-validated real posts): does the top guide of each prediction stand in the item's
-    ``accept``? ``None`` with fewer than :data:`MIN_CONFIDENCE_POSTS` items or when they are
-    all one way (nothing to fit)."""
+    (cross-validated real posts, all of them, also those ``decide`` settles without it: the
+    off-topic ones, other marketplaces, two-word questions): does the top guide of each
+    prediction stand in the item's ``accept``? ``None`` with fewer than
+    :data:`MIN_CONFIDENCE_POSTS` items or when they are all one way (nothing to fit)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -312,8 +313,10 @@ class Report:
 
 def evaluate(data: Featurized, params: Params) -> Report:
     """Cross-validated figures. For the items of each fold, the confidence model is fitted and
-    the thresholds chosen on the real posts of the other folds, so no figure rests on a choice
-    made with its own items."""
+    the thresholds chosen on the real posts of the other folds (scored out of fold): no
+    item's own label takes part in the choices it is judged with. It is not fully nested: the
+    other folds' scores come from models that trained on this fold, which flatters the figures
+    a little (README, "How well it routes": a nested check)."""
     preds, fold = cross_validate(data, params)
     report = Report()
     for k in range(params.folds):
@@ -378,6 +381,10 @@ def print_report(report: Report, verbose: bool = False) -> None:
     for name, t in sorted(report.by_set.items()):
         print(f"  {name:28} {t.line()}")
     print(f"Thresholds chosen on all real posts: {report.calibration.thresholds}")
+    conf = report.calibration.confidence
+    if conf is not None:
+        weights = ", ".join(f"{k} {v:+.2f}" for k, v in sorted(conf.weights.items()))
+        print(f"Confidence model fitted on them: bias {conf.bias:+.2f}; {weights}")
     if verbose:
         by = defaultdict(list)
         for it, r in report.misses:

@@ -199,3 +199,21 @@ async def test_the_dashboard_overview_says_which_model_is_in_use(
         await repo.set_community_language("telegram", "-100", "nl")
         page = (await web.get("/")).text
         assert "opnieuw is getraind met 30 vragen uit het corpus en 1 bevestigd voorbeeld" in page
+
+
+async def test_a_retrained_model_keeps_the_confidence_model_fitted_with_it(
+    core: Core, repo: SqlRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sellerbot train`` fits and stores a confidence model like tools/train_router.py does
+    (the small corpus is below the usual minimum of real posts, lowered here)."""
+    from bot import training
+
+    monkeypatch.setattr(training, "MIN_CONFIDENCE_POSTS", 10)
+    monkeypatch.setattr(learning, "not_worse", lambda *_: True)  # adoption is not the point
+    await confirm(repo, VOICE, MISTAKE, "en")
+    outcome = await learning.retrain(core, repo, small_corpus(), folds=FOLDS)
+    assert outcome.adopted and outcome.model is not None
+    assert outcome.model.confidence is not None
+    started = await active_model.core_for(core, repo)
+    assert started.model.confidence == outcome.model.confidence
+    assert started.model.predict(["w:buyer"]).sure is not None
