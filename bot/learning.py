@@ -21,8 +21,8 @@ model in use stays. "Useful" is reported, not ruled on.
 
 The adopted model is trained on the whole shipped corpus plus every confirmed example, with the
 confidence model and thresholds fitted and chosen on the cross-validated real posts (as
-``tools/train_router.py`` does), and
-stored in the deployment's database as its one active model (:mod:`bot.active_model`).
+``tools/train_router.py`` does), and stored in the deployment's database as its one active
+model (:mod:`bot.active_model`).
 Needs scikit-learn (``pip install -e '.[train]'``).
 """
 
@@ -163,12 +163,8 @@ def cross_validate_real(
                 preds[i] = model.predict(data.feats[i])
     total = training.Tally()
     real = [i for i in range(shipped) if data.items[i].real]
-    for k in range(params.folds):
-        others = [i for i in real if fold[i] != k]
-        cal, scored = training.calibrate(data, preds, others)
-        mine = [i for i in real if fold[i] == k]
-        for i, route in training.routes(data, scored, cal.thresholds, mine).items():
-            total.add(training.judge(data.items[i], route, data.langs[i]))
+    for i, route in training.fold_routes(data, preds, fold, real).items():
+        total.add(training.judge(data.items[i], route, data.langs[i]))
     figures = Figures(total.n, int(total.right), int(total.useful), int(total.wrong))
     return figures, training.calibrate(data, preds, real)[0]
 
@@ -224,8 +220,7 @@ def plan(
     after, calibration = cross_validate_real(data, n, mine, params)
     report("training the retrained model on every question")
     model = training.fit(data, [*range(n), *mine], params)
-    model.thresholds = calibration.thresholds
-    model.confidence = calibration.confidence
+    calibration.apply(model)
     model.trained = {
         "date": dt.date.today().isoformat(),
         "items": n,

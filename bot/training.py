@@ -290,6 +290,11 @@ class Calibration:
     confidence: classifier.Confidence | None
     thresholds: dict[str, float]
 
+    def apply(self, model: classifier.Model) -> None:
+        """Give ``model`` these thresholds and this confidence model."""
+        model.thresholds = self.thresholds
+        model.confidence = self.confidence
+
 
 def calibrate(
     data: Featurized, preds: Sequence[classifier.Prediction], idx: Sequence[int]
@@ -299,6 +304,25 @@ def calibrate(
     confidence = fit_confidence(data, preds, idx)
     scored = with_confidence(preds, confidence)
     return Calibration(confidence, choose_thresholds(data, scored, idx)), scored
+
+
+def fold_routes(
+    data: Featurized,
+    preds: Sequence[classifier.Prediction],
+    fold: Sequence[int],
+    judged: Iterable[int],
+) -> dict[int, Any]:
+    """The route of each item at ``judged``, with the confidence model fitted and the
+    thresholds chosen on the real posts of the other folds (``fold``: a fold number for each
+    of the first ``len(fold)`` items, scored out of fold in ``preds``)."""
+    wanted = set(judged)
+    out: dict[int, Any] = {}
+    for k in sorted(set(fold)):
+        others = [i for i, f in enumerate(fold) if f != k and data.items[i].real]
+        cal, scored = calibrate(data, preds, others)
+        mine = [i for i, f in enumerate(fold) if f == k and i in wanted]
+        out.update(routes(data, scored, cal.thresholds, mine))
+    return out
 
 
 @dataclass
@@ -319,20 +343,16 @@ def evaluate(data: Featurized, params: Params) -> Report:
     a little (README, "How well it routes": a nested check)."""
     preds, fold = cross_validate(data, params)
     report = Report()
-    for k in range(params.folds):
-        others = [i for i, f in enumerate(fold) if f != k and data.items[i].real]
-        cal, scored = calibrate(data, preds, others)
-        mine = [i for i, f in enumerate(fold) if f == k]
-        for i, r in routes(data, scored, cal.thresholds, mine).items():
-            it = data.items[i]
-            t = judge(it, r, data.langs[i])
-            report.by_set.setdefault(_set_name(it), Tally()).add(t)
-            if it.real:
-                report.real.add(t)
-                report.by_lang.setdefault(it.lang, Tally()).add(t)
-                report.by_answer.setdefault(str(it.label), Tally()).add(t)
-            if not t.right:
-                report.misses.append((it, r))
+    for i, r in fold_routes(data, preds, fold, range(len(data.items))).items():
+        it = data.items[i]
+        t = judge(it, r, data.langs[i])
+        report.by_set.setdefault(_set_name(it), Tally()).add(t)
+        if it.real:
+            report.real.add(t)
+            report.by_lang.setdefault(it.lang, Tally()).add(t)
+            report.by_answer.setdefault(str(it.label), Tally()).add(t)
+        if not t.right:
+            report.misses.append((it, r))
     real = [i for i, it in enumerate(data.items) if it.real]
     report.calibration = calibrate(data, preds, real)[0]
     return report
@@ -348,8 +368,7 @@ def train(data: Featurized, params: Params, report: Report) -> classifier.Model:
     """The model to ship: trained on every item, with the confidence model and thresholds
     fitted and chosen on the cross-validated real posts."""
     model = fit(data, range(len(data.items)), params)
-    model.thresholds = report.calibration.thresholds
-    model.confidence = report.calibration.confidence
+    report.calibration.apply(model)
     per_lang = {
         lang: {
             "n": t.n,
