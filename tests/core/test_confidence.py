@@ -59,6 +59,21 @@ def test_another_marketplace_post_the_model_reads_as_off_topic_is_never_given_a_
     assert (route.kind, route.situation, route.elsewhere) == ("situation", GA, True)
 
 
+def test_the_general_advice_is_given_outright_only_to_a_post_about_cancelling() -> None:
+    # Another marketplace's job success score: no cancellation, refund or dispute named.
+    score = prediction(GA, 0.7, CR, 0.1, sure=0.9)
+    for feats in ([], ["c:" + classifier.ELSEWHERE]):
+        route = classifier.decide(score, feats, THRESHOLDS)
+        assert (route.kind, route.situation, route.candidates[0]) == ("unsure", None, GA)
+        assert route.also is None
+    # The same prediction for a post that names a cancellation: the general advice, outright.
+    for feats in (["c:cancel"], ["c:" + classifier.ELSEWHERE, "c:refund"]):
+        route = classifier.decide(score, feats, THRESHOLDS)
+        assert (route.kind, route.situation) == ("situation", GA)
+    # Other guides need no such concept (the model's words decide them).
+    assert classifier.decide(prediction(CR, 0.7, GA, 0.1, 0.9), [], THRESHOLDS).situation == CR
+
+
 def test_the_route_reports_the_confidence_that_decided() -> None:
     route = classifier.decide(prediction(CR, 0.45, BCR, 0.4, sure=0.85), [], THRESHOLDS)
     assert route.confidence == 0.85
