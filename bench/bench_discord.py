@@ -13,8 +13,13 @@ handlers for each of our cases:
   rebuilt once as discord.py objects (``Embed``, a stopped ``View``, ``Choice``). It pays the
   library's and the transport's cost for the same payload, and none of our code.
 
+* "the core's answer + same reply" (``/ask`` only): like for like, but the bare command first
+  has the core answer the question (language, routing, composing), as any bot answering it
+  must. Ours against it is the adapter's own cost.
+
 The budget (issue 12: throughput within 1.5x of a bare library handler) is judged on the
-like-for-like ratio; the ratio to "ok" is printed beside it.
+like-for-like ratio; the ratio to "ok" is printed beside it, and for ``/ask`` the adapter's
+own ratio below it.
 
 The stand-in runs in its own process (Discord is remote), so the bot process spends its CPU on
 the bot only: in one process, the stand-in's checking and echoing of each (large) answer would
@@ -61,7 +66,9 @@ from dc_standin import StandIn  # noqa: E402
 
 from bot.adapters.discord.client import SellerBot  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
-from bot.core.engine import default_core  # noqa: E402
+from bot.core.engine import Core, default_core  # noqa: E402
+from bot.core.language import LanguageContext  # noqa: E402
+from bot.runner import settle_heap  # noqa: E402
 from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
@@ -428,10 +435,12 @@ class Bare(discord.Client):
 
     "ok": one command and one button, both answering "ok". Like for like: ``/guide``,
     ``/ask``, the guide's autocomplete and ``sb1:`` buttons, each sending the reply ours sent
-    to the same interaction (``replies``, filled in before the timed rounds).
+    to the same interaction (``replies``, filled in before the timed rounds). With ``core``,
+    ``/ask`` first has the core answer the question (language, routing, composing), as any bot
+    answering it must, and then sends ours' reply: the difference to ours is the adapter.
     """
 
-    def __init__(self, replies: Replies) -> None:
+    def __init__(self, replies: Replies, core: Core | None = None) -> None:
         super().__init__(intents=discord.Intents.none())
         self.tree = app_commands.CommandTree(self)
         SameButton.replies = replies
@@ -452,6 +461,8 @@ class Bare(discord.Client):
 
         @self.tree.command(name="ask", description="The same reply as ours")
         async def ask(interaction: discord.Interaction, question: str) -> None:
+            if core is not None:  # the core's work any answering bot does; the rest is ours
+                core.ask(question, LanguageContext(platform_locale=str(interaction.locale)))
             await replies.ask[question].send(interaction)
 
     async def setup_hook(self) -> None:
@@ -532,9 +543,12 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
         ours = SellerBot(Assistant(default_core(), cast(Repository, repo)))
         replies = Replies()
         bare = Bare(replies)
+        bare_core = Bare(replies, ours.core)
         try:  # closed also after a failure: an open database would keep the process alive
             await ours.login(TOKEN)
             await bare.login(TOKEN)
+            await bare_core.login(TOKEN)
+            settle_heap()  # as `sellerbot run` does once the bot is loaded
 
             walk_msg: dict[str, Any] = {}
 
@@ -584,11 +598,17 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
             pairs: dict[str, dict[str, tuple[discord.Client, Payload]]] = {}
             same_of: dict[str, str] = {}
             ok_of: dict[str, str] = {}
+            core_of: dict[str, str] = {}
             for name, make, ok_name, short in ours_cases:
                 same = f"  bare, same reply as {short}"
-                cases += [(same, bare, make), (name, ours, make)]
+                cases += [(same, bare, make)]
                 ok_make = ok_button if ok_name == OK_BUTTON else ok_command
                 pairs[name] = {"ok": (bare, ok_make), "same": (bare, make)}
+                if make is ask:
+                    core_of[name] = f"  bare, core + same reply as {short}"
+                    cases += [(core_of[name], bare_core, make)]
+                    pairs[name]["core"] = (bare_core, make)
+                cases += [(name, ours, make)]
                 same_of[name], ok_of[name] = same, ok_name
             rounds: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in cases}
             for _ in range(repeat):  # interleaved, so drift in machine load hits every case alike
@@ -602,6 +622,11 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
                 ):
                     ours_round["per_s_ok"] = ok_round["per_s"] / ours_round["per_s"]
                     ours_round["per_s_same"] = same_round["per_s"] / ours_round["per_s"]
+                if name in core_of:
+                    for ours_round, core_round in zip(
+                        rounds[name], rounds[core_of[name]], strict=True
+                    ):
+                        ours_round["per_s_core"] = core_round["per_s"] / ours_round["per_s"]
             results = [
                 (name, {k: statistics.median(r[k] for r in runs) for k in runs[0]})
                 for name, runs in rounds.items()
@@ -647,9 +672,16 @@ async def main(n: int, concurrency: int, repeat: int, in_process: bool = False) 
                         f"(latency {r['ratio_same']:.2f}x); "
                         f'vs bare "ok": {r["per_s_ok"]:.2f}x (latency {r["ratio_ok"]:.2f}x)'
                     )
+                if "per_s_core" in r:
+                    print(
+                        f"  (the adapter alone: {r['per_s_core']:.2f}x the throughput of a bare "
+                        f"handler that has the core answer and sends the same reply, latency "
+                        f"{r['ratio_core']:.2f}x)"
+                    )
         finally:
             await ours.close()
             await bare.close()
+            await bare_core.close()
             await repo.close()
     await standin.stop()
 

@@ -62,6 +62,7 @@ from bot.adapters.telegram.app import build_application  # noqa: E402
 from bot.adapters.telegram.ratelimit import RetryingRateLimiter  # noqa: E402
 from bot.assistant import Assistant  # noqa: E402
 from bot.core.engine import default_core  # noqa: E402
+from bot.runner import settle_heap  # noqa: E402
 from bot.storage import Repository, SqliteRepository  # noqa: E402
 from bot.storage.cached import CachedPreferences  # noqa: E402
 
@@ -396,6 +397,7 @@ async def main(updates: int, user_counts: list[int], concurrency: int, repeat: i
         # statistics written off the reply path.
         repo = CachedPreferences(store)
         assistant = Assistant(default_core(), cast(Repository, repo), default_lang="en")
+        settle_heap()  # as `sellerbot run` does once the bot is loaded
 
         def ours() -> App:
             return build_application(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 from pathlib import Path
@@ -12,7 +13,7 @@ from tg_fixtures import payload
 from tg_standin import TOKEN, BotApiStandIn
 
 from bot.config import load_settings
-from bot.runner import run
+from bot.runner import YOUNG_COLLECTION_EVERY, run
 
 
 async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
@@ -23,11 +24,16 @@ async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
         telegram_api_base_url=standin.base_url,
         sellerbot_data_dir=tmp_path / "data",
     )
+    gc.unfreeze()
+    threshold = gc.get_threshold()
     task = asyncio.create_task(run(settings))
     for _ in range(500):
         if standin.calls_to("getUpdates"):
             break
         await asyncio.sleep(0.01)
+    # What start-up loaded is out of the full collections' way (bot.runner.settle_heap).
+    assert gc.get_freeze_count() > 10_000
+    assert gc.get_threshold()[0] == YOUNG_COLLECTION_EVERY
     standin.push_update(payload("private_start_deeplink", update_id=30))
     for _ in range(500):
         if standin.sent():
@@ -37,6 +43,8 @@ async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
     os.kill(os.getpid(), signal.SIGTERM)  # handled by the runner's loop handler, not fatal
     assert await asyncio.wait_for(task, 15) == 0
     assert (tmp_path / "data" / "sellerbot.db").exists()
+    gc.unfreeze()  # the other tests' objects are theirs to collect
+    gc.set_threshold(*threshold)
 
 
 def _free_port() -> int:
