@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from cachetools import LRUCache
-
 _SPLIT = re.compile(r"[^\w]+", re.UNICODE)
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _APOSTROPHES = re.compile(r"['’`´]")
@@ -116,18 +114,23 @@ class Lexicon:
         default_factory=dict
     )
     # The two caches the 2 ms answer budget needs (bench/bench_core.py), filled as words are
-    # first seen: word as typed -> (word with long repeats shortened, its language markers,
-    # its analysis when the same in every language); and per language, word -> its analysis
-    # (for the few words whose meaning depends on the language).
-    _seen: LRUCache[str, tuple[str, tuple[tuple[str, float], ...], Analysis | None]] = field(
-        default_factory=lambda: LRUCache(WORDS_CACHED), repr=False
+    # first seen (functools' C cache: a lookup per word of every question): word as typed ->
+    # (word with long repeats shortened, its language markers, its analysis when the same in
+    # every language); and (word, language) -> its analysis (for the few words whose meaning
+    # depends on the language). Made per lexicon in __post_init__.
+    _seen: Callable[[str], tuple[str, tuple[tuple[str, float], ...], Analysis | None]] = field(
+        init=False, repr=False, compare=False
     )
-    _analysed: dict[str, LRUCache[str, Analysis]] = field(default_factory=dict, repr=False)
+    _analysis: Callable[[str, str | None], Analysis] = field(init=False, repr=False, compare=False)
     quote_openers: tuple[str, ...] = ()  # "said", "bilang", "schreef": buyer <verb>: "..."
     self_words: frozenset[str] = frozenset()
     # a whole question that only asks for help ("help", "tolong", "hulp") -> its language
     help_requests: dict[tuple[str, ...], str] = field(default_factory=dict)
     _quote: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
+
+    def __post_init__(self) -> None:
+        self._seen = functools.lru_cache(WORDS_CACHED)(self._see)
+        self._analysis = functools.lru_cache(WORDS_CACHED)(self._analyse_word)
 
     def read(self, text: str) -> Reading:
         """The folded words of a message as typed (before normalisation), each sentence
@@ -148,10 +151,7 @@ class Lexicon:
         seen = self._seen
         breaks = 0
         for t in _SCAN.findall(folded):
-            hit = seen.get(t)
-            if hit is None:
-                hit = self._see(t)
-            word, hits, part = hit
+            word, hits, part = seen(t)
             if word in _SPECIAL:  # a sentence end, or a lone "_" (\w counts it as a letter)
                 if word is BREAK and words and words[-1] is not BREAK:
                     append(BREAK)  # no BREAK before the first word, nor two in a row
@@ -177,7 +177,6 @@ class Lexicon:
             # "sooo", "plisss": repeats never span words, so each word is shortened alone.
             word = _REPEAT.sub(r"\1\1", typed)
             hit = (word, self.marker_index.get(word, ()), self._shared_analysis(word))
-        self._seen[typed] = hit
         return hit
 
     def _shared_analysis(self, word: str) -> Analysis | None:
@@ -247,32 +246,21 @@ class Lexicon:
             words = [w for sentence in text for w in (*sentence, BREAK)]
         else:
             words = cast(list[str], text)
-        cache = self._analysed.get(lang or "") or self._analysis_cache(lang)
+        analysis = self._analysis
         tokens: list[str] = []
         infos: list[TokenInfo | None] = []
         for raw in words:
-            hit = cache.get(raw)
-            if hit is None:
-                hit = self._analysis(raw, lang)
+            hit = analysis(raw, lang)
             tokens += hit[0]
             infos += hit[1]
         return tokens, infos
 
-    def _analysis(self, raw: str, lang: str | None) -> Analysis:
-        """A word's tokens and their meanings in ``lang`` (cached per language)."""
-        cache = self._analysed.get(lang or "") or self._analysis_cache(lang)
-        hit = cache.get(raw)
-        if hit is None:
-            canonical = self._normalised(raw, lang)
-            hit = cache[raw] = (canonical, tuple(self.info(t) for t in canonical))
-        return hit
-
-    def _analysis_cache(self, lang: str | None) -> LRUCache[str, Analysis]:
-        cache = self._analysed.get(lang or "")
-        if cache is None:
-            cache = self._analysed[lang or ""] = LRUCache(WORDS_CACHED)
-            cache[BREAK] = _BREAK_PART
-        return cache
+    def _analyse_word(self, raw: str, lang: str | None) -> Analysis:
+        """A word's tokens and their meanings in ``lang`` (cached as ``_analysis``)."""
+        if raw == BREAK:
+            return _BREAK_PART
+        canonical = self._normalised(raw, lang)
+        return canonical, tuple(self.info(t) for t in canonical)
 
     def _normalised(self, raw: str, lang: str | None) -> tuple[str, ...]:
         mapped = self.normalize_by_lang.get(lang or "", {}).get(raw)
