@@ -59,7 +59,7 @@ def featurize(lex: Lexicon, reading: Reading, lang: str | None) -> list[str]:
         if w is BREAK:
             prev = ""
             continue
-        update(_word_features(w))
+        update(_word_features(w) if len(w) <= CACHED_WORD else _features_of(w))
         if prev:
             add(f"b:{prev} {w}")
         prev = w
@@ -80,12 +80,20 @@ def featurize(lex: Lexicon, reading: Reading, lang: str | None) -> list[str]:
     return sorted(feats)
 
 
-@functools.lru_cache(maxsize=100_000)
-def _word_features(word: str) -> tuple[str, ...]:
-    """``w:<word>`` and the word's ``g:`` 4-grams (cached: words recur, and building the
-    grams was a fifth of routing a long post)."""
+#: Words up to this long have their features cached (:func:`_word_features`); a longer one
+#: (a link, a pasted key) would hold kilobytes of grams for a word that never comes back.
+CACHED_WORD = 32
+
+
+def _features_of(word: str) -> tuple[str, ...]:
+    """``w:<word>`` and the word's ``g:`` 4-grams."""
     marked = f"<{word}>"
     return ("w:" + word, *("g:" + marked[i : i + GRAM] for i in range(len(marked) - GRAM + 1)))
+
+
+#: :func:`_features_of`, cached: words recur, and building the grams was a fifth of routing a
+#: long post.
+_word_features = functools.lru_cache(maxsize=100_000)(_features_of)
 
 
 @dataclass(frozen=True)

@@ -275,14 +275,17 @@ class Core:
             return answer
         if route.kind == "unsure":
             answer = self.situation_menu(lang, "unsure")
-            if not route.candidates:
+            if not (route.candidates or route.elsewhere):
                 return answer
-            key = (f"unsure:{'.'.join(route.candidates)}", lang)
+            key = (f"unsure:{'.'.join(route.candidates)}:{route.elsewhere}", lang)
             cached = self._answers.get(key)
             if cached is None:  # the likeliest first, then the rest
                 rest = tuple(s.id for s in situations.SITUATIONS if s.id not in route.candidates)
                 ordered = self._situation_choices(lang, route.candidates + rest)
-                cached = self._answers[key] = replace(answer, choices=ordered)
+                cached = replace(answer, choices=ordered)
+                if route.elsewhere:  # another marketplace or a direct client: say so here too
+                    cached = replace(cached, intro=self._elsewhere(lang, cached.intro))
+                self._answers[key] = cached
             return cached
         return self.situation_menu(lang, "offtopic")
 
@@ -300,10 +303,13 @@ class Core:
             related = tuple(c for c in answer.choices if c.token != also.token)
             answer = replace(answer, choices=(also, *related))
         if route.elsewhere:
-            answer = replace(
-                answer, intro=f"{self.t(lang, 'ui.other_marketplace')}\n\n{answer.intro}"
-            )
+            answer = replace(answer, intro=self._elsewhere(lang, answer.intro))
         return answer
+
+    def _elsewhere(self, lang: str, intro: str) -> str:
+        """``intro`` after the line saying the guides describe the marketplace our sources
+        cover (for another marketplace's or a direct client's question)."""
+        return f"{self.t(lang, 'ui.other_marketplace')}\n\n{intro}"
 
     def act(self, token: str, ctx: LanguageContext) -> Answer:
         """Answer a button press. A stale or forged token gets a notice and a fresh menu."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import classifier, corpus, situations
+from bot.core import actions, classifier, corpus, routing, situations
 from bot.core.engine import Core
 from bot.core.language import LanguageContext
 
@@ -88,6 +88,21 @@ def test_other_marketplaces_get_general_advice_with_a_line_saying_so(
     assert reply.answer.intro.startswith(core.t(lang, "ui.other_marketplace"))
     plain = core.ask("tips to avoid cancellations", LanguageContext())
     assert not plain.answer.intro.startswith(core.t("en", "ui.other_marketplace"))
+
+
+def test_choices_for_another_marketplace_say_what_the_guides_cover_too(core: Core) -> None:
+    # The model unsure about a direct client's post: general advice first among the choices,
+    # and the same line as on the general advice itself.
+    route = routing.Route(
+        None, 0.4, "unsure", ("general-advice", "buyer-cancel-request"), (), None, True
+    )
+    for lang in core.languages:
+        answer = core._routed(route, lang)
+        assert answer.intro.startswith(core.t(lang, "ui.other_marketplace"))
+        assert answer.intro.endswith(core.t(lang, "ui.unsure.intro"))
+        assert answer.choices[0].token == actions.situation(lang, "general-advice")
+        plain = core._routed(route._replace(elsewhere=False), lang)
+        assert plain.intro == core.t(lang, "ui.unsure.intro")
 
 
 def test_also_about_offers_the_second_answer_first_among_the_buttons(core: Core) -> None:
@@ -181,3 +196,17 @@ def test_a_broken_model_file_is_refused_with_its_path(tmp_path) -> None:  # type
         classifier.load(path)
     with pytest.raises(classifier.ModelError, match=r"router\.json"):
         classifier.load(tmp_path / "missing" / "router.json")
+
+
+def test_a_long_word_is_read_whole_but_not_kept(core: Core) -> None:
+    # A pasted key or link: its grams count as any word's, but are not cached (they would
+    # hold kilobytes for a word that never comes back).
+    key = "".join(f"{i:x}q" for i in range(30)) + "cancelorder"  # 71 letters, no repeats
+    classifier.featurize(core.lexicon, core.lexicon.read("buyer sent please"), "en")
+    before = classifier._word_features.cache_info().currsize  # the short words are in
+    reading = core.lexicon.read(f"buyer sent {key} please")
+    feats = classifier.featurize(core.lexicon, reading, "en")
+    assert "w:" + key in feats and "g:canc" in feats
+    assert "w:buyer" in feats and "w:please" in feats
+    assert classifier._word_features.cache_info().currsize == before
+    assert classifier._features_of(key) == classifier._word_features.__wrapped__(key)

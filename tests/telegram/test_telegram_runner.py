@@ -6,14 +6,29 @@ import asyncio
 import gc
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tg_fixtures import payload
 from tg_standin import TOKEN, BotApiStandIn
 
 from bot.config import load_settings
 from bot.runner import YOUNG_COLLECTION_EVERY, run
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_it_was() -> Iterator[None]:
+    """The runner freezes what start-up loaded and makes collections rarer (settle_heap):
+    undone after each test, so the other tests' objects stay theirs to collect."""
+    threshold = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
 
 
 async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
@@ -24,8 +39,6 @@ async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
         telegram_api_base_url=standin.base_url,
         sellerbot_data_dir=tmp_path / "data",
     )
-    gc.unfreeze()
-    threshold = gc.get_threshold()
     task = asyncio.create_task(run(settings))
     for _ in range(500):
         if standin.calls_to("getUpdates"):
@@ -43,8 +56,6 @@ async def test_runner_serves_telegram_and_stops_cleanly_on_sigterm(
     os.kill(os.getpid(), signal.SIGTERM)  # handled by the runner's loop handler, not fatal
     assert await asyncio.wait_for(task, 15) == 0
     assert (tmp_path / "data" / "sellerbot.db").exists()
-    gc.unfreeze()  # the other tests' objects are theirs to collect
-    gc.set_threshold(*threshold)
 
 
 def _free_port() -> int:
