@@ -89,7 +89,11 @@ _BREAK_PART: Analysis = ((BREAK,), (None,))
 
 @dataclass
 class Lexicon:
-    """All languages' routing data, merged for lookup."""
+    """All languages' routing data, merged for lookup.
+
+    Built once by :func:`load` and shared; not for copying or pickling (its word caches are
+    bound to the instance), nor for changing after it is built (they would go stale).
+    """
 
     markers: dict[str, dict[str, float]] = field(default_factory=dict)
     marker_index: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)

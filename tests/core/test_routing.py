@@ -77,6 +77,10 @@ def test_unsure_offers_the_likeliest_answers_first(core: Core, question: str) ->
             "id",
         ),
         ("Een directe klant wil de opdracht annuleren en zijn aanbetaling terug", "nl"),
+        # cancelled in other words: "ended the contract", "stopgezet", "putus kontrak"
+        ("My client on Upwork ended the contract halfway and won't pay", "en"),
+        ("Mijn klant op Upwork heeft de opdracht stopgezet", "nl"),
+        ("klien di upwork putus kontrak sepihak, gimana?", "id"),
     ],
 )
 def test_other_marketplaces_get_general_advice_with_a_line_saying_so(
