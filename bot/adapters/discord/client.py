@@ -21,7 +21,6 @@ from discord.utils import MISSING
 
 from bot import metrics
 from bot.adapters.discord import commands, embeds, modcommands, texts, views
-from bot.adapters.discord.deferral import LateWatch
 from bot.adapters.discord.firstreply import first_reply
 from bot.adapters.discord.guard import guard_json, guard_parsers, quiet_expired_autocomplete
 from bot.adapters.discord.moderation import Desk, DiscordPins, actor
@@ -102,7 +101,8 @@ class SellerBot(discord.AutoShardedClient):
         )
         self.assistant.dashboard_url = assistant.dashboard_url
         self.core = assistant.core
-        self.late = LateWatch(defer_after)
+        #: Seconds to wait for an answer before deferring the interaction.
+        self.defer_after = defer_after
         self.embeds = embeds.Embeds(self.core)
         self._views: LRUCache[
             tuple[Answer, Choice | None, tuple[Choice, ...]], discord.ui.View | None
@@ -223,15 +223,6 @@ class SellerBot(discord.AutoShardedClient):
     def text(self, lang: str, key: str) -> str:
         return texts.text(self.core, lang, key)
 
-    @property
-    def defer_after(self) -> float:
-        """Seconds to wait for an answer before deferring the interaction."""
-        return self.late.after
-
-    @defer_after.setter
-    def defer_after(self, seconds: float) -> None:
-        self.late.after = seconds
-
     # -- answering ----------------------------------------------------------------------
     async def in_time(
         self,
@@ -244,8 +235,6 @@ class SellerBot(discord.AutoShardedClient):
         """Await ``work``; if it takes longer than ``defer_after``, defer the interaction first.
 
         Fast answers cost one request (the reply itself); slow ones are deferred in time.
-        One timer watches every interaction under way (see :class:`LateWatch`), so the fast
-        path stays cheap.
         """
         loop = asyncio.get_running_loop()
         deferring: list[asyncio.Task[Any]] = []
@@ -257,11 +246,13 @@ class SellerBot(discord.AutoShardedClient):
                 else:
                     await interaction.response.defer(ephemeral=ephemeral, thinking=True)
 
-        key = self.late.begin(lambda: deferring.append(loop.create_task(defer())))
+        timer = loop.call_later(
+            self.defer_after, lambda: deferring.append(loop.create_task(defer()))
+        )
         try:
             return await work
         finally:
-            self.late.end(key)
+            timer.cancel()
             if deferring:
                 await deferring[0]
 
