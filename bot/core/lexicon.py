@@ -174,14 +174,12 @@ class Lexicon:
         return Reading(words, marks, len(words) - breaks, parts)
 
     def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...], Analysis | None]:
-        hit: tuple[str, tuple[tuple[str, float], ...], Analysis | None]
+        """A word as typed, read (cached as ``_seen``)."""
         if typed[0] in _ENDS:
-            hit = (BREAK, (), _BREAK_PART)
-        else:
-            # "sooo", "plisss": repeats never span words, so each word is shortened alone.
-            word = _REPEAT.sub(r"\1\1", typed)
-            hit = (word, self.marker_index.get(word, ()), self._shared_analysis(word))
-        return hit
+            return BREAK, (), _BREAK_PART
+        # "sooo", "plisss": repeats never span words, so each word is shortened alone.
+        word = _REPEAT.sub(r"\1\1", typed)
+        return word, self.marker_index.get(word, ()), self._shared_analysis(word)
 
     def _shared_analysis(self, word: str) -> Analysis | None:
         """The word's analysis when every language (and none) gives the same, else None."""
