@@ -214,3 +214,18 @@ def test_a_long_word_is_read_whole_but_not_kept(core: Core) -> None:
     assert "w:buyer" in feats and "w:please" in feats
     assert classifier._word_features.cache_info().currsize == before
     assert classifier._features_of(key) == classifier._word_features.__wrapped__(key)
+
+
+def test_the_words_of_a_question_count_once_more(core: Core) -> None:
+    # A long post tells a story, then asks: its question sentences are what the member asks
+    # about, wherever they stand and however many "?" end them.
+    text = "My buyer cancelled last week. Will it hurt my rate?? I hope not. What now ?\nthanks"
+    reading = core.lexicon.read(text)
+    words = reading.words
+    assert sorted(words[i - 1] for i in reading.asked) == ["now", "rate"]
+    feats = classifier.featurize(core.lexicon, reading, "en")
+    asked = {f for f in feats if f.startswith("q:")}
+    assert asked == {"q:will", "q:it", "q:hurt", "q:my", "q:rate", "q:what", "q:now"}
+    assert "w:cancelled" in feats and "q:cancelled" not in feats
+    told = classifier.featurize(core.lexicon, core.lexicon.read("My buyer cancelled. Help."), "en")
+    assert not any(f.startswith("q:") for f in told)
