@@ -46,26 +46,18 @@ def default_model_path() -> Path:
 def featurize(lex: Lexicon, reading: Reading, lang: str | None) -> list[str]:
     """The features of one question, as read by :meth:`Lexicon.read` (no duplicates).
 
-    Shapes: ``w:<word>``, ``q:<word>`` (in a sentence that asks, ending in "?"),
-    ``b:<word> <word>`` (neighbours in one sentence), ``g:<4 letters>``
+    Shapes: ``w:<word>``, ``b:<word> <word>`` (neighbours in one sentence), ``g:<4 letters>``
     (of ``<word>`` with its ends marked), ``c:<concept>``, ``l:<concept>`` (in the last two
     sentences)) and ``f:<routing feature>``.
     """
     words = reading.words
-    asked = reading.asked
     feats: set[str] = set()
     add = feats.add
     update = feats.update
     prev = ""
-    start = 0  # where the current sentence began
-    for i, w in enumerate(words):
+    for w in words:
         if w is BREAK:
-            # A long post tells a story, then asks: the words of its questions count once
-            # more on their own (cross-validated on the real posts, +1.3 to +2.2 points right).
-            if i in asked:
-                update(["q:" + x for x in words[start:i]])
             prev = ""
-            start = i + 1
             continue
         update(_word_features(w) if len(w) <= CACHED_WORD else _features_of(w))
         if prev:

@@ -71,8 +71,6 @@ class Reading(NamedTuple):
     # per word, its tokens and their meanings when those are the same in every language
     # (nearly all words), else None: see Lexicon.analyse_reading
     parts: Sequence[Analysis | None] = ()
-    # positions in ``words`` of the BREAKs that end a question ("?"): what the member asks
-    asked: frozenset[int] = frozenset()
 
 
 class TokenInfo(NamedTuple):
@@ -156,17 +154,13 @@ class Lexicon:
         marks = dict.fromkeys(self.markers, 0.0)
         seen = self._seen
         breaks = 0
-        asked: set[int] = set()
         for t in _SCAN.findall(folded):
             word, hits, part = seen(t)
             if word in _SPECIAL:  # a sentence end, or a lone "_" (\w counts it as a letter)
-                if word is BREAK and words:
-                    if words[-1] is not BREAK:
-                        append(BREAK)  # no BREAK before the first word, nor two in a row
-                        add_part(_BREAK_PART)
-                        breaks += 1
-                    if "?" in t:
-                        asked.add(len(words) - 1)
+                if word is BREAK and words and words[-1] is not BREAK:
+                    append(BREAK)  # no BREAK before the first word, nor two in a row
+                    add_part(_BREAK_PART)
+                    breaks += 1
                 continue
             append(word)
             add_part(part)
@@ -177,7 +171,7 @@ class Lexicon:
             append(BREAK)
             add_part(_BREAK_PART)
             breaks += 1
-        return Reading(words, marks, len(words) - breaks, parts, frozenset(asked))
+        return Reading(words, marks, len(words) - breaks, parts)
 
     def _see(self, typed: str) -> tuple[str, tuple[tuple[str, float], ...], Analysis | None]:
         """A word as typed, read (cached as ``_seen``)."""
