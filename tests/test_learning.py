@@ -71,14 +71,14 @@ def test_a_model_is_adopted_only_when_it_is_not_worse_on_the_real_posts() -> Non
 
 
 @pytest.fixture
-def adopt_when_not_worse_is_by_chance(monkeypatch: pytest.MonkeyPatch) -> None:
+def adopt_regardless_of_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     """Four odd examples move a few of 48 real posts either way, depending on the folds (on the
     whole corpus they would not): the tests of what follows adoption do not hang on that coin,
     :func:`learning.not_worse` is tested on its own above."""
     monkeypatch.setattr(learning, "not_worse", lambda after, before: True)
 
 
-@pytest.mark.usefixtures("adopt_when_not_worse_is_by_chance")
+@pytest.mark.usefixtures("adopt_regardless_of_figures")
 async def test_confirmed_examples_change_their_answer_in_a_newly_started_bot(
     core: Core, repo: SqlRepository
 ) -> None:
@@ -150,7 +150,7 @@ def _cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return small
 
 
-@pytest.mark.usefixtures("adopt_when_not_worse_is_by_chance")
+@pytest.mark.usefixtures("adopt_regardless_of_figures")
 async def test_sellerbot_train_then_ask_stats_and_revert(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
